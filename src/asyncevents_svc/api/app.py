@@ -1,0 +1,60 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from asyncevents_svc.api import health, problems
+from asyncevents_svc.catalogue.router import router as catalogue_router
+from asyncevents_svc.compat.router import routers as magento_routers
+from asyncevents_svc.deliveries.router import router as deliveries_router
+from asyncevents_svc.events.router import router as events_router
+from asyncevents_svc.messaging.amqp import AmqpPublisher
+from asyncevents_svc.messaging.publisher import NullPublisher
+from asyncevents_svc.runtime import Runtime, build_runtime
+from asyncevents_svc.settings import Settings
+from asyncevents_svc.subscriptions.router import router as subscriptions_router
+
+DESCRIPTION = """
+Turns events published by other services into reliable, signed notifications.
+
+Publish with `POST /v1/events`; manage subscriptions under `/v1/subscriptions` (or the
+Magento-compatible `/V1/async_event` routes); follow each delivery under `/v1/deliveries`.
+Errors are `application/problem+json` (RFC 9457) naming the failing field.
+"""
+
+
+def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
+    """Build the API. The catalogue is loaded now, so a bad ``events.xml`` fails here."""
+    runtime = runtime or build_runtime(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.broker_url is not None and isinstance(runtime.publisher, NullPublisher):
+            publisher = AmqpPublisher(settings.broker_url.get_secret_value(), settings.broker)
+            publisher.start()
+            runtime.publisher = publisher
+        try:
+            yield
+        finally:
+            await runtime.close()
+
+    app = FastAPI(
+        title="asyncevents-svc",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    problems.install(app)
+    app.include_router(health.router)
+    app.include_router(events_router)
+    app.include_router(subscriptions_router)
+    app.include_router(deliveries_router)
+    app.include_router(catalogue_router)
+    for router in magento_routers:
+        app.include_router(router)
+    return app

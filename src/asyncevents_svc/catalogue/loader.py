@@ -1,0 +1,124 @@
+"""Loading the event catalogue from one or more ``events.xml`` files.
+
+Strict by design: a malformed file, an unknown element or attribute, a duplicate name, a
+missing attribute or a service that cannot be resolved stops start-up with
+``file:line: problem``. A directory in the path list contributes every ``*.xml`` in it,
+in name order.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from asyncevents_svc.catalogue.model import Catalogue, EventType
+from asyncevents_svc.catalogue.patterns import NAME_RE
+from asyncevents_svc.catalogue.registry import HTTP_FETCH, PASSTHROUGH, load_method
+from asyncevents_svc.catalogue.services import (
+    HttpFetchBinding,
+    MethodBinding,
+    PassthroughBinding,
+    ServiceBinding,
+)
+from asyncevents_svc.catalogue.xmlfile import Element, parse_file
+from asyncevents_svc.errors import CatalogueError
+
+
+def _files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(path.glob("*.xml")))
+        else:
+            files.append(path)
+    return files
+
+
+def load_catalogue(paths: list[Path]) -> Catalogue:
+    """Read every file and return the merged catalogue."""
+    events: dict[str, EventType] = {}
+    for path in _files(paths):
+        root = parse_file(path)
+        if root.tag != "config":
+            raise CatalogueError(str(path), root.line, f"root element must be <config>, not <{root.tag}>")
+        for element in root.children:
+            if element.tag != "async_event":
+                raise CatalogueError(str(path), element.line, f"unexpected element <{element.tag}>")
+            event = _event(path, element)
+            if event.name in events:
+                first = events[event.name]
+                raise CatalogueError(
+                    str(path),
+                    element.line,
+                    f"duplicate async_event name {event.name!r} "
+                    f"(first defined at {first.source})",
+                )
+            events[event.name] = event
+    if not events:
+        raise CatalogueError(", ".join(map(str, paths)), None, "no async_event is defined")
+    return Catalogue(events)
+
+
+def _only(path: Path, element: Element, allowed: set[str]) -> None:
+    unknown = set(element.attrs) - allowed
+    if unknown:
+        raise CatalogueError(
+            str(path), element.line, f"<{element.tag}> has unknown attribute(s) {sorted(unknown)}"
+        )
+
+
+def _required(path: Path, element: Element, attr: str) -> str:
+    value = element.attrs.get(attr, "").strip()
+    if not value:
+        raise CatalogueError(str(path), element.line, f"<{element.tag}> is missing attribute {attr!r}")
+    return value
+
+
+def _event(path: Path, element: Element) -> EventType:
+    _only(path, element, {"name"})
+    name = _required(path, element, "name")
+    if not NAME_RE.match(name):
+        raise CatalogueError(str(path), element.line, f"invalid event name {name!r}: use [a-zA-Z0-9._-]+")
+    services = element.find_all("service")
+    if len(services) != 1:
+        raise CatalogueError(str(path), element.line, f"async_event {name!r} needs exactly one <service>")
+    resources: list[str] = []
+    for child in element.children:
+        if child.tag == "resources":
+            for res in child.children:
+                if res.tag != "resource" or not res.text.strip():
+                    raise CatalogueError(str(path), res.line, "<resources> holds only non-empty <resource>")
+                resources.append(res.text.strip())
+        elif child.tag != "service":
+            raise CatalogueError(str(path), child.line, f"unexpected element <{child.tag}> in async_event")
+    service = services[0]
+    binding = _binding(path, service)
+    return EventType(
+        name=name,
+        service_class=service.attrs["class"].strip(),
+        method=service.attrs["method"].strip(),
+        resources=tuple(resources),
+        binding=binding,
+        source=f"{path}:{element.line}",
+    )
+
+
+def _binding(path: Path, service: Element) -> ServiceBinding:
+    class_string = _required(path, service, "class")
+    method = _required(path, service, "method")
+    if class_string == HTTP_FETCH:
+        _only(path, service, {"class", "method", "url"})
+        url = _required(path, service, "url")
+        if not url.startswith(("http://", "https://")):
+            raise CatalogueError(str(path), service.line, f"url {url!r} must be http(s)")
+        try:
+            return HttpFetchBinding(url)
+        except (TypeError, ValueError) as exc:
+            raise CatalogueError(str(path), service.line, f"bad url template: {exc}") from exc
+    _only(path, service, {"class", "method"})
+    if class_string == PASSTHROUGH:
+        return PassthroughBinding()
+    try:
+        func = load_method(class_string, method)
+        return MethodBinding(func, f"{class_string}::{method}")
+    except (LookupError, TypeError) as exc:
+        raise CatalogueError(str(path), service.line, str(exc)) from exc

@@ -1,0 +1,48 @@
+"""The loaded event catalogue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from asyncevents_svc.catalogue.patterns import matches
+from asyncevents_svc.catalogue.services import ServiceBinding
+from asyncevents_svc.errors import NotFound
+
+
+@dataclass(frozen=True)
+class EventType:
+    """One ``<async_event>``: its name, the service that resolves it and required scopes."""
+
+    name: str
+    service_class: str
+    method: str
+    resources: tuple[str, ...]
+    binding: ServiceBinding
+    source: str
+
+
+class Catalogue:
+    """Every known event type, by name."""
+
+    def __init__(self, events: dict[str, EventType]) -> None:
+        self._events = events
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._events
+
+    def __len__(self) -> int:
+        return len(self._events)
+
+    def names(self) -> list[str]:
+        return sorted(self._events)
+
+    def get(self, name: str) -> EventType:
+        """The event type called ``name``, or :class:`NotFound` (a 404 at ingest)."""
+        try:
+            return self._events[name]
+        except KeyError:
+            raise NotFound(f"event {name!r} is not defined in the catalogue") from None
+
+    def matching(self, pattern: str) -> list[EventType]:
+        """Every event type a subscription name or pattern selects."""
+        return [event for name, event in sorted(self._events.items()) if matches(pattern, name)]

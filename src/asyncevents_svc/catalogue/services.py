@@ -1,0 +1,191 @@
+"""Service bindings: how an event's arguments become its payload.
+
+A binding checks arguments at ingest (:meth:`ServiceBinding.check_arguments`, so bad input is
+a 422 before anything is stored) and resolves them in the worker
+(:meth:`ServiceBinding.resolve`). Three kinds exist:
+
+* :class:`MethodBinding` wraps a Python callable found through the service registry; its
+  signature becomes a pydantic model, so types are checked and coerced like FastAPI does.
+* :class:`PassthroughBinding` makes the payload the arguments themselves.
+* :class:`HttpFetchBinding` GETs a URL template (``https://orders/{id}``) and uses the JSON.
+"""
+
+from __future__ import annotations
+
+import inspect
+import string
+import typing
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model
+from pydantic import ValidationError as PydanticValidationError
+
+from asyncevents_svc.errors import FieldError, ValidationFailed
+
+_JSON = TypeAdapter[Any](Any)
+
+
+class ResolutionError(Exception):
+    """The service could not produce a payload; the event is marked ``failed`` with this."""
+
+
+@dataclass
+class ResolveContext:
+    """What a binding may use while resolving: the worker's shared HTTP client."""
+
+    http: httpx.AsyncClient
+
+
+def to_json_value(value: Any) -> Any:
+    """Render a service's return value (dict, list, scalar, model, dataclass) as JSON data."""
+    return _JSON.dump_python(value, mode="json")
+
+
+def _field_errors(exc: PydanticValidationError) -> list[FieldError]:
+    errors = []
+    for err in exc.errors():
+        path = ".".join(str(part) for part in err["loc"])
+        errors.append(FieldError(f"arguments.{path}" if path else "arguments", err["msg"], err["type"]))
+    return errors
+
+
+class ServiceBinding(ABC):
+    """Turns validated arguments into a payload."""
+
+    description: str = ""
+
+    @abstractmethod
+    def check_arguments(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        """Validate (and coerce) ``arguments``; raise :class:`ValidationFailed` naming the field."""
+
+    @abstractmethod
+    async def resolve(self, arguments: dict[str, Any], ctx: ResolveContext) -> Any:
+        """Return the JSON-ready payload; raise :class:`ResolutionError` on failure."""
+
+    def arguments_schema(self) -> dict[str, Any]:
+        """JSON schema of the accepted arguments, shown by ``GET /v1/event-types``."""
+        return {"type": "object"}
+
+
+class _ModelBinding(ServiceBinding):
+    """A binding whose arguments are described by a pydantic model."""
+
+    def __init__(self, model: type[BaseModel]) -> None:
+        self.model = model
+
+    def check_arguments(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        try:
+            parsed = self.model.model_validate(arguments)
+        except PydanticValidationError as exc:
+            errors = _field_errors(exc)
+            raise ValidationFailed(errors[0].loc, errors[0].msg, more=errors[1:]) from exc
+        # Extra arguments (allowed only with **kwargs) are part of the dump.
+        return parsed.model_dump(by_alias=True, exclude_unset=True)
+
+    def arguments_schema(self) -> dict[str, Any]:
+        return self.model.model_json_schema(by_alias=True)
+
+
+def signature_model(name: str, func: Callable[..., Any]) -> type[BaseModel]:
+    """Build a pydantic model from ``func``'s keyword-callable parameters."""
+    signature = inspect.signature(func)
+    try:
+        hints = typing.get_type_hints(func)
+    except Exception:  # unresolvable forward references: fall back to no type checking
+        hints = {}
+    fields: dict[str, Any] = {}
+    extra = "forbid"
+    for index, param in enumerate(signature.parameters.values()):
+        if param.kind is inspect.Parameter.VAR_KEYWORD:
+            extra = "allow"
+            continue
+        if param.kind is inspect.Parameter.VAR_POSITIONAL:
+            continue
+        if param.kind is inspect.Parameter.POSITIONAL_ONLY:
+            raise TypeError(f"parameter {param.name!r} is positional-only; events pass named arguments")
+        annotation = hints.get(param.name, Any)
+        default = ... if param.default is inspect.Parameter.empty else param.default
+        # Aliases keep argument names such as "model_config" or "_id" from clashing with pydantic.
+        fields[f"p{index}"] = (annotation, Field(default, alias=param.name))
+    config = ConfigDict(extra=extra, populate_by_name=False, arbitrary_types_allowed=True)  # type: ignore[typeddict-item]
+    return create_model(f"{name}Arguments", __config__=config, **fields)
+
+
+class MethodBinding(_ModelBinding):
+    """A Python callable (sync or async) whose return value is the payload."""
+
+    def __init__(self, func: Callable[..., Any], label: str) -> None:
+        super().__init__(signature_model("Service", func))
+        self.func = func
+        self.description = label
+
+    async def resolve(self, arguments: dict[str, Any], ctx: ResolveContext) -> Any:
+        values = self.check_arguments(arguments)
+        try:
+            result = self.func(**values)
+            if inspect.isawaitable(result):
+                result = await result
+            return to_json_value(result)
+        except ResolutionError:
+            raise
+        except Exception as exc:
+            raise ResolutionError(f"{self.description} raised {type(exc).__name__}: {exc}") from exc
+
+
+class _AnyArguments(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class PassthroughBinding(_ModelBinding):
+    """The payload is the arguments as published."""
+
+    description = "asyncevents.passthrough"
+
+    def __init__(self) -> None:
+        super().__init__(_AnyArguments)
+
+    async def resolve(self, arguments: dict[str, Any], ctx: ResolveContext) -> Any:
+        return arguments
+
+
+class HttpFetchBinding(_ModelBinding):
+    """GET a URL built from the arguments; the JSON response is the payload.
+
+    Every ``{placeholder}`` of the template is a required argument (string or integer);
+    values are percent-encoded into the URL. Any non-2xx answer or non-JSON body fails the
+    resolution, so the event is marked ``failed`` with the reason.
+    """
+
+    def __init__(self, url_template: str) -> None:
+        names = [name for _, name, _, _ in string.Formatter().parse(url_template) if name]
+        for name in names:
+            if not name.isidentifier():
+                raise TypeError(f"URL placeholder {{{name}}} is not a plain name")
+        fields: dict[str, Any] = {
+            f"p{i}": (str | int, Field(..., alias=name)) for i, name in enumerate(names)
+        }
+        model = create_model(
+            "HttpFetchArguments", __config__=ConfigDict(extra="forbid"), **fields
+        )
+        super().__init__(model)
+        self.url_template = url_template
+        self.description = f"asyncevents.http_fetch GET {url_template}"
+
+    async def resolve(self, arguments: dict[str, Any], ctx: ResolveContext) -> Any:
+        values = self.check_arguments(arguments)
+        url = self.url_template.format(**{k: quote(str(v), safe="") for k, v in values.items()})
+        try:
+            response = await ctx.http.get(url, headers={"accept": "application/json"})
+        except httpx.HTTPError as exc:
+            raise ResolutionError(f"GET {url} failed: {type(exc).__name__}: {exc}") from exc
+        if not response.is_success:
+            raise ResolutionError(f"GET {url} answered {response.status_code}")
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise ResolutionError(f"GET {url} did not return JSON") from exc

@@ -1,0 +1,106 @@
+"""ORM models: subscriptions, events, deliveries, attempts.
+
+PostgreSQL is the source of truth. The broker only carries hints ("event X is ready"), so
+anything it loses is found again here by the scheduler's sweeps.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from asyncevents_svc.db.types import BigIntId, JsonColumn, UtcDateTime, utcnow
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Subscription(Base):
+    """"Send events named X to recipient Y with notifier Z" (the module's async_event_subscriber)."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (Index("ix_subscriptions_status_event", "status", "event_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_name: Mapped[str] = mapped_column(String(255))
+    recipient_url: Mapped[str] = mapped_column(Text)
+    token_encrypted: Mapped[str] = mapped_column(Text)
+    notifier: Mapped[str] = mapped_column("metadata", String(64), default="http")
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    store_id: Mapped[int] = mapped_column(Integer, default=0)
+    description: Mapped[str | None] = mapped_column(Text)
+    subscribed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    modified: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Event(Base):
+    """One published occurrence; its payload is stored once, after resolution."""
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_status_received", "status", "received_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(255))
+    arguments: Mapped[Any] = mapped_column(JsonColumn)
+    store_id: Mapped[int] = mapped_column(Integer, default=0)
+    idempotency_key: Mapped[str | None] = mapped_column(String(255), unique=True)
+    source: Mapped[str] = mapped_column(String(16), default="http")
+    payload: Mapped[Any | None] = mapped_column(JsonColumn)
+    status: Mapped[str] = mapped_column(String(16), default="accepted")
+    error: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    dispatched_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class Delivery(Base):
+    """One event going to one subscription; its UUID is the ``webhook-id`` of every attempt."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        Index("ix_deliveries_due", "status", "next_attempt_at"),
+        Index("ix_deliveries_event", "event_id"),
+        Index("ix_deliveries_subscription", "subscription_id", "created_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    event_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("events.id", ondelete="CASCADE"))
+    # No foreign key: the delivery history outlives a deleted subscription.
+    subscription_id: Mapped[int] = mapped_column(Integer)
+    notifier: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_status_code: Mapped[int | None] = mapped_column(Integer)
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    first_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class Attempt(Base):
+    """One try of a delivery (append-only; retention deletes by ``started_at``)."""
+
+    __tablename__ = "attempts"
+    __table_args__ = (
+        Index("ix_attempts_delivery", "delivery_id", "number"),
+        Index("ix_attempts_started", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    delivery_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("deliveries.id", ondelete="CASCADE")
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    duration_ms: Mapped[float] = mapped_column()
+    success: Mapped[bool] = mapped_column()
+    retryable: Mapped[bool] = mapped_column()
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    response: Mapped[str | None] = mapped_column(Text)

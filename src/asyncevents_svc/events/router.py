@@ -1,0 +1,107 @@
+"""Ingest and event routes: ``POST /v1/events``, ``POST /v1/events/batch``, ``GET /v1/events/{id}``."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, status
+
+from asyncevents_svc.api.deps import RuntimeDep, SessionDep, authorize
+from asyncevents_svc.deliveries.queries import deliveries_of_event
+from asyncevents_svc.db.models import Event
+from asyncevents_svc.errors import AppError, NotFound, ValidationFailed
+from asyncevents_svc.events import service
+from asyncevents_svc.events.schemas import (
+    BatchItemResult,
+    EventAccepted,
+    EventBatchIn,
+    EventBatchResult,
+    EventIn,
+    EventOut,
+)
+
+router = APIRouter(prefix="/v1/events", tags=["events"], dependencies=[Depends(authorize)])
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", min_length=1, max_length=255, description="Same as the body's `id`."),
+]
+
+
+@router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=EventAccepted)
+async def publish_event(
+    body: EventIn, session: SessionDep, runtime: RuntimeDep, idempotency_key: IdempotencyKey = None
+) -> EventAccepted:
+    """Accept one event. A 202 means it is committed and will be delivered."""
+    if body.id and idempotency_key and body.id != idempotency_key:
+        raise ValidationFailed("id", "differs from the Idempotency-Key header; send one or make them equal")
+    new = service.prepare(
+        runtime.catalogue,
+        name=body.event_name,
+        arguments=body.arguments,
+        store_id=body.store_id,
+        key=body.id or idempotency_key,
+    )
+    [stored] = await service.store(session, [new])
+    await session.commit()
+    if not stored.duplicate:
+        await runtime.publisher.publish_ready([stored.id])
+    return EventAccepted(
+        id=stored.id,
+        event_name=stored.name,
+        status=stored.status,
+        received_at=stored.received_at,
+        duplicate=stored.duplicate,
+    )
+
+
+@router.post("/batch", status_code=status.HTTP_202_ACCEPTED, response_model=EventBatchResult)
+async def publish_batch(body: EventBatchIn, session: SessionDep, runtime: RuntimeDep) -> EventBatchResult:
+    """Accept up to 1,000 events; each gets its own result (202, 404 or 422) in request order."""
+    results: list[BatchItemResult | None] = []
+    ready: list[tuple[int, service.NewEvent]] = []
+    for index, item in enumerate(body.events):
+        try:
+            new = service.prepare(
+                runtime.catalogue,
+                name=item.event_name,
+                arguments=item.arguments,
+                store_id=item.store_id,
+                key=item.id,
+            )
+        except AppError as exc:
+            status_code = 404 if exc.status == 404 else 422
+            results.append(BatchItemResult(index=index, status=status_code, error=exc.problem()))
+            continue
+        results.append(None)
+        ready.append((index, new))
+    stored = await service.store(session, [new for _, new in ready])
+    await session.commit()
+    for (index, _), item in zip(ready, stored, strict=True):
+        results[index] = BatchItemResult(index=index, status=202, id=item.id, duplicate=item.duplicate)
+    await runtime.publisher.publish_ready([s.id for s in stored if not s.duplicate])
+    final = [r for r in results if r is not None]
+    accepted = sum(1 for r in final if r.status == 202)
+    return EventBatchResult(accepted=accepted, rejected=len(final) - accepted, results=final)
+
+
+@router.get("/{event_id}", response_model=EventOut)
+async def get_event(event_id: uuid.UUID, session: SessionDep) -> EventOut:
+    """An event, its payload, its deliveries and every attempt."""
+    event = await session.get(Event, event_id)
+    if event is None:
+        raise NotFound(f"event {event_id} does not exist")
+    return EventOut(
+        id=event.id,
+        event_name=event.name,
+        arguments=event.arguments,
+        store_id=event.store_id,
+        status=event.status,
+        error=event.error,
+        payload=event.payload,
+        source=event.source,
+        received_at=event.received_at,
+        dispatched_at=event.dispatched_at,
+        deliveries=await deliveries_of_event(session, event.id),
+    )

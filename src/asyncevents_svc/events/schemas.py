@@ -1,0 +1,82 @@
+"""Bodies of the ingest and event routes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from asyncevents_svc.deliveries.schemas import DeliveryOut
+
+ClientId = Annotated[
+    str,
+    Field(min_length=1, max_length=255, description="Idempotency key: a repeat returns the first result."),
+]
+
+
+class EventIn(BaseModel):
+    """One event to publish."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"event_name": "sales.order.created", "arguments": {"id": 42}, "store_id": 0}]
+        },
+    )
+
+    event_name: str = Field(min_length=1, max_length=255, pattern=r"^[a-zA-Z0-9._-]+$")
+    arguments: dict[str, Any] = Field(
+        default_factory=dict, description="Named arguments of the event's service method."
+    )
+    store_id: int = Field(0, ge=0, le=2_147_483_647)
+    id: ClientId | None = None
+
+
+class EventAccepted(BaseModel):
+    """The event is committed: it will be delivered even if a process dies now."""
+
+    id: uuid.UUID
+    event_name: str
+    status: str
+    received_at: datetime
+    duplicate: bool = Field(description="True when this id/key was seen before (nothing new stored).")
+
+
+class EventBatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    events: list[EventIn] = Field(min_length=1, max_length=1000)
+
+
+class BatchItemResult(BaseModel):
+    """The outcome of one batch item, in request order."""
+
+    index: int
+    status: Literal[202, 404, 422]
+    id: uuid.UUID | None = None
+    duplicate: bool = False
+    error: dict[str, Any] | None = Field(None, description="problem+json of a refused item.")
+
+
+class EventBatchResult(BaseModel):
+    accepted: int
+    rejected: int
+    results: list[BatchItemResult]
+
+
+class EventOut(BaseModel):
+    """An event with its resolved payload and every delivery and attempt."""
+
+    id: uuid.UUID
+    event_name: str
+    arguments: Any
+    store_id: int
+    status: str
+    error: str | None
+    payload: Any
+    source: str
+    received_at: datetime
+    dispatched_at: datetime | None
+    deliveries: list[DeliveryOut]

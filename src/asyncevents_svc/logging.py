@@ -1,0 +1,65 @@
+"""Structured logging: JSON lines in production, readable key=value lines in a terminal.
+
+Every module logs through ``structlog.get_logger(__name__)`` with bound context
+(``event_id``, ``delivery_id``, ``subscription_id``, ``attempt``). Secrets are never passed
+to a logger; :func:`redact` is the last line of defence for keys whose name says "secret".
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import MutableMapping
+from typing import Any
+
+import structlog
+
+_SECRET_WORDS = ("token", "secret", "password", "authorization", "api_key", "encryption_key")
+
+
+def redact(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """Replace the value of any key that names a secret."""
+    for key in list(event_dict):
+        if any(word in key.lower() for word in _SECRET_WORDS):
+            event_dict[key] = "[redacted]"
+    return event_dict
+
+
+def configure_logging(level: str = "INFO", fmt: str = "console") -> None:
+    """Configure structlog and the standard library once per process."""
+    renderer: structlog.typing.Processor
+    if fmt == "json":
+        renderer = structlog.processors.JSONRenderer()
+    else:
+        renderer = structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+    shared: list[structlog.typing.Processor] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        redact,
+    ]
+    structlog.configure(
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=shared,
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                renderer,
+            ],
+        )
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    # uvicorn's access log would print every request line; our middleware-free API keeps it quiet.
+    logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
+    logging.getLogger("aiormq").setLevel(logging.WARNING)
+    logging.getLogger("aio_pika").setLevel(logging.WARNING)

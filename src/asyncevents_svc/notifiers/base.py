@@ -1,0 +1,71 @@
+"""The notifier contract.
+
+A notifier turns one :class:`Notification` into one :class:`NotifierResult`. It never
+raises into the dispatcher: connection errors, timeouts and its own bugs all come back as a
+result, so every outcome becomes an attempt record. Notifiers are registered in the
+entry-point group ``asyncevents_svc.notifiers``; the entry point names a factory called
+with a :class:`NotifierContext` once per process.
+"""
+
+from __future__ import annotations
+
+import uuid
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any
+
+from asyncevents_svc.settings import Settings
+
+
+@dataclass(frozen=True)
+class Notification:
+    """Everything needed to send one attempt of one delivery."""
+
+    delivery_id: uuid.UUID
+    event_id: uuid.UUID
+    event_name: str
+    store_id: int
+    subscription_id: int
+    recipient: str
+    token: str
+    payload: Any
+    attempt: int
+
+
+@dataclass(frozen=True)
+class NotifierResult:
+    """The outcome of one attempt."""
+
+    success: bool
+    retryable: bool
+    duration_ms: float
+    status_code: int | None = None
+    retry_after: float | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class NotifierContext:
+    """What a notifier factory receives: the settings, nothing global."""
+
+    settings: Settings
+
+
+class Notifier(ABC):
+    """Sends notifications for subscriptions whose ``metadata`` is :attr:`key`."""
+
+    key: str
+
+    @abstractmethod
+    def check_recipient(self, recipient: str) -> str | None:
+        """``None`` if the recipient fits this notifier, else why not (a 422 message)."""
+
+    @abstractmethod
+    async def send(self, notification: Notification) -> NotifierResult:
+        """Send one attempt; never raise."""
+
+    async def start(self) -> None:
+        """Open connections (called once by the worker)."""
+
+    async def close(self) -> None:
+        """Release connections (called on shutdown)."""

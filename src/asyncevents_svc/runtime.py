@@ -1,0 +1,52 @@
+"""The parts one process shares: catalogue, notifiers, cipher, database, publisher.
+
+Built from the settings by :func:`build_runtime` (the catalogue and notifier registry are
+loaded strictly, so a bad ``events.xml`` or plugin stops start-up) and opened by the API
+lifespan or the worker. Nothing here exists at import time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from asyncevents_svc.catalogue.loader import load_catalogue
+from asyncevents_svc.catalogue.model import Catalogue
+from asyncevents_svc.crypto import TokenCipher, cipher_from_settings
+from asyncevents_svc.db.engine import SessionFactory, create_engine, session_factory
+from asyncevents_svc.messaging.publisher import EventPublisher, NullPublisher
+from asyncevents_svc.notifiers.base import NotifierContext
+from asyncevents_svc.notifiers.registry import NotifierRegistry
+from asyncevents_svc.settings import Settings
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    catalogue: Catalogue
+    notifiers: NotifierRegistry
+    cipher: TokenCipher
+    engine: AsyncEngine
+    sessions: SessionFactory
+    publisher: EventPublisher = field(default_factory=NullPublisher)
+
+    async def close(self) -> None:
+        await self.publisher.close()
+        await self.notifiers.close()
+        await self.engine.dispose()
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    """Load the catalogue and plugins and create (not yet connect) the engine."""
+    catalogue = load_catalogue(settings.events_file)
+    notifiers = NotifierRegistry.discover(NotifierContext(settings))
+    engine = create_engine(settings)
+    return Runtime(
+        settings=settings,
+        catalogue=catalogue,
+        notifiers=notifiers,
+        cipher=cipher_from_settings(settings),
+        engine=engine,
+        sessions=session_factory(engine),
+    )

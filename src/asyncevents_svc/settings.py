@@ -1,0 +1,123 @@
+"""Service settings, read from ``ASYNCEVENTS_*`` environment variables and an optional ``.env``.
+
+Nested groups use a double underscore: ``ASYNCEVENTS_HTTP__TIMEOUT=10``. The most used
+settings also have flat names (``ASYNCEVENTS_DATABASE_URL``, ``ASYNCEVENTS_BROKER_URL``,
+``ASYNCEVENTS_EVENTS_FILE``, ``ASYNCEVENTS_ENCRYPTION_KEY``). Settings are built once by
+:func:`get_settings` and passed explicitly to the app factory and the worker.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class HttpSettings(BaseModel):
+    """Outgoing webhook requests."""
+
+    connect_timeout: float = Field(5.0, gt=0, description="Seconds to open a connection.")
+    timeout: float = Field(15.0, gt=0, description="Seconds for the whole request.")
+    max_connections: int = Field(256, ge=1, description="Connection pool size per worker.")
+    response_excerpt_bytes: int = Field(
+        2048, ge=0, description="How much of a response body an attempt record keeps."
+    )
+    user_agent: str = "asyncevents-svc/0.1"
+
+
+class WorkerSettings(BaseModel):
+    """The consumer, dispatcher and scheduler."""
+
+    prefetch: int = Field(64, ge=1, description="Events taken from the broker at once.")
+    max_in_flight: int = Field(256, ge=1, description="Deliveries sent at once, all subscriptions.")
+    shutdown_grace: float = Field(
+        20.0, ge=0, description="Seconds to finish in-flight work on SIGTERM."
+    )
+    lease_seconds: float = Field(
+        60.0, gt=0, description="How long a worker owns a delivery it is sending."
+    )
+    poll_interval: float = Field(
+        1.0, gt=0, description="Seconds between scheduler scans for due deliveries."
+    )
+    sweep_after: float = Field(
+        30.0, gt=0, description="Re-dispatch accepted events not dispatched after this many seconds."
+    )
+    scheduler_batch: int = Field(200, ge=1, description="Due deliveries claimed per scan.")
+
+
+class RetrySettings(BaseModel):
+    """When a failed delivery is tried again (the module's ladder by default)."""
+
+    max_deaths: int = Field(5, ge=0, description="Retries after the first attempt.")
+    max_backoff: float = Field(60.0, gt=0, description="Cap of the n² ladder, seconds.")
+    fail_fast_statuses: bool = Field(
+        True, description="Non-retryable 4xx end the delivery at once."
+    )
+
+
+class BrokerSettings(BaseModel):
+    """RabbitMQ topology names."""
+
+    exchange: str = "asyncevents"
+    events_queue: str = "asyncevents.events"
+    magento_exchange: str = "magento"
+    magento_routing_key: str = "event.trigger"
+    magento_queue: str = Field(
+        "event.trigger",
+        description="Queue consumed for Magento publisher messages; declared like Magento does.",
+    )
+    consume_magento: bool = True
+
+
+class Settings(BaseSettings):
+    """All settings of the service. See the README for each one."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ASYNCEVENTS_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+    )
+
+    env: Literal["development", "production", "test"] = "development"
+    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+    database_pool_size: int = Field(10, ge=1)
+    broker_url: SecretStr | None = SecretStr("amqp://guest:guest@127.0.0.1:5672/")
+    events_file: list[Path] = Field(default_factory=lambda: [Path("events.xml")])
+    encryption_key: SecretStr | None = Field(
+        None,
+        description="Fernet key(s), comma separated, the first encrypts. Unset outside production: "
+        "generated once into data_dir/encryption.key.",
+    )
+    data_dir: Path = Path("var")
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    log_format: Literal["console", "json"] = "console"
+    log_level: str = "INFO"
+
+    http: HttpSettings = Field(default_factory=HttpSettings)
+    worker: WorkerSettings = Field(default_factory=WorkerSettings)
+    retry: RetrySettings = Field(default_factory=RetrySettings)
+    broker: BrokerSettings = Field(default_factory=BrokerSettings)
+
+    @field_validator("events_file", mode="before")
+    @classmethod
+    def _split_paths(cls, value: object) -> object:
+        """Accept ``a.xml,b.xml`` or ``a.xml:b.xml`` as well as a JSON list."""
+        if isinstance(value, str) and not value.startswith("["):
+            return [part for part in value.replace(",", ":").split(":") if part]
+        return value
+
+    @field_validator("broker_url", mode="before")
+    @classmethod
+    def _empty_broker_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,133 @@
+"""Native subscription routes: ``/v1/subscriptions``."""
+
+from __future__ import annotations
+
+import base64
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Response, status
+
+from asyncevents_svc.api.deps import RuntimeDep, SessionDep, authorize
+from asyncevents_svc.db.models import Subscription
+from asyncevents_svc.errors import ValidationFailed
+from asyncevents_svc.subscriptions.schemas import (
+    BulkStatus,
+    BulkStatusResult,
+    Status,
+    SubscriptionCreate,
+    SubscriptionCreated,
+    SubscriptionOut,
+    SubscriptionPage,
+    SubscriptionUpdate,
+)
+from asyncevents_svc.subscriptions.service import SubscriptionFields, SubscriptionService
+
+router = APIRouter(prefix="/v1/subscriptions", tags=["subscriptions"], dependencies=[Depends(authorize)])
+
+
+def service(session: SessionDep, runtime: RuntimeDep) -> SubscriptionService:
+    return SubscriptionService(session, runtime.catalogue, runtime.notifiers, runtime.cipher)
+
+
+ServiceDep = Annotated[SubscriptionService, Depends(service)]
+SubscriptionId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+
+
+def to_out(sub: Subscription) -> SubscriptionOut:
+    return SubscriptionOut(
+        subscription_id=sub.id,
+        event_name=sub.event_name,
+        recipient_url=sub.recipient_url,
+        metadata=sub.notifier,
+        status="active" if sub.status == "active" else "disabled",
+        store_id=sub.store_id,
+        description=sub.description,
+        subscribed_at=sub.subscribed_at,
+        modified=sub.modified,
+    )
+
+
+def _fields(body: SubscriptionCreate | SubscriptionUpdate) -> SubscriptionFields:
+    token = body.verification_token.get_secret_value() if body.verification_token else None
+    return SubscriptionFields(
+        event_name=body.event_name,
+        recipient_url=body.recipient_url,
+        verification_token=token,
+        notifier=body.metadata,
+        status=body.status,
+        store_id=body.store_id,
+        description=body.description,
+    )
+
+
+def encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"s:{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, _, value = raw.partition(":")
+        if kind != "s":
+            raise ValueError(kind)
+        return int(value)
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationFailed("cursor", "not a cursor returned by this API") from None
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=SubscriptionCreated)
+async def create_subscription(body: SubscriptionCreate, svc: ServiceDep) -> SubscriptionCreated:
+    """Subscribe a recipient to an event (or pattern). A generated token is returned once."""
+    sub, generated = await svc.create(_fields(body))
+    await svc.session.commit()
+    return SubscriptionCreated(**to_out(sub).model_dump(), verification_token=generated)
+
+
+@router.get("", response_model=SubscriptionPage)
+async def list_subscriptions(
+    svc: ServiceDep,
+    event_name: Annotated[str | None, Query(max_length=255)] = None,
+    status_: Annotated[Status | None, Query(alias="status")] = None,
+    store_id: Annotated[int | None, Query(ge=0, le=2_147_483_647)] = None,
+    metadata: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> SubscriptionPage:
+    """Subscriptions in creation order, filtered; follow ``next_cursor`` for more."""
+    filters = {"event_name": event_name, "status": status_, "store_id": store_id, "notifier": metadata}
+    after = decode_cursor(cursor) if cursor else None
+    subs = await svc.list(filters=filters, after_id=after, limit=limit + 1)
+    more = len(subs) > limit
+    subs = subs[:limit]
+    return SubscriptionPage(
+        items=[to_out(s) for s in subs],
+        next_cursor=encode_cursor(subs[-1].id) if more and subs else None,
+    )
+
+
+@router.post("/bulk-status", response_model=BulkStatusResult)
+async def bulk_status(body: BulkStatus, svc: ServiceDep) -> BulkStatusResult:
+    """Enable or disable many subscriptions at once."""
+    updated = await svc.set_status(body.ids, body.status)
+    await svc.session.commit()
+    return BulkStatusResult(updated=updated, not_found=sorted(set(body.ids) - set(updated)))
+
+
+@router.get("/{subscription_id}", response_model=SubscriptionOut)
+async def get_subscription(subscription_id: SubscriptionId, svc: ServiceDep) -> SubscriptionOut:
+    return to_out(await svc.get(subscription_id))
+
+
+@router.patch("/{subscription_id}", response_model=SubscriptionOut)
+async def update_subscription(subscription_id: SubscriptionId, body: SubscriptionUpdate, svc: ServiceDep) -> SubscriptionOut:
+    """Change any field; a new ``verification_token`` replaces the old one."""
+    sub = await svc.update(await svc.get(subscription_id), _fields(body))
+    await svc.session.commit()
+    return to_out(sub)
+
+
+@router.delete("/{subscription_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_subscription(subscription_id: SubscriptionId, svc: ServiceDep) -> Response:
+    await svc.delete(await svc.get(subscription_id))
+    await svc.session.commit()
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

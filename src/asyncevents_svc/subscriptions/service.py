@@ -1,0 +1,156 @@
+"""Subscription rules, shared by the native ``/v1`` and the Magento ``/V1`` routes.
+
+Validation at create and update (SPEC §3): the event name exists in the catalogue or the
+pattern matches at least one event; the notifier key is installed; the recipient fits the
+notifier. Tokens are encrypted before they reach the database and never come back out
+through here except to the dispatcher.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from asyncevents_svc.catalogue.model import Catalogue
+from asyncevents_svc.catalogue.patterns import is_pattern, is_valid_pattern
+from asyncevents_svc.crypto import TokenCipher, generate_token
+from asyncevents_svc.db.models import Subscription
+from asyncevents_svc.db.types import utcnow
+from asyncevents_svc.errors import NotFound, ValidationFailed
+from asyncevents_svc.notifiers.registry import NotifierRegistry
+
+
+@dataclass(frozen=True)
+class SubscriptionFields:
+    """Plain values for a create or update; ``None`` means "leave as is" on update."""
+
+    event_name: str | None = None
+    recipient_url: str | None = None
+    verification_token: str | None = None
+    notifier: str | None = None
+    status: str | None = None
+    store_id: int | None = None
+    description: str | None = None
+
+
+class SubscriptionService:
+    """Creates, changes and finds subscriptions inside one session (the caller commits)."""
+
+    def __init__(
+        self,
+        session: AsyncSession,
+        catalogue: Catalogue,
+        notifiers: NotifierRegistry,
+        cipher: TokenCipher,
+        *,
+        prefix: str = "",
+    ) -> None:
+        self.session = session
+        self.catalogue = catalogue
+        self.notifiers = notifiers
+        self.cipher = cipher
+        self.prefix = prefix  # how field names are shown in errors ("asyncEvent." for /V1)
+
+    def _check_event_name(self, name: str) -> None:
+        if is_pattern(name):
+            if not is_valid_pattern(name):
+                raise ValidationFailed(
+                    self.prefix + "event_name", "a wildcard must be a whole segment: `sales.*`, `*.created`, `*`"
+                )
+            if not self.catalogue.matching(name):
+                raise ValidationFailed(self.prefix + "event_name", f"pattern {name!r} matches no event in the catalogue")
+        elif name not in self.catalogue:
+            raise ValidationFailed(self.prefix + "event_name", f"event {name!r} is not in the catalogue")
+
+    def _check_target(self, notifier_key: str, recipient: str) -> None:
+        notifier = self.notifiers.get(notifier_key)
+        if notifier is None:
+            raise ValidationFailed(
+                self.prefix + "metadata",
+                f"notifier {notifier_key!r} is not installed; installed: {', '.join(self.notifiers.keys())}",
+            )
+        problem = notifier.check_recipient(recipient)
+        if problem:
+            raise ValidationFailed(self.prefix + "recipient_url", f"{problem} for notifier {notifier_key!r}")
+
+    async def create(self, fields: SubscriptionFields) -> tuple[Subscription, str | None]:
+        """Store a new subscription; returns it and the generated token, if one was generated."""
+        assert fields.event_name is not None and fields.recipient_url is not None
+        notifier = fields.notifier or "http"
+        self._check_event_name(fields.event_name)
+        self._check_target(notifier, fields.recipient_url)
+        generated = None if fields.verification_token else generate_token()
+        token = fields.verification_token or generated
+        assert token is not None
+        now = utcnow()
+        sub = Subscription(
+            event_name=fields.event_name,
+            recipient_url=fields.recipient_url,
+            token_encrypted=self.cipher.encrypt(token),
+            notifier=notifier,
+            status=fields.status or "active",
+            store_id=fields.store_id or 0,
+            description=fields.description,
+            subscribed_at=now,
+            modified=now,
+        )
+        self.session.add(sub)
+        await self.session.flush()
+        return sub, generated
+
+    async def get(self, subscription_id: int) -> Subscription:
+        sub = await self.session.get(Subscription, subscription_id)
+        if sub is None:
+            raise NotFound(f"subscription {subscription_id} does not exist")
+        return sub
+
+    async def update(self, sub: Subscription, fields: SubscriptionFields) -> Subscription:
+        """Apply the given fields; re-validates the event name and the notifier/recipient pair."""
+        if fields.event_name is not None:
+            self._check_event_name(fields.event_name)
+            sub.event_name = fields.event_name
+        notifier = fields.notifier if fields.notifier is not None else sub.notifier
+        recipient = fields.recipient_url if fields.recipient_url is not None else sub.recipient_url
+        if fields.notifier is not None or fields.recipient_url is not None:
+            self._check_target(notifier, recipient)
+        sub.notifier, sub.recipient_url = notifier, recipient
+        if fields.verification_token is not None:
+            sub.token_encrypted = self.cipher.encrypt(fields.verification_token)
+        if fields.status is not None:
+            sub.status = fields.status
+        if fields.store_id is not None:
+            sub.store_id = fields.store_id
+        if fields.description is not None:
+            sub.description = fields.description
+        sub.modified = utcnow()
+        await self.session.flush()
+        return sub
+
+    async def delete(self, sub: Subscription) -> None:
+        await self.session.delete(sub)
+        await self.session.flush()
+
+    async def list(
+        self, *, filters: dict[str, Any], after_id: int | None, limit: int
+    ) -> list[Subscription]:
+        """Subscriptions in id order, after a cursor, filtered by column equality."""
+        query = select(Subscription).order_by(Subscription.id).limit(limit)
+        for column, value in filters.items():
+            if value is not None:
+                query = query.where(getattr(Subscription, column) == value)
+        if after_id is not None:
+            query = query.where(Subscription.id > after_id)
+        return list((await self.session.scalars(query)).all())
+
+    async def set_status(self, ids: list[int], status: str) -> list[int]:
+        """Set ``status`` on every existing id; returns the ids that exist."""
+        subs = (await self.session.scalars(select(Subscription).where(Subscription.id.in_(ids)))).all()
+        now = utcnow()
+        for sub in subs:
+            sub.status = status
+            sub.modified = now
+        await self.session.flush()
+        return sorted(sub.id for sub in subs)

@@ -1,0 +1,136 @@
+"""Consuming RabbitMQ: "event ready" hints and Magento publisher messages.
+
+Acknowledgement policy: a message is acked only after the transaction that records its
+effect has committed (the fan-out for a hint, the event row for a Magento message). A
+failure before that nacks with requeue after a short pause, so nothing is dropped while
+the database is away. Prefetch bounds how many messages are handled at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import aio_pika
+import structlog
+from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue, AbstractRobustConnection
+
+from asyncevents_svc.catalogue.services import ResolveContext
+from asyncevents_svc.errors import AppError
+from asyncevents_svc.events import service as ingest
+from asyncevents_svc.messaging.amqp import MagentoMessageError, declare, parse_magento_body
+from asyncevents_svc.runtime import Runtime
+from asyncevents_svc.worker.dispatcher import Dispatcher
+from asyncevents_svc.worker.fanout import dispatch_event
+
+log = structlog.get_logger(__name__)
+
+
+class AmqpConsumer:
+    def __init__(self, runtime: Runtime, url: str, dispatcher: Dispatcher, ctx: ResolveContext) -> None:
+        self.runtime = runtime
+        self.url = url
+        self.dispatcher = dispatcher
+        self.ctx = ctx
+        self._connection: AbstractRobustConnection | None = None
+        self._channel: AbstractChannel | None = None
+        self._consumers: list[tuple[AbstractQueue, str]] = []
+        self._handling: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        self._connection = await aio_pika.connect_robust(self.url, timeout=10)
+        self._channel = await self._connection.channel()
+        await self._channel.set_qos(prefetch_count=self.runtime.settings.worker.prefetch)
+        topology = await declare(self._channel, self.runtime.settings.broker)
+        tag = await topology.events.consume(self._on_ready)
+        self._consumers.append((topology.events, tag))
+        if topology.magento is not None:
+            tag = await topology.magento.consume(self._on_magento)
+            self._consumers.append((topology.magento, tag))
+
+    def _track(self) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._handling.add(task)  # type: ignore[arg-type]
+            task.add_done_callback(self._handling.discard)  # type: ignore[arg-type]
+
+    async def _on_ready(self, message: AbstractIncomingMessage) -> None:
+        self._track()
+        try:
+            event_id = uuid.UUID(message.body.decode())
+        except (ValueError, UnicodeDecodeError):
+            log.error("bad_ready_message", body=message.body[:200].decode(errors="replace"))
+            await message.reject(requeue=False)
+            return
+        await self.dispatcher.wait_for_capacity()
+        try:
+            jobs = await dispatch_event(self.runtime, event_id, self.ctx)
+        except Exception as exc:
+            log.warning("dispatch_failed", event_id=str(event_id), error=f"{type(exc).__name__}: {exc}")
+            await asyncio.sleep(1.0)
+            await message.nack(requeue=True)
+            return
+        await message.ack()
+        self.dispatcher.submit(jobs)
+
+    async def _on_magento(self, message: AbstractIncomingMessage) -> None:
+        """A Magento ``publish('event.trigger', [name, json])``: ingest it like ``POST /v1/events``."""
+        self._track()
+        try:
+            parsed = parse_magento_body(message.body)
+        except MagentoMessageError as exc:
+            log.error("magento_message_rejected", reason=str(exc), body=message.body[:500].decode(errors="replace"))
+            await message.reject(requeue=False)
+            return
+        key = f"amqp:{message.message_id}" if message.message_id else None
+        try:
+            new = ingest.prepare(
+                self.runtime.catalogue,
+                name=parsed.event_name,
+                arguments=parsed.arguments,
+                store_id=parsed.store_id,
+                key=key,
+                source="amqp",
+            )
+        except AppError as exc:
+            # Kept as a failed event, visible through the API, rather than dropped.
+            new = ingest.NewEvent(
+                uuid.uuid4(), parsed.event_name[:255], parsed.arguments, parsed.store_id, key,
+                source="amqp", status="failed", error=exc.detail,
+            )
+            log.warning("magento_event_invalid", event_name=parsed.event_name, error=exc.detail)
+        await self.dispatcher.wait_for_capacity()
+        try:
+            async with self.runtime.sessions() as session:
+                [stored] = await ingest.store(session, [new])
+                await session.commit()
+        except Exception as exc:
+            log.warning("magento_ingest_failed", error=f"{type(exc).__name__}: {exc}")
+            await asyncio.sleep(1.0)
+            await message.nack(requeue=True)
+            return
+        await message.ack()
+        if stored.duplicate or new.status != "accepted":
+            return
+        try:
+            self.dispatcher.submit(await dispatch_event(self.runtime, stored.id, self.ctx))
+        except Exception as exc:  # committed: the scheduler's sweep dispatches it later
+            log.warning("dispatch_failed", event_id=str(stored.id), error=f"{type(exc).__name__}: {exc}")
+
+    async def stop_intake(self) -> None:
+        """Stop receiving new messages; unacked ones go back to the queue on close."""
+        for queue, tag in self._consumers:
+            try:
+                await queue.cancel(tag)
+            except Exception as exc:
+                log.warning("cancel_consumer_failed", error=str(exc))
+        self._consumers.clear()
+
+    async def drain(self, timeout: float) -> None:
+        if self._handling:
+            await asyncio.wait(list(self._handling), timeout=timeout)
+
+    async def close(self) -> None:
+        if self._connection is not None:
+            await self._connection.close()
+            self._connection = None

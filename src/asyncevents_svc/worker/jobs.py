@@ -1,0 +1,21 @@
+"""A send job: one attempt of one delivery, with everything the notifier needs."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SendJob:
+    delivery_id: uuid.UUID
+    event_id: uuid.UUID
+    event_name: str
+    store_id: int
+    subscription_id: int
+    notifier: str
+    recipient: str
+    token_encrypted: str
+    payload: Any
+    attempt: int  # 1-based number of the attempt about to be made

@@ -1,0 +1,82 @@
+"""The worker process: consumer + dispatcher + scheduler, with a clean shutdown.
+
+On SIGTERM or SIGINT: stop taking messages, let in-flight handling and sends finish within
+``worker.shutdown_grace`` seconds, cancel what is left (its leases are released, so the
+next worker re-sends it at once), write every recorded attempt, then close connections.
+Unacknowledged broker messages return to their queue; nothing accepted is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+
+import httpx
+import structlog
+
+from asyncevents_svc.catalogue.services import ResolveContext
+from asyncevents_svc.runtime import Runtime
+from asyncevents_svc.worker.consumer import AmqpConsumer
+from asyncevents_svc.worker.dispatcher import Dispatcher
+from asyncevents_svc.worker.recorder import AttemptRecorder
+from asyncevents_svc.worker.scheduler import Scheduler
+
+log = structlog.get_logger(__name__)
+
+
+class Worker:
+    """All worker parts of one process."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        settings = runtime.settings
+        self.http = httpx.AsyncClient(
+            timeout=httpx.Timeout(settings.http.timeout, connect=settings.http.connect_timeout),
+            follow_redirects=False,
+        )
+        ctx = ResolveContext(http=self.http)
+        self.recorder = AttemptRecorder(runtime)
+        self.dispatcher = Dispatcher(runtime, self.recorder)
+        self.scheduler = Scheduler(runtime, self.dispatcher, ctx)
+        broker = settings.broker_url.get_secret_value() if settings.broker_url else None
+        self.consumer = AmqpConsumer(runtime, broker, self.dispatcher, ctx) if broker else None
+
+    async def start(self) -> None:
+        await self.runtime.notifiers.start()
+        self.recorder.start()
+        if self.consumer is not None:
+            await self.consumer.start()
+        self.scheduler.start()
+        log.info("worker_started", transport="amqp" if self.consumer else "database")
+
+    async def stop(self) -> None:
+        grace = self.runtime.settings.worker.shutdown_grace
+        deadline = time.monotonic() + grace
+        log.info("worker_stopping", grace_seconds=grace)
+        if self.consumer is not None:
+            await self.consumer.stop_intake()
+        await self.scheduler.stop()
+        if self.consumer is not None:
+            await self.consumer.drain(max(0.0, deadline - time.monotonic()))
+        await self.dispatcher.drain(max(0.0, deadline - time.monotonic()))
+        await self.recorder.close(timeout=max(5.0, deadline - time.monotonic()))
+        if self.consumer is not None:
+            await self.consumer.close()
+        await self.http.aclose()
+        log.info("worker_stopped")
+
+
+async def run_worker(runtime: Runtime, stop: asyncio.Event | None = None) -> None:
+    """Run until ``stop`` is set or the process gets SIGTERM/SIGINT."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    worker = Worker(runtime)
+    try:
+        await worker.start()
+        await stop.wait()
+        await worker.stop()
+    finally:
+        await runtime.close()

@@ -1,0 +1,131 @@
+"""Shared fixtures: a real PostgreSQL database, real RabbitMQ names, the API, a worker and a
+loopback receiver. Nothing here skips: without PostgreSQL or RabbitMQ the tests fail."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import aio_pika
+import asyncpg
+import httpx
+import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy import text
+
+from asyncevents_svc.api.app import create_app
+from asyncevents_svc.db.migrate import upgrade
+from asyncevents_svc.logging import configure_logging
+from asyncevents_svc.runtime import Runtime, build_runtime
+from asyncevents_svc.settings import BrokerSettings, Settings
+from asyncevents_svc.worker.runner import Worker
+from tests.receiver import Receiver, start_receiver
+
+PG_ADMIN = os.environ.get("ASYNCEVENTS_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
+AMQP_URL = os.environ.get("ASYNCEVENTS_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5672/")
+TEST_EVENTS = Path(__file__).parent / "data" / "events.xml"
+RUN_ID = f"{os.getpid()}_{uuid.uuid4().hex[:6]}"
+
+configure_logging("WARNING")
+
+
+async def _admin(sql: str) -> None:
+    connection = await asyncpg.connect(PG_ADMIN)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    """A fresh database for this test run, migrated to head, dropped at the end."""
+    name = f"asyncevents_test_{RUN_ID}"
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    url = f"{base}/{name}"
+    upgrade(url)
+    yield url
+    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def broker_names() -> Iterator[BrokerSettings]:
+    """Queue and exchange names of our own, so parallel runs never share messages."""
+    names = BrokerSettings(
+        exchange=f"asyncevents.test.{RUN_ID}",
+        events_queue=f"asyncevents.test.{RUN_ID}.events",
+        magento_exchange=f"magento.test.{RUN_ID}",
+        magento_queue=f"event.trigger.test.{RUN_ID}",
+    )
+    yield names
+
+    async def cleanup() -> None:
+        connection = await aio_pika.connect(AMQP_URL)
+        async with connection:
+            channel = await connection.channel()
+            for queue in (names.events_queue, names.magento_queue):
+                await channel.queue_delete(queue)
+            for exchange in (names.exchange, names.magento_exchange):
+                await channel.exchange_delete(exchange)
+
+    asyncio.run(cleanup())
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, broker_names: BrokerSettings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(
+        env="test",
+        database_url=database_url,
+        broker_url=AMQP_URL,  # type: ignore[arg-type]
+        events_file=[TEST_EVENTS],
+        encryption_key=Fernet.generate_key().decode(),  # type: ignore[arg-type]
+        data_dir=tmp_path_factory.mktemp("data"),
+        broker=broker_names,
+        worker={"poll_interval": 0.2, "sweep_after": 3.0, "shutdown_grace": 5.0},  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    """A fresh runtime on empty tables."""
+    rt = build_runtime(settings)
+    async with rt.engine.begin() as connection:
+        await connection.execute(
+            text("TRUNCATE attempts, deliveries, events, subscriptions RESTART IDENTITY CASCADE")
+        )
+    yield rt
+    await rt.engine.dispose()
+
+
+@pytest.fixture
+async def api(settings: Settings, runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client talking to the app in-process (lifespan included)."""
+    app = create_app(settings, runtime)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
+            yield client
+
+
+@pytest.fixture
+async def worker(runtime: Runtime, settings: Settings) -> AsyncIterator[Worker]:
+    """A worker running in this event loop against the real broker and database.
+
+    Hints left in the queues by earlier tests name events that no longer exist; the
+    worker acknowledges and skips them.
+    """
+    running = Worker(runtime)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[Receiver]:
+    rec, runner = await start_receiver()
+    yield rec
+    await runner.cleanup()
