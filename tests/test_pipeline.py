@@ -10,16 +10,10 @@ import httpx
 from standardwebhooks import Webhook
 
 from asyncevents_svc.notifiers.signing import receiver_secret
+from tests.helpers import TOKEN, subscribe
 from tests.receiver import Receiver
 
-TOKEN = "fv38u07Wdh$R@mRd"
 
-
-async def subscribe(api: httpx.AsyncClient, url: str, event: str = "sales.order.created", **extra: object) -> dict[str, object]:
-    body = {"event_name": event, "recipient_url": url, "verification_token": TOKEN, **extra}
-    response = await api.post("/v1/subscriptions", json=body)
-    assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]
 
 
 async def test_http_event_reaches_subscriber_with_valid_signatures(

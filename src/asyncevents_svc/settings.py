@@ -8,12 +8,13 @@ settings also have flat names (``ASYNCEVENTS_DATABASE_URL``, ``ASYNCEVENTS_BROKE
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class HttpSettings(BaseModel):
@@ -86,7 +87,10 @@ class Settings(BaseSettings):
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
     database_pool_size: int = Field(10, ge=1)
     broker_url: SecretStr | None = SecretStr("amqp://guest:guest@127.0.0.1:5672/")
-    events_file: list[Path] = Field(default_factory=lambda: [Path("events.xml")])
+    events_file: Annotated[list[Path], NoDecode] = Field(
+        default_factory=lambda: [Path("events.xml")],
+        description="events.xml files or folders, separated by commas or colons.",
+    )
     encryption_key: SecretStr | None = Field(
         None,
         description="Fernet key(s), comma separated, the first encrypts. Unset outside production: "
@@ -107,7 +111,9 @@ class Settings(BaseSettings):
     @classmethod
     def _split_paths(cls, value: object) -> object:
         """Accept ``a.xml,b.xml`` or ``a.xml:b.xml`` as well as a JSON list."""
-        if isinstance(value, str) and not value.startswith("["):
+        if isinstance(value, str):
+            if value.startswith("["):
+                return json.loads(value)
             return [part for part in value.replace(",", ":").split(":") if part]
         return value
 

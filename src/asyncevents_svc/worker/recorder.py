@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import structlog
-from sqlalchemy import bindparam, func, update
+from sqlalchemy import bindparam, func, or_, update
 
 from asyncevents_svc.db.models import Attempt, Delivery
 from asyncevents_svc.db.types import utcnow
@@ -41,7 +41,11 @@ ATTEMPTS = Attempt.__table__
 # happened meanwhile from being overwritten.
 _UPDATE = (
     update(DELIVERIES)
-    .where(DELIVERIES.c.id == bindparam("b_id"), DELIVERIES.c.status.in_(("pending", "retrying")))
+    .where(
+        DELIVERIES.c.id == bindparam("b_id"),
+        # an IN list cannot be used with executemany
+        or_(DELIVERIES.c.status == "pending", DELIVERIES.c.status == "retrying"),
+    )
     .values(
         status=bindparam("b_status"),
         attempts=bindparam("b_attempts"),

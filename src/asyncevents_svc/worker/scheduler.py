@@ -104,7 +104,7 @@ class Scheduler:
                 .outerjoin(Subscription, Subscription.id == Delivery.subscription_id)
                 .where(Delivery.id.in_(claimed))
             )
-            for delivery, name, store_id, payload, sub in rows.tuples():
+            for delivery, name, store_id, payload, sub in rows:
                 if sub is None:
                     cancelled.append((delivery.id, "subscription was deleted"))
                 elif sub.status != "active":

@@ -1,0 +1,59 @@
+"""Running the service's own processes (``asyncevents-svc worker``) from tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from asyncevents_svc.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The environment variables that reproduce ``settings`` in a child process."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASYNCEVENTS_")}
+    env.update(
+        {
+            "ASYNCEVENTS_ENV": settings.env,
+            "ASYNCEVENTS_DATABASE_URL": settings.database_url,
+            "ASYNCEVENTS_BROKER_URL": settings.broker_url.get_secret_value() if settings.broker_url else "",
+            "ASYNCEVENTS_EVENTS_FILE": ",".join(str(p) for p in settings.events_file),
+            "ASYNCEVENTS_DATA_DIR": str(settings.data_dir),
+            "ASYNCEVENTS_LOG_LEVEL": "WARNING",
+        }
+    )
+    if settings.encryption_key is not None:
+        env["ASYNCEVENTS_ENCRYPTION_KEY"] = settings.encryption_key.get_secret_value()
+    for group in ("broker", "worker", "http", "retry"):
+        for key, value in getattr(settings, group).model_dump().items():
+            env[f"ASYNCEVENTS_{group.upper()}__{key.upper()}"] = str(value)
+    return env
+
+
+def start(command: str, settings: Settings) -> subprocess.Popen[bytes]:
+    """Start ``asyncevents-svc <command>`` from the repository root (so ``tests`` imports).
+
+    Its log goes to ``<data_dir>/<command>.log`` (see :func:`log_of`)."""
+    with open(log_of(command, settings), "ab") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "asyncevents_svc.cli", command],
+            cwd=ROOT,
+            env=settings_env(settings),
+            stdout=log,
+            stderr=log,
+        )
+
+
+def log_of(command: str, settings: Settings) -> Path:
+    return Path(settings.data_dir) / f"{command}.log"
+
+
+def terminate(process: subprocess.Popen[bytes], timeout: float = 30.0) -> int:
+    """SIGTERM and wait for a clean exit; returns the exit code."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+    return process.wait(timeout=timeout)

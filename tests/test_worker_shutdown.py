@@ -1,0 +1,52 @@
+"""A worker stopped with SIGTERM in the middle of a burst loses nothing."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+
+from asyncevents_svc.runtime import Runtime
+from asyncevents_svc.settings import Settings
+from tests import processes
+from tests.helpers import subscribe
+from tests.receiver import Receiver
+
+BURST = 500
+
+
+@pytest.mark.slow
+async def test_sigterm_during_a_burst_then_restart_delivers_every_event(
+    api: httpx.AsyncClient, runtime: Runtime, settings: Settings, receiver: Receiver
+) -> None:
+    await subscribe(api, f"{receiver.url}/slow/0.05")
+    worker = processes.start("worker", settings)
+    try:
+        for start in range(0, BURST, 250):
+            events = [
+                {"event_name": "sales.order.created", "arguments": {"id": n}}
+                for n in range(start, start + 250)
+            ]
+            response = await api.post("/v1/events/batch", json={"events": events})
+            assert response.json()["accepted"] == 250
+
+        await receiver.wait_for(50, timeout=30)
+        exit_code = await asyncio.to_thread(processes.terminate, worker)
+        assert exit_code == 0, processes.log_of("worker", settings).read_text()
+        received_before_restart = len({r.headers["webhook-id"] for r in receiver.requests})
+        assert received_before_restart < BURST, "the burst finished before SIGTERM; the test proves nothing"
+
+        worker = processes.start("worker", settings)
+
+        async def all_arrived() -> bool:
+            ids = {r.body for r in receiver.requests}
+            return len(ids) >= BURST
+
+        async with asyncio.timeout(90):
+            while not await all_arrived():
+                await asyncio.sleep(0.2)
+        bodies = {r.body for r in receiver.requests}
+        assert len(bodies) == BURST
+    finally:
+        await asyncio.to_thread(processes.terminate, worker)
