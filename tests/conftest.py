@@ -76,16 +76,18 @@ def broker_names() -> Iterator[BrokerSettings]:
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str, broker_names: BrokerSettings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def settings(
+    database_url: str, broker_names: BrokerSettings, tmp_path_factory: pytest.TempPathFactory
+) -> Settings:
     return Settings(
         env="test",
         database_url=database_url,
-        broker_url=AMQP_URL,  # type: ignore[arg-type]
+        broker_url=AMQP_URL,
         events_file=[TEST_EVENTS],
-        encryption_key=Fernet.generate_key().decode(),  # type: ignore[arg-type]
+        encryption_key=Fernet.generate_key().decode(),
         data_dir=tmp_path_factory.mktemp("data"),
         broker=broker_names,
-        worker={"poll_interval": 0.2, "sweep_after": 3.0, "shutdown_grace": 5.0},  # type: ignore[arg-type]
+        worker={"poll_interval": 0.2, "sweep_after": 3.0, "shutdown_grace": 5.0},
     )
 
 

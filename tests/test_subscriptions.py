@@ -39,7 +39,8 @@ async def test_an_omitted_token_is_generated_and_shown_once(api: httpx.AsyncClie
     created = await create(api)
 
     token = created.json()["verification_token"]
-    assert isinstance(token, str) and len(token) >= 32
+    assert isinstance(token, str)
+    assert len(token) >= 32
     again = await api.get(f"/v1/subscriptions/{created.json()['subscription_id']}")
     assert token not in again.text
     assert "verification_token" not in again.json()
@@ -72,7 +73,9 @@ async def test_invalid_subscriptions_are_refused_naming_the_field(
     assert words in problem["errors"][0]["msg"]
 
 
-async def test_wildcard_patterns_are_accepted_when_they_match_an_event(api: httpx.AsyncClient) -> None:
+async def test_wildcard_patterns_are_accepted_when_they_match_an_event(
+    api: httpx.AsyncClient,
+) -> None:
     for pattern in ("sales.order.*", "*.created", "*"):
         assert (await create(api, event_name=pattern)).status_code == 201
 
@@ -82,7 +85,12 @@ async def test_patch_changes_fields_and_rotates_the_token(api: httpx.AsyncClient
 
     patched = await api.patch(
         f"/v1/subscriptions/{sub_id}",
-        json={"status": "disabled", "store_id": 2, "description": "ERP", "verification_token": "second-token-456"},
+        json={
+            "status": "disabled",
+            "store_id": 2,
+            "description": "ERP",
+            "verification_token": "second-token-456",
+        },
     )
 
     assert patched.status_code == 200, patched.text
@@ -122,7 +130,9 @@ async def test_list_filters_and_pages_with_a_cursor(api: httpx.AsyncClient) -> N
         seen += [item["subscription_id"] for item in page.json()["items"]]
     assert seen == [1, 2, 3, 4, 5, 6]
 
-    filtered = await api.get("/v1/subscriptions", params={"event_name": "customer.created", "status": "disabled"})
+    filtered = await api.get(
+        "/v1/subscriptions", params={"event_name": "customer.created", "status": "disabled"}
+    )
     assert [i["subscription_id"] for i in filtered.json()["items"]] == [6]
     by_store = await api.get("/v1/subscriptions", params={"store_id": 3, "metadata": "http"})
     assert [i["store_id"] for i in by_store.json()["items"]] == [3]

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from asyncevents_svc.settings import Settings
 
@@ -15,7 +20,9 @@ def create_engine(settings: Settings) -> AsyncEngine:
     if url.startswith("sqlite"):
         return create_async_engine(url)
     return create_async_engine(
-        url, pool_size=settings.database_pool_size, max_overflow=settings.database_pool_size,
+        url,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_pool_size,
         pool_pre_ping=True,
     )
 

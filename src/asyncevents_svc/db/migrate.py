@@ -7,6 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+
 def _project_root() -> Path:
     """The folder holding ``alembic.ini``: the source checkout, else the working directory
     (the container image copies ``alembic.ini`` and ``migrations/`` into its workdir)."""

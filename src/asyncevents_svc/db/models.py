@@ -21,7 +21,7 @@ class Base(DeclarativeBase):
 
 
 class Subscription(Base):
-    """"Send events named X to recipient Y with notifier Z" (the module's async_event_subscriber)."""
+    """ "Send events named X to recipient Y with notifier Z" (the module's async_event_subscriber)."""
 
     __tablename__ = "subscriptions"
     __table_args__ = (Index("ix_subscriptions_status_event", "status", "event_name"),)
@@ -94,9 +94,7 @@ class Attempt(Base):
     )
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
-    delivery_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("deliveries.id", ondelete="CASCADE")
-    )
+    delivery_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("deliveries.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
     started_at: Mapped[datetime] = mapped_column(UtcDateTime)
     duration_ms: Mapped[float] = mapped_column()

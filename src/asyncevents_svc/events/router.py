@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, status
 
 from asyncevents_svc.api.deps import RuntimeDep, SessionDep, authorize
-from asyncevents_svc.deliveries.queries import deliveries_of_event
 from asyncevents_svc.db.models import Event
+from asyncevents_svc.deliveries.queries import deliveries_of_event
 from asyncevents_svc.errors import AppError, NotFound, ValidationFailed
 from asyncevents_svc.events import service
 from asyncevents_svc.events.schemas import (
@@ -25,7 +25,12 @@ router = APIRouter(prefix="/v1/events", tags=["events"], dependencies=[Depends(a
 
 IdempotencyKey = Annotated[
     str | None,
-    Header(alias="Idempotency-Key", min_length=1, max_length=255, description="Same as the body's `id`."),
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        description="Same as the body's `id`.",
+    ),
 ]
 
 
@@ -78,8 +83,8 @@ async def publish_batch(body: EventBatchIn, session: SessionDep, runtime: Runtim
         ready.append((index, new))
     stored = await service.store(session, [new for _, new in ready])
     await session.commit()
-    for (index, _), item in zip(ready, stored, strict=True):
-        results[index] = BatchItemResult(index=index, status=202, id=item.id, duplicate=item.duplicate)
+    for (index, _), saved in zip(ready, stored, strict=True):
+        results[index] = BatchItemResult(index=index, status=202, id=saved.id, duplicate=saved.duplicate)
     await runtime.publisher.publish_ready([s.id for s in stored if not s.duplicate])
     final = [r for r in results if r is not None]
     accepted = sum(1 for r in final if r.status == 202)

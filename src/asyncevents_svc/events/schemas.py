@@ -12,7 +12,11 @@ from asyncevents_svc.deliveries.schemas import DeliveryOut
 
 ClientId = Annotated[
     str,
-    Field(min_length=1, max_length=255, description="Idempotency key: a repeat returns the first result."),
+    Field(
+        min_length=1,
+        max_length=255,
+        description="Idempotency key: a repeat returns the first result.",
+    ),
 ]
 
 

@@ -94,9 +94,14 @@ async def list_subscriptions(
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> SubscriptionPage:
     """Subscriptions in creation order, filtered; follow ``next_cursor`` for more."""
-    filters = {"event_name": event_name, "status": status_, "store_id": store_id, "notifier": metadata}
+    filters = {
+        "event_name": event_name,
+        "status": status_,
+        "store_id": store_id,
+        "notifier": metadata,
+    }
     after = decode_cursor(cursor) if cursor else None
-    subs = await svc.list(filters=filters, after_id=after, limit=limit + 1)
+    subs = await svc.find(filters=filters, after_id=after, limit=limit + 1)
     more = len(subs) > limit
     subs = subs[:limit]
     return SubscriptionPage(
@@ -119,7 +124,9 @@ async def get_subscription(subscription_id: SubscriptionId, svc: ServiceDep) -> 
 
 
 @router.patch("/{subscription_id}", response_model=SubscriptionOut)
-async def update_subscription(subscription_id: SubscriptionId, body: SubscriptionUpdate, svc: ServiceDep) -> SubscriptionOut:
+async def update_subscription(
+    subscription_id: SubscriptionId, body: SubscriptionUpdate, svc: ServiceDep
+) -> SubscriptionOut:
     """Change any field; a new ``verification_token`` replaces the old one."""
     sub = await svc.update(await svc.get(subscription_id), _fields(body))
     await svc.session.commit()

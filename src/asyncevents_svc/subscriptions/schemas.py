@@ -33,10 +33,16 @@ TokenField = Annotated[
 ]
 NotifierField = Annotated[
     str,
-    Field(min_length=1, max_length=64, description="Notifier key (`GET /v1/notifiers`).", examples=["http"]),
+    Field(
+        min_length=1,
+        max_length=64,
+        description="Notifier key (`GET /v1/notifiers`).",
+        examples=["http"],
+    ),
 ]
 StoreField = Annotated[
-    int, Field(ge=0, le=2_147_483_647, description="0 = all stores; otherwise only that store's events.")
+    int,
+    Field(ge=0, le=2_147_483_647, description="0 = all stores; otherwise only that store's events."),
 ]
 DescriptionField = Annotated[str, Field(max_length=1000)]
 

@@ -58,10 +58,14 @@ class SubscriptionService:
         if is_pattern(name):
             if not is_valid_pattern(name):
                 raise ValidationFailed(
-                    self.prefix + "event_name", "a wildcard must be a whole segment: `sales.*`, `*.created`, `*`"
+                    self.prefix + "event_name",
+                    "a wildcard must be a whole segment: `sales.*`, `*.created`, `*`",
                 )
             if not self.catalogue.matching(name):
-                raise ValidationFailed(self.prefix + "event_name", f"pattern {name!r} matches no event in the catalogue")
+                raise ValidationFailed(
+                    self.prefix + "event_name",
+                    f"pattern {name!r} matches no event in the catalogue",
+                )
         elif name not in self.catalogue:
             raise ValidationFailed(self.prefix + "event_name", f"event {name!r} is not in the catalogue")
 
@@ -78,7 +82,8 @@ class SubscriptionService:
 
     async def create(self, fields: SubscriptionFields) -> tuple[Subscription, str | None]:
         """Store a new subscription; returns it and the generated token, if one was generated."""
-        assert fields.event_name is not None and fields.recipient_url is not None
+        assert fields.event_name is not None
+        assert fields.recipient_url is not None
         notifier = fields.notifier or "http"
         self._check_event_name(fields.event_name)
         self._check_target(notifier, fields.recipient_url)
@@ -133,9 +138,7 @@ class SubscriptionService:
         await self.session.delete(sub)
         await self.session.flush()
 
-    async def list(
-        self, *, filters: dict[str, Any], after_id: int | None, limit: int
-    ) -> list[Subscription]:
+    async def find(self, *, filters: dict[str, Any], after_id: int | None, limit: int) -> list[Subscription]:
         """Subscriptions in id order, after a cursor, filtered by column equality."""
         query = select(Subscription).order_by(Subscription.id).limit(limit)
         for column, value in filters.items():

@@ -13,7 +13,12 @@ import uuid
 
 import aio_pika
 import structlog
-from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue, AbstractRobustConnection
+from aio_pika.abc import (
+    AbstractChannel,
+    AbstractIncomingMessage,
+    AbstractQueue,
+    AbstractRobustConnection,
+)
 
 from asyncevents_svc.catalogue.services import ResolveContext
 from asyncevents_svc.errors import AppError
@@ -51,8 +56,8 @@ class AmqpConsumer:
     def _track(self) -> None:
         task = asyncio.current_task()
         if task is not None:
-            self._handling.add(task)  # type: ignore[arg-type]
-            task.add_done_callback(self._handling.discard)  # type: ignore[arg-type]
+            self._handling.add(task)
+            task.add_done_callback(self._handling.discard)
 
     async def _on_ready(self, message: AbstractIncomingMessage) -> None:
         self._track()
@@ -79,7 +84,11 @@ class AmqpConsumer:
         try:
             parsed = parse_magento_body(message.body)
         except MagentoMessageError as exc:
-            log.error("magento_message_rejected", reason=str(exc), body=message.body[:500].decode(errors="replace"))
+            log.error(
+                "magento_message_rejected",
+                reason=str(exc),
+                body=message.body[:500].decode(errors="replace"),
+            )
             await message.reject(requeue=False)
             return
         key = f"amqp:{message.message_id}" if message.message_id else None
@@ -95,8 +104,14 @@ class AmqpConsumer:
         except AppError as exc:
             # Kept as a failed event, visible through the API, rather than dropped.
             new = ingest.NewEvent(
-                uuid.uuid4(), parsed.event_name[:255], parsed.arguments, parsed.store_id, key,
-                source="amqp", status="failed", error=exc.detail,
+                uuid.uuid4(),
+                parsed.event_name[:255],
+                parsed.arguments,
+                parsed.store_id,
+                key,
+                source="amqp",
+                status="failed",
+                error=exc.detail,
             )
             log.warning("magento_event_invalid", event_name=parsed.event_name, error=exc.detail)
         await self.dispatcher.wait_for_capacity()

@@ -54,7 +54,10 @@ class Dispatcher:
         notifier = self.runtime.notifiers.get(job.notifier)
         if notifier is None:
             return NotifierResult(
-                False, False, 0.0, detail=f"notifier {job.notifier!r} is not installed in this worker"
+                False,
+                False,
+                0.0,
+                detail=f"notifier {job.notifier!r} is not installed in this worker",
             )
         try:
             token = self.runtime.cipher.decrypt(job.token_encrypted)
@@ -75,7 +78,10 @@ class Dispatcher:
         except Exception as exc:  # a broken notifier still yields an attempt record
             log.exception("notifier_crashed", delivery_id=str(job.delivery_id), notifier=job.notifier)
             return NotifierResult(
-                False, True, (time.perf_counter() - started) * 1000, detail=f"notifier error: {type(exc).__name__}"
+                False,
+                True,
+                (time.perf_counter() - started) * 1000,
+                detail=f"notifier error: {type(exc).__name__}",
             )
 
     async def wait_for_capacity(self) -> None:

@@ -15,7 +15,7 @@ import uuid
 from datetime import timedelta
 
 import structlog
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 
 from asyncevents_svc.catalogue.patterns import matches
 from asyncevents_svc.catalogue.services import ResolutionError, ResolveContext
@@ -88,12 +88,20 @@ async def dispatch_event(runtime: Runtime, event_id: uuid.UUID, ctx: ResolveCont
             )
             jobs.append(
                 SendJob(
-                    delivery_id, event_id, event.name, event.store_id, sub.id, sub.notifier,
-                    sub.recipient_url, sub.token_encrypted, payload, 1,
+                    delivery_id,
+                    event_id,
+                    event.name,
+                    event.store_id,
+                    sub.id,
+                    sub.notifier,
+                    sub.recipient_url,
+                    sub.token_encrypted,
+                    payload,
+                    1,
                 )
             )
         if rows:
-            await session.execute(Delivery.__table__.insert(), rows)
+            await session.execute(insert(Delivery), rows)
         locked.payload = payload
         locked.status = "dispatched"
         locked.dispatched_at = now

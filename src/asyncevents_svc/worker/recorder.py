@@ -13,9 +13,10 @@ import asyncio
 import contextlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 import structlog
-from sqlalchemy import bindparam, func, or_, update
+from sqlalchemy import Table, bindparam, func, or_, update
 
 from asyncevents_svc.db.models import Attempt, Delivery
 from asyncevents_svc.db.types import utcnow
@@ -35,8 +36,8 @@ class Finished:
     started_at: datetime
 
 
-DELIVERIES = Delivery.__table__
-ATTEMPTS = Attempt.__table__
+DELIVERIES = cast(Table, Delivery.__table__)
+ATTEMPTS = cast(Table, Attempt.__table__)
 # A Core statement run with executemany; the status guard keeps a cancel or replay that
 # happened meanwhile from being overwritten.
 _UPDATE = (
@@ -89,7 +90,11 @@ class AttemptRecorder:
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:
-                    log.warning("attempt_write_failed", error=f"{type(exc).__name__}: {exc}", count=len(batch))
+                    log.warning(
+                        "attempt_write_failed",
+                        error=f"{type(exc).__name__}: {exc}",
+                        count=len(batch),
+                    )
                     await asyncio.sleep(delay)
                     delay = min(delay * 2, 5.0)
             self._writing = 0

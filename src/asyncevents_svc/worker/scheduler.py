@@ -65,7 +65,9 @@ class Scheduler:
         """One scan: due deliveries first, then stale events."""
         free = 2 * self.runtime.settings.worker.max_in_flight - self.dispatcher.backlog
         if free > 0:
-            self.dispatcher.submit(await self.claim_due(min(free, self.runtime.settings.worker.scheduler_batch)))
+            self.dispatcher.submit(
+                await self.claim_due(min(free, self.runtime.settings.worker.scheduler_batch))
+            )
         for event_id in await self.stale_events():
             if self._stop.is_set():
                 break
@@ -112,15 +114,28 @@ class Scheduler:
                 else:
                     jobs.append(
                         SendJob(
-                            delivery.id, delivery.event_id, name, store_id, sub.id, sub.notifier,
-                            sub.recipient_url, sub.token_encrypted, payload, delivery.attempts + 1,
+                            delivery.id,
+                            delivery.event_id,
+                            name,
+                            store_id,
+                            sub.id,
+                            sub.notifier,
+                            sub.recipient_url,
+                            sub.token_encrypted,
+                            payload,
+                            delivery.attempts + 1,
                         )
                     )
             for delivery_id, reason in cancelled:
                 await session.execute(
                     update(Delivery)
                     .where(Delivery.id == delivery_id)
-                    .values(status="cancelled", status_reason=reason, locked_until=None, next_attempt_at=None)
+                    .values(
+                        status="cancelled",
+                        status_reason=reason,
+                        locked_until=None,
+                        next_attempt_at=None,
+                    )
                     .execution_options(synchronize_session=False)
                 )
         for delivery_id, reason in cancelled:
