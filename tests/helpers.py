@@ -20,7 +20,9 @@ async def subscribe(
     return response.json()  # type: ignore[no-any-return]
 
 
-async def publish(api: httpx.AsyncClient, event: str = "sales.order.created", **body: object) -> dict[str, Any]:
+async def publish(
+    api: httpx.AsyncClient, event: str = "sales.order.created", **body: object
+) -> dict[str, Any]:
     response = await api.post("/v1/events", json={"event_name": event, "arguments": {"id": 42}, **body})
     assert response.status_code == 202, response.text
     return response.json()  # type: ignore[no-any-return]
@@ -33,7 +35,9 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 15.0
             await asyncio.sleep(0.05)
 
 
-async def event_when(api: httpx.AsyncClient, event_id: str, predicate: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+async def event_when(
+    api: httpx.AsyncClient, event_id: str, predicate: Callable[[dict[str, Any]], bool]
+) -> dict[str, Any]:
     """``GET /v1/events/{id}`` until ``predicate`` holds for it."""
     found: dict[str, Any] = {}
 

@@ -15,7 +15,7 @@ class Order:
 
 
 class OrderRepository:
-    def get(self, id: int) -> Order:  # noqa: A002
+    def get(self, id: int) -> Order:
         return Order(entity_id=id, increment_id=f"CK{id:08d}")
 
 

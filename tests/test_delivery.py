@@ -44,7 +44,12 @@ async def test_two_subscribers_get_distinct_delivery_ids_and_attempts_are_record
     assert by_sub[first["subscription_id"]]["id"] == ids["/a"]
     assert by_sub[second["subscription_id"]]["id"] == ids["/b"]
     attempt = by_sub[first["subscription_id"]]["attempts"][0]
-    assert (attempt["number"], attempt["success"], attempt["status_code"], attempt["response"]) == (1, True, 200, "ok")
+    assert (attempt["number"], attempt["success"], attempt["status_code"], attempt["response"]) == (
+        1,
+        True,
+        200,
+        "ok",
+    )
     assert attempt["duration_ms"] > 0
     assert shown["payload"] == {"entity_id": 42, "increment_id": "CK00000042"}
 
@@ -55,7 +60,9 @@ async def test_two_subscribers_get_distinct_delivery_ids_and_attempts_are_record
     assert [a["number"] for a in trace["attempts"]] == [1]
 
 
-async def test_inactive_subscriptions_get_nothing(api: httpx.AsyncClient, worker: Worker, receiver: Receiver) -> None:
+async def test_inactive_subscriptions_get_nothing(
+    api: httpx.AsyncClient, worker: Worker, receiver: Receiver
+) -> None:
     await subscribe(api, f"{receiver.url}/active")
     await subscribe(api, f"{receiver.url}/disabled", status="disabled")
 

@@ -17,14 +17,22 @@ async def count_events(runtime: Runtime) -> int:
         return int(await session.scalar(select(func.count()).select_from(Event)) or 0)
 
 
-async def test_an_accepted_event_is_committed_before_the_202(api: httpx.AsyncClient, runtime: Runtime) -> None:
-    response = await api.post("/v1/events", json={"event_name": "sales.order.created", "arguments": {"id": 7}})
+async def test_an_accepted_event_is_committed_before_the_202(
+    api: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    response = await api.post(
+        "/v1/events", json={"event_name": "sales.order.created", "arguments": {"id": 7}}
+    )
 
     assert response.status_code == 202
     async with runtime.sessions() as session:
         stored = await session.get(Event, uuid.UUID(response.json()["id"]))
     assert stored is not None
-    assert (stored.name, stored.arguments, stored.status) == ("sales.order.created", {"id": 7}, "accepted")
+    assert (stored.name, stored.arguments, stored.status) == (
+        "sales.order.created",
+        {"id": 7},
+        "accepted",
+    )
 
 
 async def test_unknown_event_is_404_and_stores_nothing(api: httpx.AsyncClient, runtime: Runtime) -> None:
@@ -48,7 +56,9 @@ async def test_unknown_event_is_404_and_stores_nothing(api: httpx.AsyncClient, r
 async def test_arguments_that_do_not_fit_the_service_are_422_at_ingest(
     api: httpx.AsyncClient, runtime: Runtime, arguments: dict[str, object], field: str
 ) -> None:
-    response = await api.post("/v1/events", json={"event_name": "sales.order.created", "arguments": arguments})
+    response = await api.post(
+        "/v1/events", json={"event_name": "sales.order.created", "arguments": arguments}
+    )
 
     assert response.status_code == 422
     assert response.json()["errors"][0]["loc"] == field
@@ -72,7 +82,9 @@ async def test_malformed_bodies_are_422_problems(api: httpx.AsyncClient, body: d
     assert response.json()["errors"][0]["loc"]
 
 
-async def test_a_repeated_idempotency_key_returns_the_original_event(api: httpx.AsyncClient, runtime: Runtime) -> None:
+async def test_a_repeated_idempotency_key_returns_the_original_event(
+    api: httpx.AsyncClient, runtime: Runtime
+) -> None:
     body = {"event_name": "sales.order.created", "arguments": {"id": 1}}
     first = await api.post("/v1/events", json=body, headers={"Idempotency-Key": "order-1-created"})
     second = await api.post("/v1/events", json=body, headers={"Idempotency-Key": "order-1-created"})
@@ -87,7 +99,8 @@ async def test_a_repeated_idempotency_key_returns_the_original_event(api: httpx.
 async def test_a_uuid_client_id_becomes_the_event_id(api: httpx.AsyncClient) -> None:
     client_id = str(uuid.uuid4())
     response = await api.post(
-        "/v1/events", json={"event_name": "example.ping", "arguments": {"a": 1}, "id": client_id.upper()}
+        "/v1/events",
+        json={"event_name": "example.ping", "arguments": {"a": 1}, "id": client_id.upper()},
     )
     assert response.json()["id"] == client_id
 

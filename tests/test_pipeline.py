@@ -14,14 +14,14 @@ from tests.helpers import TOKEN, subscribe
 from tests.receiver import Receiver
 
 
-
-
 async def test_http_event_reaches_subscriber_with_valid_signatures(
     api: httpx.AsyncClient, worker: object, receiver: Receiver
 ) -> None:
     await subscribe(api, f"{receiver.url}/ok")
 
-    accepted = await api.post("/v1/events", json={"event_name": "sales.order.created", "arguments": {"id": 42}})
+    accepted = await api.post(
+        "/v1/events", json={"event_name": "sales.order.created", "arguments": {"id": 42}}
+    )
 
     assert accepted.status_code == 202, accepted.text
     [request] = await receiver.wait_for(1)

@@ -58,9 +58,7 @@ def upgrade() -> None:
         sa.Column("modified", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.create_index(
-        "ix_subscriptions_status_event", "subscriptions", ["status", "event_name"], unique=False
-    )
+    op.create_index("ix_subscriptions_status_event", "subscriptions", ["status", "event_name"], unique=False)
     op.create_table(
         "deliveries",
         sa.Column("id", sa.Uuid(), nullable=False),

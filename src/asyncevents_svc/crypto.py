@@ -31,8 +31,7 @@ class TokenCipher:
             self._fernet = MultiFernet([Fernet(key.strip().encode()) for key in keys])
         except ValueError as exc:
             raise EncryptionKeyError(
-                "ASYNCEVENTS_ENCRYPTION_KEY must be Fernet keys (32 url-safe base64 bytes), "
-                "comma separated"
+                "ASYNCEVENTS_ENCRYPTION_KEY must be Fernet keys (32 url-safe base64 bytes), comma separated"
             ) from exc
 
     def encrypt(self, plain: str) -> str:

@@ -46,9 +46,7 @@ class AppError(Exception):
         if instance:
             body["instance"] = instance
         if self.errors:
-            body["errors"] = [
-                {"loc": e.loc, "msg": e.msg, "type": e.type} for e in self.errors
-            ]
+            body["errors"] = [{"loc": e.loc, "msg": e.msg, "type": e.type} for e in self.errors]
         return body
 
 

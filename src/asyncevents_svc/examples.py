@@ -23,7 +23,7 @@ class DemoOrder:
 class DemoOrderRepository:
     """Stands in for ``OrderRepositoryInterface::get($id)``: an order made up from its id."""
 
-    def get(self, id: int) -> DemoOrder:  # noqa: A002 - the module's argument is called "id"
+    def get(self, id: int) -> DemoOrder:
         if id <= 0:
             raise ValueError("order ids are positive")
         return DemoOrder(

@@ -34,17 +34,13 @@ class WorkerSettings(BaseModel):
 
     prefetch: int = Field(64, ge=1, description="Events taken from the broker at once.")
     max_in_flight: int = Field(256, ge=1, description="Deliveries sent at once, all subscriptions.")
-    shutdown_grace: float = Field(
-        20.0, ge=0, description="Seconds to finish in-flight work on SIGTERM."
-    )
-    lease_seconds: float = Field(
-        60.0, gt=0, description="How long a worker owns a delivery it is sending."
-    )
-    poll_interval: float = Field(
-        1.0, gt=0, description="Seconds between scheduler scans for due deliveries."
-    )
+    shutdown_grace: float = Field(20.0, ge=0, description="Seconds to finish in-flight work on SIGTERM.")
+    lease_seconds: float = Field(60.0, gt=0, description="How long a worker owns a delivery it is sending.")
+    poll_interval: float = Field(1.0, gt=0, description="Seconds between scheduler scans for due deliveries.")
     sweep_after: float = Field(
-        30.0, gt=0, description="Re-dispatch accepted events not dispatched after this many seconds."
+        30.0,
+        gt=0,
+        description="Re-dispatch accepted events not dispatched after this many seconds.",
     )
     scheduler_batch: int = Field(200, ge=1, description="Due deliveries claimed per scan.")
 
@@ -54,9 +50,7 @@ class RetrySettings(BaseModel):
 
     max_deaths: int = Field(5, ge=0, description="Retries after the first attempt.")
     max_backoff: float = Field(60.0, gt=0, description="Cap of the n² ladder, seconds.")
-    fail_fast_statuses: bool = Field(
-        True, description="Non-retryable 4xx end the delivery at once."
-    )
+    fail_fast_statuses: bool = Field(True, description="Non-retryable 4xx end the delivery at once.")
 
 
 class BrokerSettings(BaseModel):

@@ -25,6 +25,7 @@ async def ready(runtime: RuntimeDep) -> JSONResponse:
             await connection.execute(text("SELECT 1"))
     except Exception as exc:
         return JSONResponse(
-            {"status": "unavailable", "checks": {"database": f"{type(exc).__name__}"}}, status_code=503
+            {"status": "unavailable", "checks": {"database": f"{type(exc).__name__}"}},
+            status_code=503,
         )
     return JSONResponse({"status": "ok", "checks": {"database": "ok"}})

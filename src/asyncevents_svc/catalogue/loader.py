@@ -49,8 +49,7 @@ def load_catalogue(paths: list[Path]) -> Catalogue:
                 raise CatalogueError(
                     str(path),
                     element.line,
-                    f"duplicate async_event name {event.name!r} "
-                    f"(first defined at {first.source})",
+                    f"duplicate async_event name {event.name!r} (first defined at {first.source})",
                 )
             events[event.name] = event
     if not events:

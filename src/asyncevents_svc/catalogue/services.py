@@ -169,9 +169,7 @@ class HttpFetchBinding(_ModelBinding):
         fields: dict[str, Any] = {
             f"p{i}": (str | int, Field(..., alias=name)) for i, name in enumerate(names)
         }
-        model = create_model(
-            "HttpFetchArguments", __config__=ConfigDict(extra="forbid"), **fields
-        )
+        model = create_model("HttpFetchArguments", __config__=ConfigDict(extra="forbid"), **fields)
         super().__init__(model)
         self.url_template = url_template
         self.description = f"asyncevents.http_fetch GET {url_template}"

@@ -40,9 +40,7 @@ def parse_file(path: Path) -> Element:
     roots: list[Element] = []
 
     def refuse_doctype(*_: object) -> None:
-        raise CatalogueError(
-            str(path), parser.CurrentLineNumber, "DOCTYPE and entities are not allowed"
-        )
+        raise CatalogueError(str(path), parser.CurrentLineNumber, "DOCTYPE and entities are not allowed")
 
     def start(tag: str, attrs: dict[str, str]) -> None:
         element = Element(tag, dict(attrs), parser.CurrentLineNumber)
@@ -64,7 +62,5 @@ def parse_file(path: Path) -> Element:
     try:
         parser.Parse(data, True)
     except expat.ExpatError as exc:
-        raise CatalogueError(
-            str(path), exc.lineno, f"malformed XML: {expat.ErrorString(exc.code)}"
-        ) from exc
+        raise CatalogueError(str(path), exc.lineno, f"malformed XML: {expat.ErrorString(exc.code)}") from exc
     return roots[0]

@@ -27,7 +27,9 @@ def backoff_seconds(retry_number: int, settings: RetrySettings) -> float:
     return float(min(settings.max_backoff, retry_number**2))
 
 
-def after_attempt(attempt_number: int, result: NotifierResult, settings: RetrySettings, now: datetime) -> Outcome:
+def after_attempt(
+    attempt_number: int, result: NotifierResult, settings: RetrySettings, now: datetime
+) -> Outcome:
     """The delivery's state after attempt ``attempt_number`` (1-based) ended with ``result``."""
     if result.success:
         return Outcome("delivered", None, None)
@@ -37,5 +39,7 @@ def after_attempt(attempt_number: int, result: NotifierResult, settings: RetrySe
     retries_done = attempt_number - 1
     if retries_done >= settings.max_deaths:
         return Outcome("dead", None, f"gave up after {retries_done} retries: {what}")
-    wait = result.retry_after if result.retry_after is not None else backoff_seconds(retries_done + 1, settings)
+    wait = (
+        result.retry_after if result.retry_after is not None else backoff_seconds(retries_done + 1, settings)
+    )
     return Outcome("retrying", now + timedelta(seconds=wait), what)

@@ -77,7 +77,9 @@ class HttpNotifier(Notifier):
                 total=self.settings.timeout, sock_connect=self.settings.connect_timeout
             )
             self._session = aiohttp.ClientSession(
-                connector=connector, timeout=timeout, headers={"user-agent": self.settings.user_agent}
+                connector=connector,
+                timeout=timeout,
+                headers={"user-agent": self.settings.user_agent},
             )
 
     async def close(self) -> None:
