@@ -26,7 +26,7 @@ class HttpSettings(BaseModel):
     response_excerpt_bytes: int = Field(
         2048, ge=0, description="How much of a response body an attempt record keeps."
     )
-    user_agent: str = "asyncevents-svc/0.1"
+    user_agent: str = Field("asyncevents-svc/0.1", description="User-Agent of webhook requests.")
 
 
 class WorkerSettings(BaseModel):
@@ -56,15 +56,17 @@ class RetrySettings(BaseModel):
 class BrokerSettings(BaseModel):
     """RabbitMQ topology names."""
 
-    exchange: str = "asyncevents"
-    events_queue: str = "asyncevents.events"
-    magento_exchange: str = "magento"
-    magento_routing_key: str = "event.trigger"
+    exchange: str = Field("asyncevents", description='Direct exchange for "event ready" hints.')
+    events_queue: str = Field("asyncevents.events", description="Quorum queue the workers consume.")
+    magento_exchange: str = Field("magento", description="Magento's topic exchange.")
+    magento_routing_key: str = Field(
+        "event.trigger", description="Topic Magento publishes async events with."
+    )
     magento_queue: str = Field(
         "event.trigger",
         description="Queue consumed for Magento publisher messages; declared like Magento does.",
     )
-    consume_magento: bool = True
+    consume_magento: bool = Field(True, description="Consume Magento publisher messages at all.")
 
 
 class Settings(BaseSettings):
@@ -77,10 +79,18 @@ class Settings(BaseSettings):
         extra="ignore",
     )
 
-    env: Literal["development", "production", "test"] = "development"
-    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
-    database_pool_size: int = Field(10, ge=1)
-    broker_url: SecretStr | None = SecretStr("amqp://guest:guest@127.0.0.1:5672/")
+    env: Literal["development", "production", "test"] = Field(
+        "development", description="`production` refuses unsafe defaults (a missing encryption key)."
+    )
+    database_url: str = Field(
+        "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres",
+        description="SQLAlchemy URL of the database (PostgreSQL with asyncpg).",
+    )
+    database_pool_size: int = Field(10, ge=1, description="Connections per process (and as many overflow).")
+    broker_url: SecretStr | None = Field(
+        SecretStr("amqp://guest:guest@127.0.0.1:5672/"),
+        description="RabbitMQ URL. Empty: no broker; workers poll the database.",
+    )
     events_file: Annotated[list[Path], NoDecode] = Field(
         default_factory=lambda: [Path("events.xml")],
         description="events.xml files or folders, separated by commas or colons.",
@@ -90,11 +100,13 @@ class Settings(BaseSettings):
         description="Fernet key(s), comma separated, the first encrypts. Unset outside production: "
         "generated once into data_dir/encryption.key.",
     )
-    data_dir: Path = Path("var")
-    host: str = "127.0.0.1"
-    port: int = Field(8000, ge=1, le=65535)
-    log_format: Literal["console", "json"] = "console"
-    log_level: str = "INFO"
+    data_dir: Path = Field(Path("var"), description="Where generated files (the development key) live.")
+    host: str = Field("127.0.0.1", description="Address the API listens on.")
+    port: int = Field(8000, ge=1, le=65535, description="Port the API listens on.")
+    log_format: Literal["console", "json"] = Field(
+        "console", description="`json` for one JSON object per line (production)."
+    )
+    log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR.")
 
     http: HttpSettings = Field(default_factory=HttpSettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)

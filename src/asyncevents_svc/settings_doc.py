@@ -1,0 +1,45 @@
+"""Render every setting as a Markdown table row (used for the README and its test)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from asyncevents_svc.settings import Settings
+
+
+def _default(field: FieldInfo) -> str:
+    if field.default_factory is not None:
+        value: Any = field.default_factory()  # type: ignore[call-arg]
+    else:
+        value = field.default
+    if isinstance(value, BaseModel):
+        return ""
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    if value is None:
+        return "(unset)"
+    return str(getattr(value, "get_secret_value", lambda: value)())
+
+
+def rows(model: type[BaseModel] = Settings, prefix: str = "ASYNCEVENTS_") -> Iterator[tuple[str, str, str]]:
+    """``(variable, default, description)`` for every leaf setting."""
+    for name, field in model.model_fields.items():
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            yield from rows(annotation, f"{prefix}{name.upper()}__")
+            continue
+        yield f"{prefix}{name.upper()}", _default(field), field.description or ""
+
+
+def markdown() -> str:
+    lines = ["| variable | default | meaning |", "| --- | --- | --- |"]
+    lines += [f"| `{var}` | `{default}` | {text} |" for var, default, text in rows()]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown())
