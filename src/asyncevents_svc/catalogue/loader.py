@@ -83,7 +83,9 @@ def _event(path: Path, element: Element) -> EventType:
     resources: list[str] = []
     for child in element.children:
         if child.tag == "resources":
+            _only(path, child, set())
             for res in child.children:
+                _only(path, res, set())
                 if res.tag != "resource" or not res.text.strip():
                     raise CatalogueError(str(path), res.line, "<resources> holds only non-empty <resource>")
                 resources.append(res.text.strip())

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-NAME_RE = re.compile(r"^[a-zA-Z0-9._-]+$")
-_PATTERN_SEGMENT_RE = re.compile(r"^(\*|[a-zA-Z0-9_-]+)$")
+NAME_RE = re.compile(r"^[a-zA-Z0-9._-]+\Z")
+_PATTERN_SEGMENT_RE = re.compile(r"^(\*|[a-zA-Z0-9_-]+)\Z")
 
 
 def is_pattern(value: str) -> bool:
@@ -27,7 +27,7 @@ def is_valid_pattern(value: str) -> bool:
 @lru_cache(maxsize=4096)
 def _compile(pattern: str) -> re.Pattern[str]:
     parts = [".+" if seg == "*" else re.escape(seg) for seg in pattern.split(".")]
-    return re.compile("^" + r"\.".join(parts) + "$")
+    return re.compile("^" + r"\.".join(parts) + r"\Z")
 
 
 def matches(pattern: str, name: str) -> bool:

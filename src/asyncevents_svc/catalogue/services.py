@@ -18,16 +18,21 @@ import typing
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, create_model
 from pydantic import ValidationError as PydanticValidationError
 
 from asyncevents_svc.errors import FieldError, ValidationFailed
 
 _JSON = TypeAdapter[Any](Any)
+
+
+def _scalar_to_text(value: Any) -> Any:
+    """URL placeholders take strings and integers (not booleans); both become text."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 class ResolutionError(Exception):
@@ -79,13 +84,20 @@ class _ModelBinding(ServiceBinding):
         self.model = model
 
     def check_arguments(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        """The validated arguments by their names, as the declared types (a model argument
+        arrives as that model, not a dict); only what was given, so defaults stay Python's."""
         try:
             parsed = self.model.model_validate(arguments)
         except PydanticValidationError as exc:
             errors = _field_errors(exc)
             raise ValidationFailed(errors[0].loc, errors[0].msg, more=errors[1:]) from exc
-        # Extra arguments (allowed only with **kwargs) are part of the dump.
-        return parsed.model_dump(by_alias=True, exclude_unset=True)
+        values = {
+            field.alias or name: getattr(parsed, name)
+            for name, field in type(parsed).model_fields.items()
+            if name in parsed.model_fields_set
+        }
+        values.update(parsed.model_extra or {})  # extras are allowed only with **kwargs
+        return values
 
     def arguments_schema(self) -> dict[str, Any]:
         return self.model.model_json_schema(by_alias=True)
@@ -162,12 +174,13 @@ class HttpFetchBinding(_ModelBinding):
     """
 
     def __init__(self, url_template: str) -> None:
-        names = [name for _, name, _, _ in string.Formatter().parse(url_template) if name]
+        names = [name for _, name, _, _ in string.Formatter().parse(url_template) if name is not None]
         for name in names:
             if not name.isidentifier():
                 raise TypeError(f"URL placeholder {{{name}}} is not a plain name")
         fields: dict[str, Any] = {
-            f"p{i}": (str | int, Field(..., alias=name)) for i, name in enumerate(names)
+            f"p{i}": (Annotated[str, BeforeValidator(_scalar_to_text)], Field(..., alias=name))
+            for i, name in enumerate(names)
         }
         model = create_model("HttpFetchArguments", __config__=ConfigDict(extra="forbid"), **fields)
         super().__init__(model)

@@ -94,10 +94,13 @@ def parse_magento_body(body: bytes) -> MagentoMessage:
         raise MagentoMessageError("arguments must be a JSON object of named arguments")
     store_id = 0
     if len(data) == 3 and data[2] not in (None, ""):
-        try:
-            store_id = int(data[2])
-        except (TypeError, ValueError) as exc:
-            raise MagentoMessageError(f"store id {data[2]!r} is not an integer") from exc
+        raw = data[2]
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            store_id = raw
+        elif isinstance(raw, str) and raw.isascii() and raw.lstrip("-").isdigit():
+            store_id = int(raw)
+        else:
+            raise MagentoMessageError(f"store id {raw!r} is not an integer")
         if store_id < 0:
             raise MagentoMessageError("store id must not be negative")
     return MagentoMessage(name, raw_args, store_id)

@@ -1,0 +1,198 @@
+"""The retry policy (SPEC §4.3): the module's ``min(60, n²)`` ladder, ``max_deaths``, final
+4xx answers, and ``Retry-After`` as the HTTP notifier reads it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+import pytest
+
+from asyncevents_svc.deliveries.policy import Outcome, after_attempt, backoff_seconds
+from asyncevents_svc.notifiers.base import NotifierResult
+from asyncevents_svc.notifiers.http import (
+    MAX_RETRY_AFTER,
+    is_retryable_status,
+    parse_retry_after,
+)
+from asyncevents_svc.settings import RetrySettings
+
+NOW = datetime(2025, 11, 29, 12, 0, tzinfo=UTC)
+DEFAULTS = RetrySettings()
+
+
+def failed(status: int | None = 503, *, retry_after: float | None = None) -> NotifierResult:
+    """A failed attempt, retryable exactly when the notifier would say so."""
+    retryable = True if status is None else is_retryable_status(status)
+    detail = None if status is not None else "ClientConnectorError: connection refused"
+    return NotifierResult(False, retryable, 12.5, status, retry_after, detail)
+
+
+def waits(settings: RetrySettings, result: NotifierResult) -> list[float]:
+    """Seconds waited before each retry when every attempt ends with ``result``."""
+    found: list[float] = []
+    attempt = 1
+    while (outcome := after_attempt(attempt - 1, result, settings, NOW)).status == "retrying":
+        assert outcome.next_attempt_at is not None
+        found.append((outcome.next_attempt_at - NOW).total_seconds())
+        attempt += 1
+    return found
+
+
+# --- the ladder ----------------------------------------------------------------------------
+
+
+def test_default_ladder_is_the_modules_1_4_9_16_25_seconds() -> None:
+    assert [backoff_seconds(n, DEFAULTS) for n in range(1, 6)] == [1, 4, 9, 16, 25]
+    assert waits(DEFAULTS, failed(503)) == [1, 4, 9, 16, 25]
+
+
+def test_ladder_is_capped_at_sixty_seconds() -> None:
+    settings = RetrySettings(max_deaths=10)
+
+    assert waits(settings, failed(503)) == [1, 4, 9, 16, 25, 36, 49, 60, 60, 60]
+    assert backoff_seconds(100, settings) == 60
+
+
+def test_cap_is_configurable() -> None:
+    settings = RetrySettings(max_backoff=10)
+
+    assert [backoff_seconds(n, settings) for n in range(1, 6)] == [1, 4, 9, 10, 10]
+
+
+def test_first_retry_is_scheduled_one_second_after_the_first_failure() -> None:
+    outcome = after_attempt(0, failed(503), DEFAULTS, NOW)
+
+    assert outcome == Outcome("retrying", NOW + timedelta(seconds=1), "status 503")
+
+
+# --- max_deaths ----------------------------------------------------------------------------
+
+
+def test_delivery_is_dead_after_max_deaths_retries() -> None:
+    fifth_retry = after_attempt(4, failed(503), DEFAULTS, NOW)
+    last = after_attempt(5, failed(503), DEFAULTS, NOW)
+
+    assert fifth_retry.status == "retrying"
+    assert last.status == "dead"
+    assert last.next_attempt_at is None
+    assert last.reason == "gave up after 5 retries: status 503"
+
+
+@pytest.mark.parametrize("max_deaths", [0, 1, 3, 7])
+def test_max_deaths_is_the_number_of_retries(max_deaths: int) -> None:
+    assert len(waits(RetrySettings(max_deaths=max_deaths), failed(500))) == max_deaths
+
+
+def test_no_retry_at_all_when_max_deaths_is_zero() -> None:
+    outcome = after_attempt(0, failed(503), RetrySettings(max_deaths=0), NOW)
+
+    assert outcome.status == "dead"
+    assert outcome.reason == "gave up after 0 retries: status 503"
+
+
+def test_connection_error_is_retried_and_named_in_the_reason() -> None:
+    outcome = after_attempt(0, failed(None), DEFAULTS, NOW)
+
+    assert outcome.status == "retrying"
+    assert outcome.reason == "ClientConnectorError: connection refused"
+
+
+# --- success and final failures ------------------------------------------------------------
+
+
+def test_success_is_delivered_whatever_the_attempt() -> None:
+    ok = NotifierResult(True, False, 3.0, 200)
+
+    assert after_attempt(0, ok, DEFAULTS, NOW) == Outcome("delivered", None, None)
+    assert after_attempt(5, ok, DEFAULTS, NOW) == Outcome("delivered", None, None)
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 410, 422])
+def test_non_retryable_answer_is_dead_at_once(status: int) -> None:
+    outcome = after_attempt(0, failed(status), DEFAULTS, NOW)
+
+    assert outcome == Outcome("dead", None, f"not retryable: status {status}")
+
+
+# --- Retry-After ---------------------------------------------------------------------------
+
+
+def test_retry_after_replaces_the_ladder() -> None:
+    outcome = after_attempt(0, failed(429, retry_after=120.0), DEFAULTS, NOW)
+
+    assert outcome.status == "retrying"
+    assert outcome.next_attempt_at == NOW + timedelta(seconds=120)
+
+
+def test_retry_after_of_zero_retries_immediately() -> None:
+    outcome = after_attempt(2, failed(503, retry_after=0.0), DEFAULTS, NOW)
+
+    assert outcome.next_attempt_at == NOW
+
+
+def test_retry_after_does_not_extend_max_deaths() -> None:
+    outcome = after_attempt(5, failed(429, retry_after=5.0), DEFAULTS, NOW)
+
+    assert outcome.status == "dead"
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [
+        ("120", 120.0),
+        (" 7 ", 7.0),
+        ("0", 0.0),
+        ("86400", MAX_RETRY_AFTER),
+    ],
+)
+def test_retry_after_in_seconds(header: str, seconds: float) -> None:
+    assert parse_retry_after(header, NOW.timestamp()) == seconds
+
+
+def test_retry_after_as_an_http_date() -> None:
+    header = format_datetime(NOW + timedelta(seconds=90), usegmt=True)
+
+    assert parse_retry_after(header, NOW.timestamp()) == 90.0
+
+
+def test_retry_after_date_in_the_past_means_now() -> None:
+    header = format_datetime(NOW - timedelta(hours=1), usegmt=True)
+
+    assert parse_retry_after(header, NOW.timestamp()) == 0.0
+
+
+def test_retry_after_date_far_ahead_is_capped() -> None:
+    header = format_datetime(NOW + timedelta(days=2), usegmt=True)
+
+    assert parse_retry_after(header, NOW.timestamp()) == MAX_RETRY_AFTER
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        None,
+        "",
+        "soon",
+        "-5",
+        "1.5",
+        "Tomorrow 10:00",
+        # str.isdigit() is true for "²" (a byte 0xB2 decoded as Latin-1), float() is not.
+        pytest.param("²", id="superscript-two"),
+    ],
+)
+def test_unusable_retry_after_is_ignored(header: str | None) -> None:
+    assert parse_retry_after(header, NOW.timestamp()) is None
+
+
+# --- which answers are retryable -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [408, 425, 429, 500, 502, 503, 504, 599])
+def test_retryable_status(status: int) -> None:
+    assert is_retryable_status(status)
+
+
+@pytest.mark.parametrize("status", [200, 301, 302, 400, 401, 403, 404, 409, 410, 413, 422])
+def test_final_status(status: int) -> None:
+    assert not is_retryable_status(status)
