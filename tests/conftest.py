@@ -6,8 +6,9 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import aio_pika
 import asyncpg
@@ -97,7 +98,7 @@ async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
     rt = build_runtime(settings)
     async with rt.engine.begin() as connection:
         await connection.execute(
-            text("TRUNCATE attempts, deliveries, events, subscriptions RESTART IDENTITY CASCADE")
+            text("TRUNCATE attempts, deliveries, events, subscriptions, replay_jobs RESTART IDENTITY CASCADE")
         )
     yield rt
     await rt.engine.dispose()
@@ -111,6 +112,27 @@ async def api(settings: Settings, runtime: Runtime) -> AsyncIterator[httpx.Async
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
             yield client
+
+
+@pytest.fixture
+async def start_worker(settings: Settings) -> AsyncIterator[Callable[..., Awaitable[Worker]]]:
+    """Start in-loop workers with changed settings: ``await start_worker(retry={...})``."""
+    started: list[tuple[Worker, Runtime]] = []
+
+    async def start(**changes: Any) -> Worker:
+        changed = settings.model_copy(
+            update={k: getattr(settings, k).model_copy(update=v) for k, v in changes.items()}
+        )
+        rt = build_runtime(changed)
+        running = Worker(rt)
+        await running.start()
+        started.append((running, rt))
+        return running
+
+    yield start
+    for running, rt in started:
+        await running.stop()
+        await rt.close()
 
 
 @pytest.fixture

@@ -17,6 +17,21 @@ from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
+_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(text: str) -> float:
+    """``"5s"``, ``"5m"``, ``"2h"``, ``"1d"``, ``"250ms"`` or a bare number of seconds."""
+    text = text.strip().lower()
+    for unit in ("ms", "s", "m", "h", "d"):
+        if text.endswith(unit) and text[: -len(unit)].replace(".", "", 1).isdigit():
+            return float(text[: -len(unit)]) * _UNITS[unit]
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a duration like 5s, 5m, 2h or 1d") from None
+
+
 class HttpSettings(BaseModel):
     """Outgoing webhook requests."""
 
@@ -48,9 +63,31 @@ class WorkerSettings(BaseModel):
 class RetrySettings(BaseModel):
     """When a failed delivery is tried again (the module's ladder by default)."""
 
-    max_deaths: int = Field(5, ge=0, description="Retries after the first attempt.")
+    max_deaths: int = Field(5, ge=0, description="Retries after the first attempt (the module's max_deaths).")
     max_backoff: float = Field(60.0, gt=0, description="Cap of the n² ladder, seconds.")
+    schedule: Annotated[list[float], NoDecode] = Field(
+        default_factory=list,
+        description="Explicit waits instead of the ladder, e.g. `5s,5m,30m,2h,5h,10h,10h`; "
+        "its length is then the number of retries.",
+    )
+    jitter: float = Field(0.0, ge=0, le=1, description="Spread each wait by ±this fraction (0.1 = ±10%).")
+    max_retry_after: float = Field(3600.0, ge=0, description="Cap, seconds, on a receiver's Retry-After.")
     fail_fast_statuses: bool = Field(True, description="Non-retryable 4xx end the delivery at once.")
+
+    @field_validator("schedule", mode="before")
+    @classmethod
+    def _parse_schedule(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [parse_duration(part) for part in value.split(",") if part.strip()]
+        return value
+
+
+class RetentionSettings(BaseModel):
+    """How long finished deliveries, their attempts and their events are kept."""
+
+    days: float = Field(30.0, ge=0, description="Delete what finished longer ago than this; 0 keeps everything.")
+    interval: float = Field(3600.0, gt=0, description="Seconds between the worker's clean-ups.")
+    batch_size: int = Field(1000, ge=1, description="Rows deleted per statement (short locks).")
 
 
 class BrokerSettings(BaseModel):
@@ -111,6 +148,7 @@ class Settings(BaseSettings):
     http: HttpSettings = Field(default_factory=HttpSettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
     retry: RetrySettings = Field(default_factory=RetrySettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
     broker: BrokerSettings = Field(default_factory=BrokerSettings)
 
     @field_validator("events_file", mode="before")

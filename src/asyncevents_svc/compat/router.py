@@ -1,7 +1,243 @@
-"""Magento-compatible ``/V1`` routes (filled in below)."""
+"""Magento-compatible routes (SPEC §3.2): the module's ``/V1`` subscription API.
+
+Served under ``/V1``, ``/rest/V1`` and ``/rest/{store_code}/V1`` (the store code is
+accepted and has no effect: subscriptions carry their own ``store_id``), so a client of the
+Magento module only changes its base URL. Same paths, bodies and answers as the module:
+
+- ``POST /V1/async_event`` creates and answers **200** with the ``AsyncEventDisplay``. It
+  never returns the token: when the body has none, one is generated but not shown (the
+  module has no such case). Clients that need a generated token create through
+  ``POST /v1/subscriptions``, which returns it once.
+- ``GET /V1/async_event/{id}``, ``GET /V1/async_events?searchCriteria...`` (see
+  :mod:`.search_criteria` and :mod:`.query`).
+- ``PUT /V1/async_event/{id}`` changes ``status`` and ``metadata`` only, as the module does.
+
+Errors are Magento's ``{"message", "parameters"}`` with Magento's codes: 400 for any input
+problem, including the catalogue, notifier and recipient checks the service adds (422 on
+``/v1``), and 404 for an unknown id. Two module quirks are deliberately not reproduced: a
+PUT without ``status`` leaves the status alone (the module disables the subscription), and
+``checkResources`` in the body is ignored (the module lets it skip the permission check).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import re
+from dataclasses import asdict
+from typing import Annotated, Any
 
-routers: list[APIRouter] = []
+from fastapi import APIRouter, Depends, Path, Request
+from sqlalchemy import Select
+
+from asyncevents_svc.api.deps import RuntimeDep, SessionDep, authorize
+from asyncevents_svc.compat.body import WRAPPER, read_async_event
+from asyncevents_svc.compat.errors import MagentoBadRequest, MagentoNotFound, invalid, wrong_type
+from asyncevents_svc.compat.query import count_query, page_query
+from asyncevents_svc.compat.schemas import (
+    AsyncEventCreate,
+    AsyncEventDisplay,
+    AsyncEventSearchResults,
+    AsyncEventUpdate,
+    FilterEcho,
+    FilterGroupEcho,
+    MagentoError,
+    SearchCriteriaEcho,
+    SortOrderEcho,
+    request_schema,
+)
+from asyncevents_svc.compat.search_criteria import SearchCriteria, parse_search_criteria
+from asyncevents_svc.db.models import Subscription
+from asyncevents_svc.errors import ValidationFailed
+from asyncevents_svc.subscriptions.service import SubscriptionFields, SubscriptionService
+
+_ID = re.compile(r"^[+-]?\d{1,18}$")
+SEARCH_PARAMETERS: dict[str, Any] = {
+    "parameters": [
+        {
+            "name": "searchCriteria",
+            "in": "query",
+            "required": True,
+            "description": "Magento search criteria in bracket notation, e.g. "
+            "`searchCriteria[filter_groups][0][filters][0][field]=event_name`, "
+            "`...[value]=sales.%`, `...[condition_type]=like`, "
+            "`searchCriteria[sortOrders][0][field]=subscribed_at`, "
+            "`searchCriteria[sortOrders][0][direction]=DESC`, `searchCriteria[pageSize]=20`, "
+            "`searchCriteria[currentPage]=1`. Send `searchCriteria=` to list everything.",
+            "style": "deepObject",
+            "explode": True,
+            "schema": {"type": "object", "additionalProperties": True},
+        }
+    ]
+}
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": MagentoError, "description": "Invalid input; `parameters` name it."},
+    404: {"model": MagentoError, "description": "No subscription with this id."},
+}
+
+
+def service(session: SessionDep, runtime: RuntimeDep) -> SubscriptionService:
+    return SubscriptionService(
+        session, runtime.catalogue, runtime.notifiers, runtime.cipher, prefix=f"{WRAPPER}."
+    )
+
+
+ServiceDep = Annotated[SubscriptionService, Depends(service)]
+#: The module's path parameter name; a string so that "abc" gets Magento's 400, not a 422.
+SubscriptionIdParam = Annotated[
+    str,
+    Path(alias="subscriptionId", description="The subscription id (an integer).", examples=["42"]),
+]
+
+
+def declare_store_code(
+    store_code: Annotated[str, Path(description="A Magento store code; accepted, no effect.")],
+) -> None:
+    """Declares ``{store_code}`` (for the OpenAPI document); subscriptions carry store_id."""
+
+
+def parse_id(raw: str) -> int:
+    """The path id as Magento's ``int`` parameter: not a number is 400, no such row 404."""
+    if not _ID.match(raw):
+        raise wrong_type(raw, "int")
+    return int(raw)
+
+
+async def load(svc: SubscriptionService, raw_id: str) -> Subscription:
+    number = parse_id(raw_id)
+    sub = None
+    if 1 <= number <= 2_147_483_647:
+        sub = await svc.session.get(Subscription, number)
+    if sub is None:
+        raise MagentoNotFound(number)
+    return sub
+
+
+def as_bad_request(exc: ValidationFailed) -> MagentoBadRequest:
+    """The service's 422 as the 400 Magento gives every input error, field still named."""
+    error = exc.errors[0]
+    return invalid(error.loc, error.msg)
+
+
+async def create_async_event(request: Request, svc: ServiceDep) -> AsyncEventDisplay:
+    """Subscribe a recipient to an event. Answers 200, without the token, as the module."""
+    body = await read_async_event(request, AsyncEventCreate)
+    token = body.verification_token.get_secret_value() if body.verification_token else None
+    fields = SubscriptionFields(
+        event_name=body.event_name,
+        recipient_url=body.recipient_url,
+        verification_token=token,
+        notifier=body.metadata or None,
+        status="active",
+        store_id=body.store_id,
+    )
+    try:
+        sub, _generated = await svc.create(fields)
+    except ValidationFailed as exc:
+        raise as_bad_request(exc) from None
+    await svc.session.commit()
+    return AsyncEventDisplay.of(sub, created=True)
+
+
+async def get_async_event(subscription_id: SubscriptionIdParam, svc: ServiceDep) -> AsyncEventDisplay:
+    """One subscription, by id."""
+    return AsyncEventDisplay.of(await load(svc, subscription_id))
+
+
+async def update_async_event(
+    subscription_id: SubscriptionIdParam,
+    request: Request,
+    svc: ServiceDep,
+) -> AsyncEventDisplay:
+    """Enable or disable a subscription (``status``) or change its notifier (``metadata``)."""
+    body = await read_async_event(request, AsyncEventUpdate)
+    sub = await load(svc, subscription_id)
+    fields = SubscriptionFields(
+        status=None if body.status is None else ("active" if body.status else "disabled"),
+        notifier=body.metadata or None,
+    )
+    try:
+        sub = await svc.update(sub, fields)
+    except ValidationFailed as exc:
+        raise as_bad_request(exc) from None
+    await svc.session.commit()
+    return AsyncEventDisplay.of(sub)
+
+
+async def search_async_events(request: Request, svc: ServiceDep) -> AsyncEventSearchResults:
+    """Subscriptions matching Magento ``searchCriteria`` (filter groups, sort, paging).
+
+    ``searchCriteria`` is required; ``?searchCriteria=`` lists everything. Fields:
+    subscription_id, event_name, recipient_url, status, metadata, store_id, subscribed_at.
+    Conditions: eq (default), neq, like, nlike, in, nin, gt, gteq, lt, lteq, null, notnull,
+    from, to. Filters in a group are OR-ed, groups AND-ed. A page past the last is empty.
+    """
+    criteria = parse_search_criteria(request.query_params.multi_items())
+    page: Select[Subscription] = page_query(criteria)
+    items = (await svc.session.scalars(page)).all()
+    total = await svc.session.scalar(count_query(criteria))
+    return AsyncEventSearchResults(
+        items=[AsyncEventDisplay.of(sub) for sub in items],
+        search_criteria=echo(criteria),
+        total_count=total or 0,
+    )
+
+
+def echo(criteria: SearchCriteria) -> SearchCriteriaEcho:
+    """The search as Magento echoes it back (``search_criteria``)."""
+    return SearchCriteriaEcho(
+        filter_groups=[
+            FilterGroupEcho(
+                filters=[FilterEcho(**asdict(f)) for f in group.filters],
+            )
+            for group in criteria.filter_groups
+        ],
+        sort_orders=None
+        if criteria.sort_orders is None
+        else [SortOrderEcho(**asdict(s)) for s in criteria.sort_orders],
+        page_size=criteria.page_size,
+        current_page=criteria.current_page,
+    )
+
+
+def build_router(prefix: str) -> APIRouter:
+    """The four module routes under one prefix."""
+    dependencies = [Depends(authorize)]
+    if "{store_code}" in prefix:
+        dependencies.append(Depends(declare_store_code))
+    router = APIRouter(prefix=prefix, tags=["magento-compatible"], dependencies=dependencies)
+    common: dict[str, Any] = {"responses": _ERRORS, "response_model_exclude_none": True}
+    router.add_api_route(
+        "/async_event",
+        create_async_event,
+        methods=["POST"],
+        response_model=AsyncEventDisplay,
+        openapi_extra=request_schema(AsyncEventCreate),
+        **common,
+    )
+    router.add_api_route(
+        "/async_event/{subscriptionId}",
+        get_async_event,
+        methods=["GET"],
+        response_model=AsyncEventDisplay,
+        **common,
+    )
+    router.add_api_route(
+        "/async_event/{subscriptionId}",
+        update_async_event,
+        methods=["PUT"],
+        response_model=AsyncEventDisplay,
+        openapi_extra=request_schema(AsyncEventUpdate),
+        **common,
+    )
+    router.add_api_route(
+        "/async_events",
+        search_async_events,
+        methods=["GET"],
+        response_model=AsyncEventSearchResults,
+        openapi_extra=SEARCH_PARAMETERS,
+        **common,
+    )
+    return router
+
+
+# ``/rest/V1`` comes before ``/rest/{store_code}/V1`` so that it is never read as a store.
+routers: list[APIRouter] = [build_router(p) for p in ("/V1", "/rest/V1", "/rest/{store_code}/V1")]

@@ -21,17 +21,17 @@ therefore do too:
   means **DESC** (Magento's ``SortingProcessor`` sorts ascending only when told ``ASC``);
 - ``pageSize`` absent or 0 means "no limit"; ``currentPage`` defaults to 1 and values
   below 1 mean page 1 (Magento clamps them); both are ignored without a page size;
-- a missing ``searchCriteria`` is the same as an empty one (Magento answers 400; nothing is
-  gained by refusing).
+- ``searchCriteria`` itself is required (Magento's 400 ``"%fieldName" is required``);
+  ``?searchCriteria=`` is the empty search that lists everything.
 
-Unknown fields, condition types, directions and keys are refused with a 400 naming them:
-Magento would fail in SQL instead, which helps nobody.
+Unknown fields, condition types, directions and keys are refused with a 400 naming them
+(Magento hands an unknown field to SQL and answers 500). A page past the last one is empty.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from asyncevents_svc.compat.errors import MagentoBadRequest, required
 
@@ -68,6 +68,7 @@ MAX_SORT_ORDERS = 10
 ROOTS = ("searchCriteria", "search_criteria")
 
 _KEY = re.compile(r"^([A-Za-z_]+)((?:\[[^\[\]]*\])*)$")
+_NOT_NAME = re.compile(r"[^A-Za-z_]")
 _SEGMENT = re.compile(r"\[([^\[\]]*)\]")
 _INDEX = re.compile(r"^\d{1,6}$")
 _PAGE_NUMBER = re.compile(r"^[+-]?\d{1,9}$")
@@ -133,15 +134,19 @@ def snake_case(name: str) -> str:
 def parse_search_criteria(params: list[tuple[str, str]]) -> SearchCriteria:
     """Read every ``searchCriteria[...]`` parameter; other parameters are not ours to judge."""
     tree: _Tree = {}
+    present = False
     for key, value in params:
         match = _KEY.match(key)
-        root = match.group(1) if match else key.split("[", 1)[0]
+        root = match.group(1) if match else _NOT_NAME.split(key, maxsplit=1)[0]
         if root not in ROOTS:
             continue
         if match is None:
             raise MagentoBadRequest('Search criteria parameter "%1" is malformed.', [key])
+        present = True
         segments = [snake_case(s) for s in _SEGMENT.findall(match.group(2))]
         _insert(tree, segments, value, key)
+    if not present:
+        raise required("searchCriteria")
     return _criteria(tree)
 
 
@@ -194,9 +199,7 @@ def _indexed(tree: _Tree, path: str) -> list[tuple[str, _Tree]]:
     """The elements of a PHP list (``[0]``, ``[1]``, ...) in index order."""
     for index in tree:
         if not _INDEX.match(index):
-            raise MagentoBadRequest(
-                'Search criteria index "%1" in "%2" must be a number.', [index, path]
-            )
+            raise MagentoBadRequest('Search criteria index "%1" in "%2" must be a number.', [index, path])
     ordered = sorted(tree, key=int)
     return [(f"{path}[{i}]", _container(tree[i], f"{path}[{i}]")) for i in ordered]
 
@@ -225,7 +228,9 @@ def _criteria(tree: _Tree) -> SearchCriteria:
     sort_orders = None
     if "sort_orders" in tree:
         path = f"{root}[sort_orders]"
-        sort_orders = tuple(_sort_order(node, p) for p, node in _indexed(_container(tree["sort_orders"], path), path))
+        sort_orders = tuple(
+            _sort_order(node, p) for p, node in _indexed(_container(tree["sort_orders"], path), path)
+        )
         if len(sort_orders) > MAX_SORT_ORDERS:
             raise MagentoBadRequest("A search may have at most %1 sort orders.", [str(MAX_SORT_ORDERS)])
     page_size = None
@@ -281,9 +286,9 @@ def _sort_order(tree: _Tree, path: str) -> SortOrder:
     if "direction" in tree:
         direction = _scalar(tree["direction"], f"{path}[direction]").upper()
         if direction not in ("ASC", "DESC"):
-            raise MagentoBadRequest(
-                'Sort order direction "%1" is not supported. Use "%2" or "%3".',
-                [direction, "ASC", "DESC"],
+            raise MagentoBadRequest(  # Magento's SortOrder wording
+                "The sort order has to be specified as %1 for ascending order or %2 for descending order.",
+                ["ASC", "DESC"],
             )
     return SortOrder(name, direction)
 

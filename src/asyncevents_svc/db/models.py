@@ -74,6 +74,9 @@ class Delivery(Base):
     notifier: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Attempts made before the current chain: a replay starts a new chain with a full
+    # retry budget while attempt numbers keep counting up.
+    chain_offset: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_status_code: Mapped[int | None] = mapped_column(Integer)
@@ -102,3 +105,21 @@ class Attempt(Base):
     retryable: Mapped[bool] = mapped_column()
     status_code: Mapped[int | None] = mapped_column(Integer)
     response: Mapped[str | None] = mapped_column(Text)
+
+
+class ReplayJob(Base):
+    """A bulk replay: deliveries matching a filter are replayed in batches, resumably."""
+
+    __tablename__ = "replay_jobs"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    criteria: Mapped[Any] = mapped_column(JsonColumn)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|running|done|failed
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    processed: Mapped[int] = mapped_column(Integer, default=0)
+    replayed: Mapped[int] = mapped_column(Integer, default=0)
+    last_delivery_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

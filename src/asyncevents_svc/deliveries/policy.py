@@ -1,18 +1,23 @@
 """The retry policy: what a delivery becomes after an attempt (SPEC §4.3).
 
 Retry *n* (the n-th attempt after the first) waits ``min(max_backoff, n²)`` seconds — 1, 4,
-9, 16, 25 s with the module's defaults — and at most ``max_deaths`` retries happen. A
-``Retry-After`` from the receiver replaces the computed wait (capped by the notifier).
-Non-retryable outcomes end the delivery at once.
+9, 16, 25 s with the module's defaults — and at most ``max_deaths`` retries happen. An
+explicit ``schedule`` replaces the ladder (its length is then the retry budget). A
+``Retry-After`` from the receiver replaces the computed wait, capped at
+``max_retry_after``. Optional jitter spreads waits by ±``jitter``. Non-retryable outcomes
+end the delivery at once. Retries are counted per chain: a replay starts a new chain.
 """
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from asyncevents_svc.notifiers.base import NotifierResult
 from asyncevents_svc.settings import RetrySettings
+
+_RNG = random.Random()  # noqa: S311 - jitter, not cryptography
 
 
 @dataclass(frozen=True)
@@ -22,24 +27,49 @@ class Outcome:
     reason: str | None
 
 
-def backoff_seconds(retry_number: int, settings: RetrySettings) -> float:
-    """Wait before retry ``retry_number`` (1-based)."""
-    return float(min(settings.max_backoff, retry_number**2))
+def max_retries(settings: RetrySettings) -> int:
+    """Retries allowed after the first attempt: the schedule's length, else ``max_deaths``."""
+    return len(settings.schedule) if settings.schedule else settings.max_deaths
 
 
-def after_attempt(
-    attempt_number: int, result: NotifierResult, settings: RetrySettings, now: datetime
-) -> Outcome:
-    """The delivery's state after attempt ``attempt_number`` (1-based) ended with ``result``."""
+def backoff_seconds(retry_number: int, settings: RetrySettings, rng: random.Random | None = None) -> float:
+    """Wait before retry ``retry_number`` (1-based), with the configured jitter."""
+    if settings.schedule:
+        wait = settings.schedule[min(retry_number, len(settings.schedule)) - 1]
+    else:
+        wait = float(min(settings.max_backoff, retry_number**2))
+    if settings.jitter:
+        wait *= (rng or _RNG).uniform(1 - settings.jitter, 1 + settings.jitter)
+    return wait
+
+
+def after_attempt(retries_done: int, result: NotifierResult, settings: RetrySettings, now: datetime) -> Outcome:
+    """The delivery's state after an attempt that followed ``retries_done`` retries in its chain."""
     if result.success:
         return Outcome("delivered", None, None)
     what = f"status {result.status_code}" if result.status_code is not None else (result.detail or "error")
     if not result.retryable:
         return Outcome("dead", None, f"not retryable: {what}")
-    retries_done = attempt_number - 1
-    if retries_done >= settings.max_deaths:
+    if retries_done >= max_retries(settings):
         return Outcome("dead", None, f"gave up after {retries_done} retries: {what}")
-    wait = (
-        result.retry_after if result.retry_after is not None else backoff_seconds(retries_done + 1, settings)
-    )
+    if result.retry_after is not None:
+        wait = min(result.retry_after, settings.max_retry_after)
+    else:
+        wait = backoff_seconds(retries_done + 1, settings)
     return Outcome("retrying", now + timedelta(seconds=wait), what)
+
+
+def summary(status: str, attempts: int, chain_offset: int, reason: str | None) -> str:
+    """The module's one-line summary of a delivery ("Delivered with 2 retries")."""
+    in_chain = attempts - chain_offset
+    retries = max(in_chain - 1, 0)
+    plural = "retry" if retries == 1 else "retries"
+    if status == "delivered":
+        return f"Delivered with {retries} {plural}"
+    if status == "dead":
+        return f"Dead Lettered with {retries} {plural}" + (f": {reason}" if reason else "")
+    if status == "retrying":
+        return f"Retrying after {in_chain} failed attempt{'' if in_chain == 1 else 's'}"
+    if status == "cancelled":
+        return "Cancelled" + (f": {reason}" if reason else "")
+    return "Pending"

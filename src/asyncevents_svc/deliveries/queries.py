@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 from collections import defaultdict
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from asyncevents_svc.db.models import Attempt, Delivery
-from asyncevents_svc.deliveries.schemas import AttemptOut, DeliveryOut
+from asyncevents_svc.deliveries.policy import summary
+from asyncevents_svc.deliveries.schemas import AttemptOut, DeliveryListItem, DeliveryOut
+from asyncevents_svc.deliveries.service import DeliveryFilter, matching
+from asyncevents_svc.errors import ValidationFailed
+
+
+def summary_of(delivery: Delivery) -> str:
+    return summary(delivery.status, delivery.attempts, delivery.chain_offset, delivery.status_reason)
 
 
 def to_out(delivery: Delivery, attempts: list[Attempt]) -> DeliveryOut:
@@ -18,8 +27,9 @@ def to_out(delivery: Delivery, attempts: list[Attempt]) -> DeliveryOut:
         event_id=delivery.event_id,
         subscription_id=delivery.subscription_id,
         notifier=delivery.notifier,
-        status=delivery.status,
+        status=delivery.status,  # type: ignore[arg-type]
         status_reason=delivery.status_reason,
+        summary=summary_of(delivery),
         attempt_count=delivery.attempts,
         next_attempt_at=delivery.next_attempt_at,
         first_attempt_at=delivery.first_attempt_at,
@@ -67,3 +77,52 @@ async def delivery(session: AsyncSession, delivery_id: uuid.UUID) -> DeliveryOut
         return None
     [out] = await _with_attempts(session, [found])
     return out
+
+
+def encode_cursor(created_at: datetime, delivery_id: uuid.UUID) -> str:
+    raw = f"d|{created_at.isoformat()}|{delivery_id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, stamp, ident = raw.split("|")
+        if kind != "d":
+            raise ValueError(kind)
+        return datetime.fromisoformat(stamp), uuid.UUID(ident)
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationFailed("cursor", "not a cursor returned by this API") from None
+
+
+async def page(
+    session: AsyncSession, criteria: DeliveryFilter, cursor: str | None, limit: int
+) -> tuple[list[DeliveryListItem], str | None]:
+    """Newest first; keyset pagination on (created_at, id)."""
+    query = matching(criteria).order_by(Delivery.created_at.desc(), Delivery.id.desc()).limit(limit + 1)
+    if cursor:
+        stamp, ident = decode_cursor(cursor)
+        query = query.where(
+            or_(Delivery.created_at < stamp, (Delivery.created_at == stamp) & (Delivery.id < ident))
+        )
+    rows = list((await session.execute(query)).all())
+    items = [
+        DeliveryListItem(
+            id=d.id,
+            event_id=d.event_id,
+            event_name=name,
+            subscription_id=d.subscription_id,
+            notifier=d.notifier,
+            status=d.status,  # type: ignore[arg-type]
+            summary=summary_of(d),
+            attempt_count=d.attempts,
+            last_status_code=d.last_status_code,
+            created_at=d.created_at,
+            first_attempt_at=d.first_attempt_at,
+            last_attempt_at=d.last_attempt_at,
+            next_attempt_at=d.next_attempt_at,
+        )
+        for d, name in rows[:limit]
+    ]
+    next_cursor = encode_cursor(items[-1].created_at, items[-1].id) if len(rows) > limit else None
+    return items, next_cursor

@@ -1,32 +1,119 @@
-"""Delivery trace routes: ``GET /v1/deliveries/{uuid}``."""
+"""Delivery trace and replay routes: ``/v1/deliveries`` and ``/v1/replays``."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query, status
+from fastapi.responses import JSONResponse
 
 from asyncevents_svc.api.deps import SessionDep, authorize
-from asyncevents_svc.db.models import Event
-from asyncevents_svc.deliveries import queries
-from asyncevents_svc.deliveries.schemas import DeliveryOut
+from asyncevents_svc.db.models import Event, ReplayJob
+from asyncevents_svc.deliveries import queries, replays
+from asyncevents_svc.deliveries.schemas import (
+    DeliveryDetail,
+    DeliveryPage,
+    DeliveryStatus,
+    ReplayAccepted,
+    ReplayCount,
+    ReplayJobOut,
+    ReplayRequest,
+)
+from asyncevents_svc.deliveries.service import DeliveryFilter, count_replayable, replay_one
 from asyncevents_svc.errors import NotFound
 
-router = APIRouter(prefix="/v1/deliveries", tags=["deliveries"], dependencies=[Depends(authorize)])
+router = APIRouter(tags=["deliveries"], dependencies=[Depends(authorize)])
 
 
-class DeliveryDetail(DeliveryOut):
-    event_name: str
-    payload: Any
+@router.get("/v1/deliveries", response_model=DeliveryPage)
+async def list_deliveries(
+    session: SessionDep,
+    event_name: Annotated[str | None, Query(max_length=255)] = None,
+    subscription_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+    status_: Annotated[list[DeliveryStatus] | None, Query(alias="status")] = None,
+    since: Annotated[datetime | None, Query(description="created at or after")] = None,
+    until: Annotated[datetime | None, Query(description="created before")] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=1000,
+            description="Search: `data.customer_email:roni*`, `event_name:customer.*`, `success:false`, "
+            "AND/OR/NOT, parentheses, ranges. A bad query is a 400 naming the position.",
+        ),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[str | None, Query(max_length=300)] = None,
+) -> DeliveryPage:
+    """Deliveries, newest first, filtered; follow ``next_cursor`` for more."""
+    criteria = DeliveryFilter(event_name, subscription_id, tuple(status_ or ()), since, until, q)
+    items, next_cursor = await queries.page(session, criteria, cursor, limit)
+    return DeliveryPage(items=items, next_cursor=next_cursor)
 
 
-@router.get("/{delivery_id}", response_model=DeliveryDetail)
+@router.get("/v1/deliveries/{delivery_id}", response_model=DeliveryDetail)
 async def get_delivery(delivery_id: uuid.UUID, session: SessionDep) -> DeliveryDetail:
-    """One delivery: status, every attempt in order, and the payload it sends."""
+    """One delivery: status, summary, every attempt in order, and the payload it sends."""
     found = await queries.delivery(session, delivery_id)
     if found is None:
         raise NotFound(f"delivery {delivery_id} does not exist")
     event = await session.get(Event, found.event_id)
     assert event is not None
     return DeliveryDetail(**found.model_dump(), event_name=event.name, payload=event.payload)
+
+
+@router.post(
+    "/v1/deliveries/{delivery_id}/replay", status_code=status.HTTP_202_ACCEPTED, response_model=ReplayAccepted
+)
+async def replay_delivery(delivery_id: uuid.UUID, session: SessionDep) -> ReplayAccepted:
+    """Send a finished delivery again: same UUID, stored payload, a full new retry budget."""
+    await replay_one(session, delivery_id)
+    await session.commit()
+    return ReplayAccepted(id=delivery_id, status="pending")
+
+
+def _job_out(job: ReplayJob) -> ReplayJobOut:
+    return ReplayJobOut(
+        id=job.id,
+        status=job.status,  # type: ignore[arg-type]
+        criteria=job.criteria,
+        total=job.total,
+        processed=job.processed,
+        replayed=job.replayed,
+        error=job.error,
+        created_at=job.created_at,
+        finished_at=job.finished_at,
+    )
+
+
+@router.post(
+    "/v1/replays",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=ReplayJobOut | ReplayCount,
+    responses={200: {"model": ReplayCount, "description": "dry run: how many would be replayed"}},
+)
+async def bulk_replay(body: ReplayRequest, session: SessionDep) -> ReplayJobOut | JSONResponse:
+    """Replay every finished delivery that matches (dead letters by default).
+
+    With ``dry_run`` only the count comes back (200). Otherwise a job is queued (202) that a
+    worker runs in batches; follow its progress at ``GET /v1/replays/{id}``.
+    """
+    criteria = DeliveryFilter(
+        body.event_name, body.subscription_id, tuple(body.status), body.since, body.until, body.q
+    )
+    if body.dry_run:
+        count = await count_replayable(session, criteria)
+        return JSONResponse(ReplayCount(count=count).model_dump(), status_code=200)
+    job = await replays.create_job(session, criteria)
+    await session.commit()
+    return _job_out(job)
+
+
+@router.get("/v1/replays/{job_id}", response_model=ReplayJobOut)
+async def get_replay(job_id: uuid.UUID, session: SessionDep) -> ReplayJobOut:
+    """Progress of a bulk replay."""
+    job = await session.get(ReplayJob, job_id)
+    if job is None:
+        raise NotFound(f"replay {job_id} does not exist")
+    return _job_out(job)

@@ -1,11 +1,14 @@
-"""Bodies of the delivery trace routes."""
+"""Bodies of the delivery trace and replay routes."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
+
+DeliveryStatus = Literal["pending", "delivered", "retrying", "dead", "cancelled"]
 
 
 class AttemptOut(BaseModel):
@@ -15,7 +18,7 @@ class AttemptOut(BaseModel):
     success: bool
     retryable: bool
     status_code: int | None
-    response: str | None
+    response: str | None = Field(description="The response body (capped) or the error.")
 
 
 class DeliveryOut(BaseModel):
@@ -25,8 +28,9 @@ class DeliveryOut(BaseModel):
     event_id: uuid.UUID
     subscription_id: int
     notifier: str
-    status: str
+    status: DeliveryStatus
     status_reason: str | None
+    summary: str = Field(description='In the module\'s words: "Delivered with 2 retries".')
     attempt_count: int
     next_attempt_at: datetime | None
     first_attempt_at: datetime | None
@@ -34,3 +38,70 @@ class DeliveryOut(BaseModel):
     last_status_code: int | None
     created_at: datetime
     attempts: list[AttemptOut]
+
+
+class DeliveryListItem(BaseModel):
+    id: uuid.UUID
+    event_id: uuid.UUID
+    event_name: str
+    subscription_id: int
+    notifier: str
+    status: DeliveryStatus
+    summary: str
+    attempt_count: int
+    last_status_code: int | None
+    created_at: datetime
+    first_attempt_at: datetime | None
+    last_attempt_at: datetime | None
+    next_attempt_at: datetime | None
+
+
+class DeliveryPage(BaseModel):
+    items: list[DeliveryListItem]
+    next_cursor: str | None
+
+
+class DeliveryDetail(DeliveryOut):
+    event_name: str
+    payload: Any
+
+
+class ReplayAccepted(BaseModel):
+    id: uuid.UUID
+    status: DeliveryStatus
+
+
+class ReplayRequest(BaseModel):
+    """Which deliveries to replay; every given criterion must hold."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"status": ["dead"], "event_name": "sales.order.created", "dry_run": True}]},
+    )
+
+    status: list[Literal["delivered", "dead", "cancelled"]] = Field(
+        default_factory=lambda: ["dead"], min_length=1, description="Defaults to dead letters only."
+    )
+    event_name: str | None = Field(None, max_length=255)
+    subscription_id: int | None = Field(None, ge=1, le=2_147_483_647)
+    since: datetime | None = None
+    until: datetime | None = None
+    q: str | None = Field(None, max_length=1000, description="A search query, as for `GET /v1/deliveries`.")
+    dry_run: bool = Field(False, description="Only count what would be replayed.")
+
+
+class ReplayCount(BaseModel):
+    dry_run: Literal[True] = True
+    count: int
+
+
+class ReplayJobOut(BaseModel):
+    id: uuid.UUID
+    status: Literal["pending", "running", "done", "failed"]
+    criteria: dict[str, Any]
+    total: int
+    processed: int
+    replayed: int
+    error: str | None
+    created_at: datetime
+    finished_at: datetime | None

@@ -19,3 +19,9 @@ class SendJob:
     token_encrypted: str
     payload: Any
     attempt: int  # 1-based number of the attempt about to be made
+    chain_offset: int = 0  # attempts before the current chain (see Delivery.chain_offset)
+
+    @property
+    def retries_done(self) -> int:
+        """Retries already made in this chain before this attempt."""
+        return self.attempt - self.chain_offset - 1

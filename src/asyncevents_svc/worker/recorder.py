@@ -106,7 +106,7 @@ class AttemptRecorder:
         updates = []
         for item in batch:
             job, result = item.job, item.result
-            outcome = after_attempt(job.attempt, result, self.runtime.settings.retry, now)
+            outcome = after_attempt(job.retries_done, result, self.runtime.settings.retry, now)
             attempts.append(
                 {
                     "delivery_id": job.delivery_id,

@@ -19,6 +19,7 @@ from asyncevents_svc.catalogue.services import ResolveContext
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.worker.consumer import AmqpConsumer
 from asyncevents_svc.worker.dispatcher import Dispatcher
+from asyncevents_svc.worker.maintenance import Maintenance
 from asyncevents_svc.worker.recorder import AttemptRecorder
 from asyncevents_svc.worker.scheduler import Scheduler
 
@@ -39,6 +40,7 @@ class Worker:
         self.recorder = AttemptRecorder(runtime)
         self.dispatcher = Dispatcher(runtime, self.recorder)
         self.scheduler = Scheduler(runtime, self.dispatcher, ctx)
+        self.maintenance = Maintenance(runtime)
         broker = settings.broker_url.get_secret_value() if settings.broker_url else None
         self.consumer = AmqpConsumer(runtime, broker, self.dispatcher, ctx) if broker else None
 
@@ -48,6 +50,7 @@ class Worker:
         if self.consumer is not None:
             await self.consumer.start()
         self.scheduler.start()
+        self.maintenance.start()
         log.info("worker_started", transport="amqp" if self.consumer else "database")
 
     async def stop(self) -> None:
@@ -57,6 +60,7 @@ class Worker:
         if self.consumer is not None:
             await self.consumer.stop_intake()
         await self.scheduler.stop()
+        await self.maintenance.stop()
         if self.consumer is not None:
             await self.consumer.drain(max(0.0, deadline - time.monotonic()))
         await self.dispatcher.drain(max(0.0, deadline - time.monotonic()))
@@ -64,6 +68,7 @@ class Worker:
         if self.consumer is not None:
             await self.consumer.close()
         await self.http.aclose()
+        await self.runtime.notifiers.close()
         log.info("worker_stopped")
 
 

@@ -124,6 +124,7 @@ class Scheduler:
                             sub.token_encrypted,
                             payload,
                             delivery.attempts + 1,
+                            delivery.chain_offset,
                         )
                     )
             for delivery_id, reason in cancelled:

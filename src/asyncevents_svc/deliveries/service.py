@@ -1,0 +1,153 @@
+"""Finding and replaying deliveries (shared by the API, the worker's replay jobs and the CLI).
+
+A replay puts a finished delivery (``delivered``, ``dead`` or ``cancelled``) back to
+``pending`` on the same UUID — so the receiver sees the same ``webhook-id`` — with the
+stored payload and a fresh retry budget (a new chain: ``chain_offset`` = attempts so far).
+Only deliveries whose subscription is still active can be replayed; the scheduler sends
+them on its next scan.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from asyncevents_svc.db.models import Delivery, Event, Subscription
+from asyncevents_svc.db.types import utcnow
+from asyncevents_svc.errors import BadRequest, Conflict, NotFound
+
+REPLAYABLE = ("delivered", "dead", "cancelled")
+STATUSES = ("pending", "delivered", "retrying", "dead", "cancelled")
+
+
+@dataclass(frozen=True)
+class DeliveryFilter:
+    """Criteria of the trace list and of bulk replays; every given field must hold."""
+
+    event_name: str | None = None
+    subscription_id: int | None = None
+    status: tuple[str, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+    q: str | None = None
+
+    def clauses(self) -> list[ColumnElement[bool]]:
+        clauses: list[ColumnElement[bool]] = []
+        if self.event_name:
+            clauses.append(Event.name == self.event_name)
+        if self.subscription_id is not None:
+            clauses.append(Delivery.subscription_id == self.subscription_id)
+        if self.status:
+            clauses.append(Delivery.status.in_(self.status))
+        if self.since is not None:
+            clauses.append(Delivery.created_at >= self.since)
+        if self.until is not None:
+            clauses.append(Delivery.created_at < self.until)
+        if self.q:
+            from asyncevents_svc.deliveries.search import SearchError, compile_query  # noqa: PLC0415
+
+            try:
+                clauses.append(compile_query(self.q))
+            except SearchError as exc:
+                raise BadRequest(f"q: {exc} (at position {exc.position})") from exc
+        return clauses
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "event_name": self.event_name,
+            "subscription_id": self.subscription_id,
+            "status": list(self.status),
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+            "q": self.q,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> DeliveryFilter:
+        return cls(
+            event_name=data.get("event_name"),
+            subscription_id=data.get("subscription_id"),
+            status=tuple(data.get("status") or ()),
+            since=datetime.fromisoformat(data["since"]) if data.get("since") else None,
+            until=datetime.fromisoformat(data["until"]) if data.get("until") else None,
+            q=data.get("q"),
+        )
+
+
+def matching(criteria: DeliveryFilter) -> Select[tuple[Delivery, str]]:
+    """Deliveries (with their event name) that meet ``criteria``."""
+    return (
+        select(Delivery, Event.name)
+        .join(Event, Event.id == Delivery.event_id)
+        .where(*criteria.clauses())
+    )
+
+
+def _replayable(criteria: DeliveryFilter) -> list[ColumnElement[bool]]:
+    active = select(Subscription.id).where(
+        Subscription.id == Delivery.subscription_id, Subscription.status == "active"
+    )
+    return [*criteria.clauses(), Delivery.status.in_(REPLAYABLE), active.exists()]
+
+
+async def count_replayable(session: AsyncSession, criteria: DeliveryFilter) -> int:
+    statement = (
+        select(func.count())
+        .select_from(Delivery)
+        .join(Event, Event.id == Delivery.event_id)
+        .where(*_replayable(criteria))
+    )
+    return int(await session.scalar(statement) or 0)
+
+
+async def replay_batch(
+    session: AsyncSession, criteria: DeliveryFilter, after: uuid.UUID | None, limit: int
+) -> list[uuid.UUID]:
+    """Replay the next ``limit`` replayable deliveries after ``after`` (in id order)."""
+    query = (
+        select(Delivery.id)
+        .join(Event, Event.id == Delivery.event_id)
+        .where(*_replayable(criteria))
+        .order_by(Delivery.id)
+        .limit(limit)
+    )
+    if after is not None:
+        query = query.where(Delivery.id > after)
+    ids = list((await session.scalars(query)).all())
+    if ids:
+        await _restart(session, ids)
+    return ids
+
+
+async def _restart(session: AsyncSession, ids: list[uuid.UUID]) -> None:
+    await session.execute(
+        update(Delivery)
+        .where(and_(Delivery.id.in_(ids), Delivery.status.in_(REPLAYABLE)))
+        .values(
+            status="pending",
+            next_attempt_at=utcnow(),
+            locked_until=None,
+            status_reason=None,
+            chain_offset=Delivery.attempts,
+            updated_at=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def replay_one(session: AsyncSession, delivery_id: uuid.UUID) -> None:
+    """Replay one delivery; 404 if unknown, 409 if it is still in flight or its subscription is off."""
+    delivery = await session.get(Delivery, delivery_id)
+    if delivery is None:
+        raise NotFound(f"delivery {delivery_id} does not exist")
+    if delivery.status not in REPLAYABLE:
+        raise Conflict(f"delivery {delivery_id} is {delivery.status}; only finished deliveries can be replayed")
+    subscription = await session.get(Subscription, delivery.subscription_id)
+    if subscription is None or subscription.status != "active":
+        raise Conflict(f"subscription {delivery.subscription_id} is deleted or disabled; enable it first")
+    await _restart(session, [delivery_id])

@@ -1,0 +1,62 @@
+"""Background chores of a worker: bulk replay jobs and retention clean-up."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+
+import structlog
+
+from asyncevents_svc.deliveries import replays, retention
+from asyncevents_svc.runtime import Runtime
+
+log = structlog.get_logger(__name__)
+
+
+class Maintenance:
+    """Runs replay jobs as they appear and retention every ``retention.interval`` seconds."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._next_cleanup = time.monotonic()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._loop(), name="maintenance")
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._task is not None:
+            # A long replay job is resumable (its lease expires), so do not wait for it.
+            done, _ = await asyncio.wait([self._task], timeout=5.0)
+            if not done:
+                self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                await self.tick()
+            except Exception as exc:
+                log.warning("maintenance_failed", error=f"{type(exc).__name__}: {exc}")
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.runtime.settings.worker.poll_interval):
+                    await self._stop.wait()
+
+    async def tick(self) -> None:
+        job_id = await replays.claim_job(self.runtime.sessions)
+        if job_id is not None:
+            try:
+                await replays.run_job(self.runtime.sessions, job_id)
+            except Exception as exc:
+                log.warning("replay_job_failed", job_id=str(job_id), error=str(exc))
+                await replays.fail_job(self.runtime.sessions, job_id, f"{type(exc).__name__}: {exc}")
+        if time.monotonic() >= self._next_cleanup:
+            settings = self.runtime.settings.retention
+            self._next_cleanup = time.monotonic() + settings.interval
+            removed = await retention.clean_up(self.runtime.sessions, settings)
+            if removed.attempts or removed.deliveries or removed.events:
+                log.info("retention_cleanup", **vars(removed))
