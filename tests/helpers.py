@@ -36,7 +36,10 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 15.0
 
 
 async def event_when(
-    api: httpx.AsyncClient, event_id: str, predicate: Callable[[dict[str, Any]], bool]
+    api: httpx.AsyncClient,
+    event_id: str,
+    predicate: Callable[[dict[str, Any]], bool],
+    timeout: float = 15.0,
 ) -> dict[str, Any]:
     """``GET /v1/events/{id}`` until ``predicate`` holds for it."""
     found: dict[str, Any] = {}
@@ -46,5 +49,5 @@ async def event_when(
         found = (await api.get(f"/v1/events/{event_id}")).json()
         return predicate(found)
 
-    await eventually(check)
+    await eventually(check, timeout)
     return found

@@ -2,8 +2,9 @@
 
 Behaviour per path: ``/ok`` answers 200 at once; ``/slow/<seconds>`` waits then 200;
 ``/status/<code>`` answers that code; ``/retry-after/<seconds>`` answers 503 with that
-``Retry-After``; ``/flaky/<n>`` answers 500 to its first ``n`` requests, then 200. Each request is kept with its headers, body and the
-time it arrived, and waiters can block until N requests have arrived.
+``Retry-After``; ``/flaky/<n>`` answers 500 to its first ``n`` requests, then 200.
+Each request is kept with its headers, body and the time it arrived, and waiters can
+block until N requests have arrived.
 """
 
 from __future__ import annotations

@@ -153,3 +153,19 @@ async def test_a_batch_of_1000_is_accepted(api: httpx.AsyncClient, runtime: Runt
 async def test_unknown_event_id_is_404(api: httpx.AsyncClient) -> None:
     assert (await api.get(f"/v1/events/{uuid.uuid4()}")).status_code == 404
     assert (await api.get("/v1/events/not-a-uuid")).status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"event_name": "example.ping", "arguments": {"a": "x\u0000y"}}, "arguments"),
+        ({"event_name": "example.ping", "arguments": {"k\u0000": 1}}, "arguments"),
+        ({"event_name": "example.ping", "arguments": {}, "id": "a\u0000"}, "id"),
+    ],
+)
+async def test_text_the_database_cannot_store_is_a_422_not_a_500(
+    api: httpx.AsyncClient, body: dict[str, object], field: str
+) -> None:
+    response = await api.post("/v1/events", json=body)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == field

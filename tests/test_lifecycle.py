@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -16,10 +17,12 @@ from tests.receiver import Receiver
 StartWorker = Callable[..., Awaitable[Worker]]
 
 
-async def only_delivery(api: httpx.AsyncClient, event_id: str, status: str) -> dict[str, Any]:
+async def only_delivery(
+    api: httpx.AsyncClient, event_id: str, status: str, timeout: float = 15.0
+) -> dict[str, Any]:
     """Wait until the event's single delivery has ``status``; return its full trace."""
     event = await event_when(
-        api, event_id, lambda e: bool(e["deliveries"]) and e["deliveries"][0]["status"] == status
+        api, event_id, lambda e: bool(e["deliveries"]) and e["deliveries"][0]["status"] == status, timeout
     )
     trace = await api.get(f"/v1/deliveries/{event['deliveries'][0]['id']}")
     return trace.json()  # type: ignore[no-any-return]
@@ -33,12 +36,12 @@ async def test_the_modules_case_max_deaths_3_against_a_500_gives_4_attempts_then
     await subscribe(api, f"{receiver.url}/status/500")
 
     event = await publish(api)
-    trace = await only_delivery(api, event["id"], "dead")
+    trace = await only_delivery(api, event["id"], "dead", timeout=40)
 
     arrivals = [r.at for r in receiver.requests]
     assert len(arrivals) == 4
     assert len({r.headers["webhook-id"] for r in receiver.requests}) == 1
-    gaps = [later - earlier for earlier, later in zip(arrivals, arrivals[1:], strict=False)]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(arrivals)]
     # Each wait is the ladder's 1, 4 and 9 s plus at most one scheduler scan (0.2 s) and
     # the time to write the attempt: we allow 0.8 s late, never early.
     for gap, expected in zip(gaps, (1, 4, 9), strict=True):
@@ -183,9 +186,14 @@ async def test_the_trace_list_filters_and_pages(
     ok = await subscribe(api, f"{receiver.url}/ok")
     await subscribe(api, f"{receiver.url}/status/404")
     for n in range(3):
-        await event_when(api, (await publish(api, arguments={"id": n}))["id"], lambda e: all(
-            d["status"] in ("delivered", "dead") for d in e["deliveries"]
-        ) and len(e["deliveries"]) == 2)
+        await event_when(
+            api,
+            (await publish(api, arguments={"id": n}))["id"],
+            lambda e: (
+                all(d["status"] in ("delivered", "dead") for d in e["deliveries"])
+                and len(e["deliveries"]) == 2
+            ),
+        )
 
     everything = (await api.get("/v1/deliveries", params={"limit": 4})).json()
     rest = (await api.get("/v1/deliveries", params={"limit": 4, "cursor": everything["next_cursor"]})).json()

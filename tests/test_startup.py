@@ -30,7 +30,9 @@ def test_a_malformed_events_xml_stops_the_api_naming_file_and_line(tmp_path: Pat
         "  </async_event>\n</config>\n"
     )
 
-    result = run_cli("api", env={"ASYNCEVENTS_EVENTS_FILE": str(broken), "ASYNCEVENTS_DATA_DIR": str(tmp_path)})
+    result = run_cli(
+        "api", env={"ASYNCEVENTS_EVENTS_FILE": str(broken), "ASYNCEVENTS_DATA_DIR": str(tmp_path)}
+    )
 
     assert result.returncode == 2
     assert f"{broken}:4: malformed XML: mismatched tag" in result.stderr
@@ -44,7 +46,9 @@ def test_an_unresolvable_service_stops_the_worker_naming_the_line(tmp_path: Path
         "  </async_event>\n</config>\n"
     )
 
-    result = run_cli("worker", env={"ASYNCEVENTS_EVENTS_FILE": str(catalogue), "ASYNCEVENTS_DATA_DIR": str(tmp_path)})
+    result = run_cli(
+        "worker", env={"ASYNCEVENTS_EVENTS_FILE": str(catalogue), "ASYNCEVENTS_DATA_DIR": str(tmp_path)}
+    )
 
     assert result.returncode == 2
     assert f"{catalogue}:3:" in result.stderr

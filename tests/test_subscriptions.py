@@ -162,3 +162,20 @@ async def test_malformed_json_is_a_422_problem_not_a_500(api: httpx.AsyncClient)
 def test_cipher_refuses_a_bad_key() -> None:
     with pytest.raises(Exception, match="Fernet"):
         TokenCipher(["not-a-key"])
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"recipient_url": "https://a.example/\u0000"}, "recipient_url"),
+        ({"recipient_url": "https://a.example/\n"}, "recipient_url"),
+        ({"description": "nul \u0000 here"}, "description"),
+        ({"metadata": "http\u0000"}, "metadata"),
+    ],
+)
+async def test_text_the_database_cannot_store_is_refused_not_a_500(
+    api: httpx.AsyncClient, fields: dict[str, object], field: str
+) -> None:
+    response = await create(api, **fields)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == field

@@ -1,61 +1,117 @@
-"""The ``asyncevents-svc`` command: ``api``, ``worker``, ``migrate``."""
+"""The ``asyncevents-svc`` command.
+
+Processes: ``api``, ``worker``, ``migrate``. Operator verbs: ``replay`` (one delivery by id,
+or every match of a filter, with ``--dry-run`` to count first) and ``cleanup`` (apply the
+retention period now).
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import sys
+import uuid
 from collections.abc import Sequence
 
-from asyncevents_svc.errors import CatalogueError
+from asyncevents_svc.errors import AppError, CatalogueError
 from asyncevents_svc.logging import configure_logging
 from asyncevents_svc.settings import Settings, get_settings
 
 
-def migrate(settings: Settings) -> None:
+def migrate(settings: Settings, _: argparse.Namespace) -> int:
     """Apply every Alembic migration (``alembic upgrade head``)."""
     from asyncevents_svc.db.migrate import upgrade
 
     upgrade(settings.database_url)
+    return 0
 
 
-def run_api(settings: Settings) -> None:
+def run_api(settings: Settings, _: argparse.Namespace) -> int:
     import uvicorn
 
     from asyncevents_svc.api.app import create_app
 
     app = create_app(settings)
     uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
+    return 0
 
 
-def run_worker(settings: Settings) -> None:
+def run_worker(settings: Settings, _: argparse.Namespace) -> int:
     from asyncevents_svc.runtime import build_runtime
     from asyncevents_svc.worker.runner import run_worker as run
 
-    runtime = build_runtime(settings)
-    asyncio.run(run(runtime))
+    asyncio.run(run(build_runtime(settings)))
+    return 0
 
 
-COMMANDS = {"api": run_api, "worker": run_worker, "migrate": migrate}
+def replay(settings: Settings, args: argparse.Namespace) -> int:
+    from asyncevents_svc import admin
+    from asyncevents_svc.deliveries.service import DeliveryFilter
+
+    criteria = DeliveryFilter(
+        event_name=args.event_name,
+        subscription_id=args.subscription_id,
+        status=tuple(args.status or ["dead"]),
+        since=args.since,
+        until=args.until,
+        q=args.query,
+    )
+    return asyncio.run(
+        admin.replay(settings, delivery_id=args.delivery_id, criteria=criteria, dry_run=args.dry_run)
+    )
+
+
+def cleanup(settings: Settings, args: argparse.Namespace) -> int:
+    from asyncevents_svc import admin
+
+    return asyncio.run(admin.cleanup(settings, days=args.days))
+
+
+def parser() -> argparse.ArgumentParser:
+    from asyncevents_svc.admin import parse_time
+
+    root = argparse.ArgumentParser(prog="asyncevents-svc", description=__doc__)
+    sub = root.add_subparsers(dest="command", required=True)
+    sub.add_parser("api", help="serve the HTTP API (uvicorn)").set_defaults(run=run_api)
+    sub.add_parser("worker", help="consume events and deliver notifications").set_defaults(run=run_worker)
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(run=migrate)
+
+    rep = sub.add_parser("replay", help="replay one delivery, or every finished one matching a filter")
+    rep.add_argument("delivery_id", nargs="?", type=uuid.UUID, help="one delivery's UUID")
+    rep.add_argument(
+        "--status",
+        action="append",
+        choices=["dead", "cancelled", "delivered"],
+        help="statuses to replay (repeatable; default: dead)",
+    )
+    rep.add_argument("--event-name")
+    rep.add_argument("--subscription-id", type=int)
+    rep.add_argument("--since", type=parse_time, help="created at or after (ISO 8601 with zone)")
+    rep.add_argument("--until", type=parse_time, help="created before (ISO 8601 with zone)")
+    rep.add_argument("--query", "-q", help="a search query, as for GET /v1/deliveries?q=")
+    rep.add_argument("--dry-run", action="store_true", help="only count what would be replayed")
+    rep.set_defaults(run=replay)
+
+    clean = sub.add_parser("cleanup", help="delete what is older than the retention period now")
+    clean.add_argument("--days", type=float, help="override ASYNCEVENTS_RETENTION__DAYS")
+    clean.set_defaults(run=cleanup)
+    return root
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="asyncevents-svc", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("api", help="serve the HTTP API (uvicorn)")
-    sub.add_parser("worker", help="consume events and deliver notifications")
-    sub.add_parser("migrate", help="apply database migrations")
-    args = parser.parse_args(argv)
+    args = parser().parse_args(argv)
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
     try:
-        COMMANDS[args.command](settings)
+        return int(args.run(settings, args))
     except CatalogueError as exc:
         print(f"asyncevents-svc: cannot load the event catalogue: {exc}", file=sys.stderr)
         return 2
+    except AppError as exc:
+        print(f"asyncevents-svc: {exc.detail}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
-    return 0
 
 
 if __name__ == "__main__":

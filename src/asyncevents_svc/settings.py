@@ -16,7 +16,6 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -78,14 +77,21 @@ class RetrySettings(BaseModel):
     @classmethod
     def _parse_schedule(cls, value: object) -> object:
         if isinstance(value, str):
-            return [parse_duration(part) for part in value.split(",") if part.strip()]
+            if value.strip().startswith("["):
+                value = json.loads(value)
+            else:
+                return [parse_duration(part) for part in value.split(",") if part.strip()]
+        if isinstance(value, list):
+            return [parse_duration(str(part)) for part in value]
         return value
 
 
 class RetentionSettings(BaseModel):
     """How long finished deliveries, their attempts and their events are kept."""
 
-    days: float = Field(30.0, ge=0, description="Delete what finished longer ago than this; 0 keeps everything.")
+    days: float = Field(
+        30.0, ge=0, description="Delete what finished longer ago than this; 0 keeps everything."
+    )
     interval: float = Field(3600.0, gt=0, description="Seconds between the worker's clean-ups.")
     batch_size: int = Field(1000, ge=1, description="Rows deleted per statement (short locks).")
 

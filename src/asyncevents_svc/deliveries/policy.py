@@ -43,7 +43,9 @@ def backoff_seconds(retry_number: int, settings: RetrySettings, rng: random.Rand
     return wait
 
 
-def after_attempt(retries_done: int, result: NotifierResult, settings: RetrySettings, now: datetime) -> Outcome:
+def after_attempt(
+    retries_done: int, result: NotifierResult, settings: RetrySettings, now: datetime
+) -> Outcome:
     """The delivery's state after an attempt that followed ``retries_done`` retries in its chain."""
     if result.success:
         return Outcome("delivered", None, None)

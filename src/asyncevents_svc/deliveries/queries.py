@@ -27,7 +27,7 @@ def to_out(delivery: Delivery, attempts: list[Attempt]) -> DeliveryOut:
         event_id=delivery.event_id,
         subscription_id=delivery.subscription_id,
         notifier=delivery.notifier,
-        status=delivery.status,  # type: ignore[arg-type]
+        status=delivery.status,
         status_reason=delivery.status_reason,
         summary=summary_of(delivery),
         attempt_count=delivery.attempts,
@@ -113,7 +113,7 @@ async def page(
             event_name=name,
             subscription_id=d.subscription_id,
             notifier=d.notifier,
-            status=d.status,  # type: ignore[arg-type]
+            status=d.status,
             summary=summary_of(d),
             attempt_count=d.attempts,
             last_status_code=d.last_status_code,

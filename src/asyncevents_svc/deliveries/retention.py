@@ -33,7 +33,9 @@ def cutoff_for(days: float, now: datetime | None = None) -> datetime:
     return (now or utcnow()) - timedelta(days=days)
 
 
-async def _drain(sessions: SessionFactory, statement: Callable[[], Delete], on_batch: Callable[[int], None]) -> int:
+async def _drain(
+    sessions: SessionFactory, statement: Callable[[], Delete], on_batch: Callable[[int], None]
+) -> int:
     total = 0
     while True:
         async with sessions() as session, session.begin():
@@ -61,15 +63,21 @@ async def clean_up(
 
     def old_attempts() -> Delete:
         ids = select(Attempt.id).where(Attempt.started_at < cutoff).limit(size)
-        return delete(Attempt).where(Attempt.id.in_(ids.scalar_subquery())).execution_options(synchronize_session=False)
+        return (
+            delete(Attempt)
+            .where(Attempt.id.in_(ids.scalar_subquery()))
+            .execution_options(synchronize_session=False)
+        )
 
     def old_deliveries() -> Delete:
         ids = (
-            select(Delivery.id)
-            .where(Delivery.status.in_(FINISHED), Delivery.updated_at < cutoff)
-            .limit(size)
+            select(Delivery.id).where(Delivery.status.in_(FINISHED), Delivery.updated_at < cutoff).limit(size)
         )
-        return delete(Delivery).where(Delivery.id.in_(ids.scalar_subquery())).execution_options(synchronize_session=False)
+        return (
+            delete(Delivery)
+            .where(Delivery.id.in_(ids.scalar_subquery()))
+            .execution_options(synchronize_session=False)
+        )
 
     def old_events() -> Delete:
         orphan = ~select(Delivery.id).where(Delivery.event_id == Event.id).exists()
@@ -78,7 +86,11 @@ async def clean_up(
             .where(Event.status.in_(("dispatched", "failed")), Event.received_at < cutoff, orphan)
             .limit(size)
         )
-        return delete(Event).where(Event.id.in_(ids.scalar_subquery())).execution_options(synchronize_session=False)
+        return (
+            delete(Event)
+            .where(Event.id.in_(ids.scalar_subquery()))
+            .execution_options(synchronize_session=False)
+        )
 
     removed.attempts = await _drain(sessions, old_attempts, on_batch)
     removed.deliveries = await _drain(sessions, old_deliveries, on_batch)

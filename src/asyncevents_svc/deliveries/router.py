@@ -76,7 +76,7 @@ async def replay_delivery(delivery_id: uuid.UUID, session: SessionDep) -> Replay
 def _job_out(job: ReplayJob) -> ReplayJobOut:
     return ReplayJobOut(
         id=job.id,
-        status=job.status,  # type: ignore[arg-type]
+        status=job.status,
         criteria=job.criteria,
         total=job.total,
         processed=job.processed,

@@ -71,16 +71,25 @@ class ReplayAccepted(BaseModel):
     status: DeliveryStatus
 
 
+Replayable = Literal["delivered", "dead", "cancelled"]
+
+
+def _dead_letters() -> list[Replayable]:
+    return ["dead"]
+
+
 class ReplayRequest(BaseModel):
     """Which deliveries to replay; every given criterion must hold."""
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{"status": ["dead"], "event_name": "sales.order.created", "dry_run": True}]},
+        json_schema_extra={
+            "examples": [{"status": ["dead"], "event_name": "sales.order.created", "dry_run": True}]
+        },
     )
 
-    status: list[Literal["delivered", "dead", "cancelled"]] = Field(
-        default_factory=lambda: ["dead"], min_length=1, description="Defaults to dead letters only."
+    status: list[Replayable] = Field(
+        default_factory=_dead_letters, min_length=1, description="Defaults to dead letters only."
     )
     event_name: str | None = Field(None, max_length=255)
     subscription_id: int | None = Field(None, ge=1, le=2_147_483_647)

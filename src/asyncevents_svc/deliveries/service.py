@@ -49,7 +49,7 @@ class DeliveryFilter:
         if self.until is not None:
             clauses.append(Delivery.created_at < self.until)
         if self.q:
-            from asyncevents_svc.deliveries.search import SearchError, compile_query  # noqa: PLC0415
+            from asyncevents_svc.deliveries.search import SearchError, compile_query
 
             try:
                 clauses.append(compile_query(self.q))
@@ -79,13 +79,9 @@ class DeliveryFilter:
         )
 
 
-def matching(criteria: DeliveryFilter) -> Select[tuple[Delivery, str]]:
+def matching(criteria: DeliveryFilter) -> Select[Delivery, str]:
     """Deliveries (with their event name) that meet ``criteria``."""
-    return (
-        select(Delivery, Event.name)
-        .join(Event, Event.id == Delivery.event_id)
-        .where(*criteria.clauses())
-    )
+    return select(Delivery, Event.name).join(Event, Event.id == Delivery.event_id).where(*criteria.clauses())
 
 
 def _replayable(criteria: DeliveryFilter) -> list[ColumnElement[bool]]:
@@ -146,7 +142,9 @@ async def replay_one(session: AsyncSession, delivery_id: uuid.UUID) -> None:
     if delivery is None:
         raise NotFound(f"delivery {delivery_id} does not exist")
     if delivery.status not in REPLAYABLE:
-        raise Conflict(f"delivery {delivery_id} is {delivery.status}; only finished deliveries can be replayed")
+        raise Conflict(
+            f"delivery {delivery_id} is {delivery.status}; only finished deliveries can be replayed"
+        )
     subscription = await session.get(Subscription, delivery.subscription_id)
     if subscription is None or subscription.status != "active":
         raise Conflict(f"subscription {delivery.subscription_id} is deleted or disabled; enable it first")

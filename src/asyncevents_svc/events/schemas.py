@@ -6,12 +6,13 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from asyncevents_svc.deliveries.schemas import DeliveryOut
+from asyncevents_svc.textchecks import Line, json_without_nul
 
 ClientId = Annotated[
-    str,
+    Line,
     Field(
         min_length=1,
         max_length=255,
@@ -31,7 +32,7 @@ class EventIn(BaseModel):
     )
 
     event_name: str = Field(min_length=1, max_length=255, pattern=r"^[a-zA-Z0-9._-]+$")
-    arguments: dict[str, Any] = Field(
+    arguments: Annotated[dict[str, Any], AfterValidator(json_without_nul)] = Field(
         default_factory=dict, description="Named arguments of the event's service method."
     )
     store_id: int = Field(0, ge=0, le=2_147_483_647)

@@ -24,7 +24,9 @@ import orjson
 import structlog
 from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractQueue, AbstractRobustConnection
 
+from asyncevents_svc.catalogue.patterns import NAME_RE
 from asyncevents_svc.settings import BrokerSettings
+from asyncevents_svc.textchecks import json_without_nul
 
 log = structlog.get_logger(__name__)
 READY_KEY = "event.ready"
@@ -83,6 +85,8 @@ def parse_magento_body(body: bytes) -> MagentoMessage:
     if not isinstance(data, list) or not 2 <= len(data) <= 3 or not isinstance(data[0], str):
         raise MagentoMessageError("body must be a JSON array [event_name, arguments_json, store_id?]")
     name, raw_args = data[0], data[1]
+    if len(name) > 255 or not NAME_RE.match(name):
+        raise MagentoMessageError(f"event name {name[:100]!r} is not a valid name ([a-zA-Z0-9._-]+)")
     if isinstance(raw_args, str):
         try:
             raw_args = orjson.loads(raw_args) if raw_args.strip() else {}
@@ -92,6 +96,10 @@ def parse_magento_body(body: bytes) -> MagentoMessage:
         raw_args = {}  # PHP serialises an empty array as []
     if not isinstance(raw_args, dict):
         raise MagentoMessageError("arguments must be a JSON object of named arguments")
+    try:
+        json_without_nul(raw_args)
+    except ValueError as exc:
+        raise MagentoMessageError(f"arguments {exc}") from exc
     store_id = 0
     if len(data) == 3 and data[2] not in (None, ""):
         raw = data[2]

@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
+from asyncevents_svc.textchecks import Line, Text
+
 Status = Literal["active", "disabled"]
 EventNameField = Annotated[
     str,
@@ -19,7 +21,7 @@ EventNameField = Annotated[
     ),
 ]
 RecipientField = Annotated[
-    str,
+    Line,
     Field(min_length=1, max_length=2048, examples=["https://example.com/order_created"]),
 ]
 TokenField = Annotated[
@@ -32,7 +34,7 @@ TokenField = Annotated[
     ),
 ]
 NotifierField = Annotated[
-    str,
+    Line,
     Field(
         min_length=1,
         max_length=64,
@@ -44,7 +46,7 @@ StoreField = Annotated[
     int,
     Field(ge=0, le=2_147_483_647, description="0 = all stores; otherwise only that store's events."),
 ]
-DescriptionField = Annotated[str, Field(max_length=1000)]
+DescriptionField = Annotated[Text, Field(max_length=1000)]
 
 
 class SubscriptionCreate(BaseModel):
