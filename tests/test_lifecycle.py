@@ -209,3 +209,37 @@ async def test_the_trace_list_filters_and_pages(
     assert stamps == sorted(stamps, reverse=True)
     none = await api.get("/v1/deliveries", params={"until": "2000-01-01T00:00:00Z"})
     assert none.json()["items"] == []
+
+
+async def test_search_finds_deliveries_by_payload_and_a_bad_query_is_a_400_with_the_position(
+    api: httpx.AsyncClient, worker: Worker, receiver: Receiver
+) -> None:
+    await subscribe(api, f"{receiver.url}/ok", event="customer.created")
+    await subscribe(api, f"{receiver.url}/status/404", event="customer.created")
+    roni = await publish(
+        api, event="customer.created", arguments={"customer_id": 1, "email": "roni@example.com"}
+    )
+    other = await publish(
+        api, event="customer.created", arguments={"customer_id": 2, "email": "x@example.com"}
+    )
+    for event in (roni, other):
+        await event_when(
+            api,
+            event["id"],
+            lambda e: (
+                len(e["deliveries"]) == 2
+                and all(d["status"] in ("delivered", "dead") for d in e["deliveries"])
+            ),
+        )
+
+    found = await api.get("/v1/deliveries", params={"q": "data.email:roni* AND success:false"})
+    either = await api.get(
+        "/v1/deliveries", params={"q": "event_name:customer.* AND (data.id:1 OR data.id:2)"}
+    )
+    bad = await api.get("/v1/deliveries", params={"q": "data.email:roni* AND (status:dead"})
+
+    assert [(i["event_id"], i["status"]) for i in found.json()["items"]] == [(roni["id"], "dead")]
+    assert len(either.json()["items"]) == 4
+    assert bad.status_code == 400
+    assert bad.headers["content-type"] == "application/problem+json"
+    assert "position" in bad.json()["detail"]

@@ -1,6 +1,7 @@
 """The ``asyncevents-svc`` command.
 
-Processes: ``api``, ``worker``, ``migrate``. Operator verbs: ``replay`` (one delivery by id,
+Processes: ``serve`` (API and worker in one process, the embedded default), ``api``,
+``worker``, ``migrate``. Operator verbs: ``replay`` (one delivery by id,
 or every match of a filter, with ``--dry-run`` to count first) and ``cleanup`` (apply the
 retention period now).
 """
@@ -44,6 +45,15 @@ def run_worker(settings: Settings, _: argparse.Namespace) -> int:
     return 0
 
 
+def serve(settings: Settings, _: argparse.Namespace) -> int:
+    """API + worker in one process; migrates first (SQLite and database queue by default)."""
+    from asyncevents_svc.serve import serve as run
+
+    migrate(settings, _)
+    asyncio.run(run(settings))
+    return 0
+
+
 def replay(settings: Settings, args: argparse.Namespace) -> int:
     from asyncevents_svc import admin
     from asyncevents_svc.deliveries.service import DeliveryFilter
@@ -72,6 +82,7 @@ def parser() -> argparse.ArgumentParser:
 
     root = argparse.ArgumentParser(prog="asyncevents-svc", description=__doc__)
     sub = root.add_subparsers(dest="command", required=True)
+    sub.add_parser("serve", help="API and worker in one process (embedded default)").set_defaults(run=serve)
     sub.add_parser("api", help="serve the HTTP API (uvicorn)").set_defaults(run=run_api)
     sub.add_parser("worker", help="consume events and deliver notifications").set_defaults(run=run_worker)
     sub.add_parser("migrate", help="apply database migrations").set_defaults(run=migrate)

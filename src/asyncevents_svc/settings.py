@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -57,6 +57,9 @@ class WorkerSettings(BaseModel):
         description="Re-dispatch accepted events not dispatched after this many seconds.",
     )
     scheduler_batch: int = Field(200, ge=1, description="Due deliveries claimed per scan.")
+    queue_poll_interval: float = Field(
+        0.2, gt=0, description="Database queue only: seconds between polls for new events."
+    )
 
 
 class RetrySettings(BaseModel):
@@ -126,13 +129,15 @@ class Settings(BaseSettings):
         "development", description="`production` refuses unsafe defaults (a missing encryption key)."
     )
     database_url: str = Field(
-        "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres",
-        description="SQLAlchemy URL of the database (PostgreSQL with asyncpg).",
+        "",
+        description="`postgresql+asyncpg://…` in production. Unset: the embedded SQLite file "
+        "`<data_dir>/asyncevents.db`.",
     )
     database_pool_size: int = Field(10, ge=1, description="Connections per process (and as many overflow).")
     broker_url: SecretStr | None = Field(
-        SecretStr("amqp://guest:guest@127.0.0.1:5672/"),
-        description="RabbitMQ URL. Empty: no broker; workers poll the database.",
+        None,
+        description="RabbitMQ URL (`amqp://user:pass@host:5672/`). Unset: the database queue "
+        "(workers poll the database).",
     )
     events_file: Annotated[list[Path], NoDecode] = Field(
         default_factory=lambda: [Path("events.xml")],
@@ -143,7 +148,9 @@ class Settings(BaseSettings):
         description="Fernet key(s), comma separated, the first encrypts. Unset outside production: "
         "generated once into data_dir/encryption.key.",
     )
-    data_dir: Path = Field(Path("var"), description="Where generated files (the development key) live.")
+    data_dir: Path = Field(
+        Path("var"), description="Where the embedded database and the generated key file live."
+    )
     host: str = Field("127.0.0.1", description="Address the API listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port the API listens on.")
     log_format: Literal["console", "json"] = Field(
@@ -171,6 +178,17 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_broker_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _embedded_database(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite+aiosqlite:///{self.data_dir / 'asyncevents.db'}"
+        return self
+
+    @property
+    def embedded(self) -> bool:
+        """True on SQLite: one worker process, the database queue (see README)."""
+        return self.database_url.startswith("sqlite")
 
 
 @lru_cache

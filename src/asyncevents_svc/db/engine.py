@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import (
-    AsyncEngine,
-    AsyncSession,
-    async_sessionmaker,
-    create_async_engine,
-)
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from asyncevents_svc.settings import Settings
 
 SessionFactory = async_sessionmaker[AsyncSession]
 
 
+def _sqlite_pragmas(connection: Any, _: Any) -> None:
+    """WAL lets readers work beside the one writer; busy_timeout waits for the lock instead of
+    failing; foreign keys make ON DELETE CASCADE work as on PostgreSQL."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
 def create_engine(settings: Settings) -> AsyncEngine:
-    """An async engine for ``settings.database_url``."""
+    """An async engine for ``settings.database_url`` (PostgreSQL, or the embedded SQLite file)."""
     url = settings.database_url
     if url.startswith("sqlite"):
-        return create_async_engine(url)
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, connect_args={"timeout": 30})
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
     return create_async_engine(
         url,
         pool_size=settings.database_pool_size,

@@ -55,6 +55,8 @@ class Event(Base):
     error: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     dispatched_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # A worker claiming the event from the database queue (or a sweep) holds it until then.
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class Delivery(Base):

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from asyncevents_svc.db.models import Delivery, Event, Subscription
 from asyncevents_svc.db.types import utcnow
+from asyncevents_svc.deliveries.search import SearchError, compile_query
 from asyncevents_svc.errors import BadRequest, Conflict, NotFound
 
 REPLAYABLE = ("delivered", "dead", "cancelled")
@@ -49,8 +50,6 @@ class DeliveryFilter:
         if self.until is not None:
             clauses.append(Delivery.created_at < self.until)
         if self.q:
-            from asyncevents_svc.deliveries.search import SearchError, compile_query
-
             try:
                 clauses.append(compile_query(self.q))
             except SearchError as exc:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import asyncio
 import signal
 import time
+from typing import Protocol
 
 import httpx
 import structlog
 
 from asyncevents_svc.catalogue.services import ResolveContext
+from asyncevents_svc.messaging.dbqueue import DbQueueConsumer, LocalPublisher
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.worker.consumer import AmqpConsumer
 from asyncevents_svc.worker.dispatcher import Dispatcher
@@ -24,6 +26,15 @@ from asyncevents_svc.worker.recorder import AttemptRecorder
 from asyncevents_svc.worker.scheduler import Scheduler
 
 log = structlog.get_logger(__name__)
+
+
+class Consumer(Protocol):
+    """Where new events come from: RabbitMQ or the database queue."""
+
+    async def start(self) -> None: ...
+    async def stop_intake(self) -> None: ...
+    async def drain(self, timeout: float) -> None: ...
+    async def close(self) -> None: ...
 
 
 class Worker:
@@ -41,32 +52,36 @@ class Worker:
         self.dispatcher = Dispatcher(runtime, self.recorder)
         self.scheduler = Scheduler(runtime, self.dispatcher, ctx)
         self.maintenance = Maintenance(runtime)
-        broker = settings.broker_url.get_secret_value() if settings.broker_url else None
-        self.consumer = AmqpConsumer(runtime, broker, self.dispatcher, ctx) if broker else None
+        self.consumer: Consumer
+        if settings.broker_url is not None:
+            self.consumer = AmqpConsumer(
+                runtime, settings.broker_url.get_secret_value(), self.dispatcher, ctx
+            )
+        else:
+            publisher = runtime.publisher
+            wakeup = publisher.ready if isinstance(publisher, LocalPublisher) else None
+            self.consumer = DbQueueConsumer(runtime, self.dispatcher, ctx, wakeup)
 
     async def start(self) -> None:
         await self.runtime.notifiers.start()
         self.recorder.start()
-        if self.consumer is not None:
-            await self.consumer.start()
+        await self.consumer.start()
         self.scheduler.start()
         self.maintenance.start()
-        log.info("worker_started", transport="amqp" if self.consumer else "database")
+        transport = "amqp" if isinstance(self.consumer, AmqpConsumer) else "database"
+        log.info("worker_started", transport=transport)
 
     async def stop(self) -> None:
         grace = self.runtime.settings.worker.shutdown_grace
         deadline = time.monotonic() + grace
         log.info("worker_stopping", grace_seconds=grace)
-        if self.consumer is not None:
-            await self.consumer.stop_intake()
+        await self.consumer.stop_intake()
         await self.scheduler.stop()
         await self.maintenance.stop()
-        if self.consumer is not None:
-            await self.consumer.drain(max(0.0, deadline - time.monotonic()))
+        await self.consumer.drain(max(0.0, deadline - time.monotonic()))
         await self.dispatcher.drain(max(0.0, deadline - time.monotonic()))
         await self.recorder.close(timeout=max(5.0, deadline - time.monotonic()))
-        if self.consumer is not None:
-            await self.consumer.close()
+        await self.consumer.close()
         await self.http.aclose()
         await self.runtime.notifiers.close()
         log.info("worker_stopped")

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from datetime import timedelta
 
 import structlog
 from sqlalchemy import select, update
@@ -24,6 +23,7 @@ from sqlalchemy import select, update
 from asyncevents_svc.catalogue.services import ResolveContext
 from asyncevents_svc.db.models import Delivery, Event, Subscription
 from asyncevents_svc.db.types import utcnow
+from asyncevents_svc.messaging.dbqueue import claim_events
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.worker.dispatcher import Dispatcher
 from asyncevents_svc.worker.fanout import dispatch_event
@@ -144,12 +144,9 @@ class Scheduler:
         return jobs
 
     async def stale_events(self) -> list[uuid.UUID]:
-        cutoff = utcnow() - timedelta(seconds=self.runtime.settings.worker.sweep_after)
-        async with self.runtime.sessions() as session:
-            found = await session.scalars(
-                select(Event.id)
-                .where(Event.status == "accepted", Event.received_at < cutoff)
-                .order_by(Event.received_at)
-                .limit(self.runtime.settings.worker.scheduler_batch)
-            )
-            return list(found)
+        """Events still ``accepted`` after ``sweep_after`` seconds (a lost hint), leased to us."""
+        return await claim_events(
+            self.runtime,
+            older_than=self.runtime.settings.worker.sweep_after,
+            limit=self.runtime.settings.worker.scheduler_batch,
+        )

@@ -1,0 +1,127 @@
+"""The database queue: workers claim accepted events straight from the ``events`` table.
+
+Used when ``ASYNCEVENTS_BROKER_URL`` is unset (as Magento offers "RabbitMQ or DB queues").
+A claim sets a lease (``locked_until``) under ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so
+several workers share the table; on SQLite there is one worker. The same claim serves the
+RabbitMQ transport's sweep for events whose hint was lost. In ``serve`` the API wakes the
+worker up directly, so delivery does not wait for the next poll.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from datetime import timedelta
+
+import structlog
+from sqlalchemy import or_, select, update
+
+from asyncevents_svc.catalogue.services import ResolveContext
+from asyncevents_svc.db.models import Event
+from asyncevents_svc.db.types import utcnow
+from asyncevents_svc.runtime import Runtime
+from asyncevents_svc.worker.dispatcher import Dispatcher
+from asyncevents_svc.worker.fanout import dispatch_event
+
+log = structlog.get_logger(__name__)
+
+
+async def claim_events(runtime: Runtime, *, older_than: float, limit: int) -> list[uuid.UUID]:
+    """Lease up to ``limit`` accepted events received at least ``older_than`` seconds ago."""
+    now = utcnow()
+    due = (
+        select(Event.id)
+        .where(
+            Event.status == "accepted",
+            Event.received_at <= now - timedelta(seconds=older_than),
+            or_(Event.locked_until.is_(None), Event.locked_until < now),
+        )
+        .order_by(Event.received_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    lease = now + timedelta(seconds=runtime.settings.worker.lease_seconds)
+    async with runtime.sessions() as session, session.begin():
+        claimed = await session.scalars(
+            update(Event)
+            .where(Event.id.in_(due.scalar_subquery()))
+            .values(locked_until=lease)
+            .returning(Event.id)
+            .execution_options(synchronize_session=False)
+        )
+        return list(claimed)
+
+
+class LocalPublisher:
+    """In one process (``serve``): an ingest wakes the database queue up at once."""
+
+    def __init__(self) -> None:
+        self.ready = asyncio.Event()
+
+    async def publish_ready(self, event_ids: list[uuid.UUID]) -> None:
+        if event_ids:
+            self.ready.set()
+
+    async def close(self) -> None:
+        return None
+
+
+class DbQueueConsumer:
+    """Polls the events table and dispatches what it claims, ``prefetch`` at a time."""
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        dispatcher: Dispatcher,
+        ctx: ResolveContext,
+        wakeup: asyncio.Event | None = None,
+    ) -> None:
+        self.runtime = runtime
+        self.dispatcher = dispatcher
+        self.ctx = ctx
+        self.wakeup = wakeup or asyncio.Event()
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._slots = asyncio.Semaphore(runtime.settings.worker.prefetch)
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._loop(), name="db-queue")
+
+    async def _loop(self) -> None:
+        settings = self.runtime.settings.worker
+        while not self._stop.is_set():
+            claimed: list[uuid.UUID] = []
+            try:
+                await self.dispatcher.wait_for_capacity()
+                claimed = await claim_events(self.runtime, older_than=0, limit=settings.prefetch)
+                await asyncio.gather(*(self._dispatch(event_id) for event_id in claimed))
+            except Exception as exc:
+                log.warning("db_queue_poll_failed", error=f"{type(exc).__name__}: {exc}")
+            if len(claimed) == settings.prefetch:
+                continue  # more may be waiting
+            self.wakeup.clear()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(settings.queue_poll_interval):
+                    await self.wakeup.wait()  # set by an ingest in this process, or by stop
+
+    async def _dispatch(self, event_id: uuid.UUID) -> None:
+        async with self._slots:
+            try:
+                self.dispatcher.submit(await dispatch_event(self.runtime, event_id, self.ctx))
+            except Exception as exc:  # the lease expires and the event is claimed again
+                log.warning("dispatch_failed", event_id=str(event_id), error=f"{type(exc).__name__}: {exc}")
+
+    async def stop_intake(self) -> None:
+        self._stop.set()
+        self.wakeup.set()
+
+    async def drain(self, timeout: float) -> None:
+        if self._task is not None:
+            await asyncio.wait([self._task], timeout=timeout)
+
+    async def close(self) -> None:
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task

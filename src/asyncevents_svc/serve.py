@@ -1,0 +1,73 @@
+"""``asyncevents-svc serve``: the API and a worker in one process (the embedded default).
+
+With no settings it keeps everything in ``var/asyncevents.db`` (SQLite) and uses the
+database queue; an ingest wakes the worker directly, so no poll delay is added. It works the
+same against PostgreSQL and RabbitMQ when their URLs are set. On SIGTERM/SIGINT the worker
+drains first (in-flight sends finish, attempts are written), then the API stops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sys
+from collections.abc import Iterator
+
+import uvicorn
+
+from asyncevents_svc.api.app import create_app
+from asyncevents_svc.messaging.dbqueue import LocalPublisher
+from asyncevents_svc.runtime import build_runtime
+from asyncevents_svc.settings import Settings
+from asyncevents_svc.worker.runner import Worker
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handling: ``serve`` stops the worker first."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def banner(settings: Settings) -> str:
+    base = f"http://{settings.host}:{settings.port}"
+    database = f"SQLite in {settings.data_dir}/" if settings.embedded else "PostgreSQL"
+    queue = "RabbitMQ" if settings.broker_url else "database queue"
+    return (
+        f"asyncevents-svc is running\n"
+        f"  API   {base}/v1/events\n"
+        f"  docs  {base}/docs\n"
+        f"  data  {database}, {queue}\n"
+        f"  stop  Ctrl-C"
+    )
+
+
+async def serve(settings: Settings) -> None:
+    runtime = build_runtime(settings)
+    if settings.broker_url is None:
+        runtime.publisher = LocalPublisher()
+    app = create_app(settings, runtime)
+    server = _Server(uvicorn.Config(app, host=settings.host, port=settings.port, log_config=None, access_log=False))
+    worker = Worker(runtime)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+
+    await worker.start()
+    api = asyncio.create_task(server.serve(), name="api")
+    while not server.started and not api.done():
+        await asyncio.sleep(0.05)
+    if api.done():  # the port was taken, or start-up failed: stop cleanly, then say why
+        await worker.stop()
+        api.result()
+        raise SystemExit(1)
+    print(banner(settings), file=sys.stderr, flush=True)
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait([api, stopping], return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    await worker.stop()
+    server.should_exit = True
+    await api
