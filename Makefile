@@ -1,19 +1,29 @@
-# Targets that CI calls (.ci/run) and that developers use. `make test` installs what it needs.
+# Targets that CI calls (.ci/run) and that developers use. Each installs what it needs.
 UV ?= $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+PYTEST = $(UV) run pytest -p no:cacheprovider
 
-.PHONY: install run test lint typecheck migrations-check check bench format
+.PHONY: install run test test-postgres-rabbitmq test-postgres-dbqueue test-sqlite-dbqueue \
+	lint typecheck migrations-check check bench format docs
 
-install:  ## create .venv from uv.lock
+install:  ## create .venv from uv.lock (installs uv with pip if it is missing)
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet "uv>=0.5"
 	$(UV) sync --frozen
 
-run: install  ## migrate, then start the API and a worker (PostgreSQL + RabbitMQ)
-	$(UV) run asyncevents-svc migrate
-	$(UV) run asyncevents-svc worker & $(UV) run asyncevents-svc api
+run: install  ## the embedded default: API + worker in one process, SQLite in ./var, no other services
+	$(UV) run asyncevents-svc serve
 
-test: install  ## the whole test suite, with lint and type checks first
+test: install  ## lint, types, migrations, then the whole suite on all three backends
 	$(MAKE) check
-	$(UV) run pytest
+	$(MAKE) test-postgres-rabbitmq test-postgres-dbqueue test-sqlite-dbqueue
+
+test-postgres-rabbitmq:  ## every test, PostgreSQL + RabbitMQ (and the embedded `serve` tests)
+	ASYNCEVENTS_TEST_BACKEND=postgres-rabbitmq $(PYTEST)
+
+test-postgres-dbqueue:  ## PostgreSQL with the database queue
+	ASYNCEVENTS_TEST_BACKEND=postgres-dbqueue $(PYTEST) -m "not rabbitmq and not embedded"
+
+test-sqlite-dbqueue:  ## SQLite with the database queue (the embedded default)
+	ASYNCEVENTS_TEST_BACKEND=sqlite-dbqueue $(PYTEST) -m "not rabbitmq and not postgres and not embedded"
 
 lint:
 	$(UV) run ruff check .
@@ -31,6 +41,9 @@ check: lint typecheck migrations-check
 format:
 	$(UV) run ruff format .
 	$(UV) run ruff check --fix .
+
+docs:  ## regenerate the README's settings table
+	$(UV) run python -m asyncevents_svc.settings_doc --write README.md
 
 bench: install
 	$(UV) run python bench/http_clients.py

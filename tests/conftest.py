@@ -1,5 +1,11 @@
-"""Shared fixtures: a real PostgreSQL database, real RabbitMQ names, the API, a worker and a
-loopback receiver. Nothing here skips: without PostgreSQL or RabbitMQ the tests fail."""
+"""Shared fixtures: a real database, real RabbitMQ names, the API, a worker and a loopback
+receiver. Nothing here skips: without PostgreSQL or RabbitMQ the tests fail.
+
+``ASYNCEVENTS_TEST_BACKEND`` picks the backend the whole suite runs on:
+``postgres-rabbitmq`` (default), ``postgres-dbqueue`` or ``sqlite-dbqueue``. Tests that only
+make sense on one backend carry the markers ``rabbitmq`` or ``postgres``; ``make test``
+deselects them explicitly for the other backends.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +26,7 @@ from sqlalchemy import text
 from asyncevents_svc.api.app import create_app
 from asyncevents_svc.db.migrate import upgrade
 from asyncevents_svc.logging import configure_logging
+from asyncevents_svc.messaging.dbqueue import LocalPublisher
 from asyncevents_svc.runtime import Runtime, build_runtime
 from asyncevents_svc.settings import BrokerSettings, Settings
 from asyncevents_svc.worker.runner import Worker
@@ -29,6 +36,11 @@ PG_ADMIN = os.environ.get("ASYNCEVENTS_TEST_PG_ADMIN", "postgresql://postgres@12
 AMQP_URL = os.environ.get("ASYNCEVENTS_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5672/")
 TEST_EVENTS = Path(__file__).parent / "data" / "events.xml"
 RUN_ID = f"{os.getpid()}_{uuid.uuid4().hex[:6]}"
+BACKEND = os.environ.get("ASYNCEVENTS_TEST_BACKEND", "postgres-rabbitmq")
+if BACKEND not in ("postgres-rabbitmq", "postgres-dbqueue", "sqlite-dbqueue"):
+    raise RuntimeError(f"unknown ASYNCEVENTS_TEST_BACKEND {BACKEND!r}")
+SQLITE = BACKEND.startswith("sqlite")
+TABLES = ("attempts", "deliveries", "events", "subscriptions", "replay_jobs")
 
 configure_logging("WARNING")
 
@@ -42,8 +54,13 @@ async def _admin(sql: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def database_url() -> Iterator[str]:
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A fresh database for this test run, migrated to head, dropped at the end."""
+    if SQLITE:
+        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.db'}"
+        upgrade(url)
+        yield url
+        return
     name = f"asyncevents_test_{RUN_ID}"
     asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
     base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
@@ -63,6 +80,8 @@ def broker_names() -> Iterator[BrokerSettings]:
         magento_queue=f"event.trigger.test.{RUN_ID}",
     )
     yield names
+    if BACKEND != "postgres-rabbitmq":
+        return
 
     async def cleanup() -> None:
         connection = await aio_pika.connect(AMQP_URL)
@@ -83,7 +102,7 @@ def settings(
     return Settings(
         env="test",
         database_url=database_url,
-        broker_url=AMQP_URL,
+        broker_url=None if BACKEND.endswith("dbqueue") else AMQP_URL,
         events_file=[TEST_EVENTS],
         encryption_key=Fernet.generate_key().decode(),
         data_dir=tmp_path_factory.mktemp("data"),
@@ -97,9 +116,14 @@ async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
     """A fresh runtime on empty tables."""
     rt = build_runtime(settings)
     async with rt.engine.begin() as connection:
-        await connection.execute(
-            text("TRUNCATE attempts, deliveries, events, subscriptions, replay_jobs RESTART IDENTITY CASCADE")
-        )
+        if SQLITE:
+            for table in TABLES:
+                await connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - fixed names
+        else:
+            await connection.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+    if settings.broker_url is None:
+        # As in `serve`: an ingest wakes the in-loop worker's database queue at once.
+        rt.publisher = LocalPublisher()
     yield rt
     await rt.engine.dispose()
 

@@ -8,6 +8,7 @@ import time
 
 import aio_pika
 import httpx
+import pytest
 from standardwebhooks import Webhook
 
 from asyncevents_svc.notifiers.signing import receiver_secret
@@ -152,6 +153,7 @@ async def test_a_failing_receiver_is_recorded_and_retried(
     assert len({r.headers["webhook-id"] for r in receiver.requests}) == 1
 
 
+@pytest.mark.rabbitmq
 async def test_a_magento_queue_message_is_ingested_and_delivered(
     api: httpx.AsyncClient, worker: Worker, receiver: Receiver, settings: Settings
 ) -> None:

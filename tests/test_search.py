@@ -20,6 +20,9 @@ from asyncevents_svc.db.models import Base, Delivery, Event
 from asyncevents_svc.deliveries.search import MAX_DEPTH, SearchError, compile_query
 from asyncevents_svc.runtime import Runtime
 
+# Payload comparisons follow PostgreSQL's JSONB semantics; a SQLite sample is at the end.
+pytestmark = pytest.mark.postgres
+
 NOW = datetime(2026, 2, 1, 12, 0, tzinfo=UTC)
 
 ORDER_1 = uuid.UUID("5b0e1b7e-3f5c-4a8e-9d61-0a6f3c2b1e01")

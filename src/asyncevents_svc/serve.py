@@ -49,7 +49,9 @@ async def serve(settings: Settings) -> None:
     if settings.broker_url is None:
         runtime.publisher = LocalPublisher()
     app = create_app(settings, runtime)
-    server = _Server(uvicorn.Config(app, host=settings.host, port=settings.port, log_config=None, access_log=False))
+    server = _Server(
+        uvicorn.Config(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
+    )
     worker = Worker(runtime)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

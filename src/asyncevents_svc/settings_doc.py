@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -41,5 +43,16 @@ def markdown() -> str:
     return "\n".join(lines)
 
 
+def write_into(path: Path) -> None:
+    """Replace the table in a Markdown file (from its header row to the next blank line)."""
+    text = path.read_text()
+    start = text.index("| variable | default | meaning |")
+    end = text.index("\n\n", start)
+    path.write_text(text[:start] + markdown() + text[end:])
+
+
 if __name__ == "__main__":
-    print(markdown())
+    if len(sys.argv) == 3 and sys.argv[1] == "--write":
+        write_into(Path(sys.argv[2]))
+    else:
+        print(markdown())

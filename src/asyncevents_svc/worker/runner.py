@@ -15,8 +15,10 @@ from typing import Protocol
 
 import httpx
 import structlog
+from sqlalchemy import update
 
 from asyncevents_svc.catalogue.services import ResolveContext
+from asyncevents_svc.db.models import Delivery, Event
 from asyncevents_svc.messaging.dbqueue import DbQueueConsumer, LocalPublisher
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.worker.consumer import AmqpConsumer
@@ -63,6 +65,8 @@ class Worker:
             self.consumer = DbQueueConsumer(runtime, self.dispatcher, ctx, wakeup)
 
     async def start(self) -> None:
+        if self.runtime.settings.embedded:
+            await self.release_leases()
         await self.runtime.notifiers.start()
         self.recorder.start()
         await self.consumer.start()
@@ -70,6 +74,17 @@ class Worker:
         self.maintenance.start()
         transport = "amqp" if isinstance(self.consumer, AmqpConsumer) else "database"
         log.info("worker_started", transport=transport)
+
+    async def release_leases(self) -> None:
+        """On SQLite only one worker runs, so leases left behind are a dead process's: free them
+        now rather than waiting ``lease_seconds`` for them to expire."""
+        async with self.runtime.sessions() as session, session.begin():
+            await session.execute(
+                update(Delivery).values(locked_until=None).where(Delivery.locked_until.is_not(None))
+            )
+            await session.execute(
+                update(Event).values(locked_until=None).where(Event.locked_until.is_not(None))
+            )
 
     async def stop(self) -> None:
         grace = self.runtime.settings.worker.shutdown_grace
