@@ -1,13 +1,17 @@
 # Targets that CI calls (.ci/run) and that developers use. Each installs what it needs.
-UV ?= $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+# uv from PATH, else a private copy installed from PyPI into .tools/ (no root, no PEP 668 trouble).
+UV ?= $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 PYTEST = $(UV) run pytest -p no:cacheprovider
 
 .PHONY: install run test test-postgres-rabbitmq test-postgres-dbqueue test-sqlite-dbqueue \
 	lint typecheck migrations-check check bench format docs
 
-install:  ## create .venv from uv.lock (installs uv with pip if it is missing)
-	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet "uv>=0.5"
+install: $(filter .tools/bin/uv,$(UV))  ## create .venv from uv.lock
 	$(UV) sync --frozen
+
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet "uv>=0.5"
 
 run: install  ## the embedded default: API + worker in one process, SQLite in ./var, no other services
 	$(UV) run asyncevents-svc serve
