@@ -78,3 +78,33 @@ async def test_health_and_openapi_are_served(api: httpx.AsyncClient) -> None:
     assert "/v1/events" in spec["paths"]
     assert "/v1/subscriptions/{subscription_id}" in spec["paths"]
     assert (await api.get("/docs")).status_code == 200
+
+
+def test_production_refuses_to_start_without_an_encryption_key(tmp_path: Path) -> None:
+    result = run_cli(
+        "api",
+        env={
+            "ASYNCEVENTS_ENV": "production",
+            "ASYNCEVENTS_DATA_DIR": str(tmp_path),
+            "ASYNCEVENTS_EVENTS_FILE": str(ROOT / "events.xml"),
+        },
+    )
+
+    assert result.returncode == 2
+    assert "ASYNCEVENTS_ENCRYPTION_KEY is required in production" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "encryption.key").exists()
+
+
+def test_a_bad_encryption_key_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    result = run_cli(
+        "worker",
+        env={
+            "ASYNCEVENTS_ENCRYPTION_KEY": "not-a-fernet-key",
+            "ASYNCEVENTS_DATA_DIR": str(tmp_path),
+            "ASYNCEVENTS_EVENTS_FILE": str(ROOT / "events.xml"),
+        },
+    )
+
+    assert result.returncode == 2
+    assert "must be Fernet keys" in result.stderr

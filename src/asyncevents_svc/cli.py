@@ -14,7 +14,9 @@ import sys
 import uuid
 from collections.abc import Sequence
 
+from asyncevents_svc.crypto import EncryptionKeyError
 from asyncevents_svc.errors import AppError, CatalogueError
+from asyncevents_svc.notifiers.registry import NotifierLoadError
 from asyncevents_svc.logging import configure_logging
 from asyncevents_svc.settings import Settings, get_settings
 
@@ -117,6 +119,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(settings, args))
     except CatalogueError as exc:
         print(f"asyncevents-svc: cannot load the event catalogue: {exc}", file=sys.stderr)
+        return 2
+    except (EncryptionKeyError, NotifierLoadError) as exc:
+        print(f"asyncevents-svc: {exc}", file=sys.stderr)
         return 2
     except AppError as exc:
         print(f"asyncevents-svc: {exc.detail}", file=sys.stderr)
