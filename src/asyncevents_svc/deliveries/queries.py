@@ -6,6 +6,7 @@ import base64
 import uuid
 from collections import defaultdict
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,33 +22,29 @@ def summary_of(delivery: Delivery) -> str:
     return summary(delivery.status, delivery.attempts, delivery.chain_offset, delivery.status_reason)
 
 
+def _common(delivery: Delivery) -> dict[str, Any]:
+    """The fields the trace list and the trace page share."""
+    return {
+        "id": delivery.id,
+        "event_id": delivery.event_id,
+        "subscription_id": delivery.subscription_id,
+        "notifier": delivery.notifier,
+        "status": delivery.status,
+        "summary": summary_of(delivery),
+        "attempt_count": delivery.attempts,
+        "last_status_code": delivery.last_status_code,
+        "created_at": delivery.created_at,
+        "first_attempt_at": delivery.first_attempt_at,
+        "last_attempt_at": delivery.last_attempt_at,
+        "next_attempt_at": delivery.next_attempt_at,
+    }
+
+
 def to_out(delivery: Delivery, attempts: list[Attempt]) -> DeliveryOut:
     return DeliveryOut(
-        id=delivery.id,
-        event_id=delivery.event_id,
-        subscription_id=delivery.subscription_id,
-        notifier=delivery.notifier,
-        status=delivery.status,
+        **_common(delivery),
         status_reason=delivery.status_reason,
-        summary=summary_of(delivery),
-        attempt_count=delivery.attempts,
-        next_attempt_at=delivery.next_attempt_at,
-        first_attempt_at=delivery.first_attempt_at,
-        last_attempt_at=delivery.last_attempt_at,
-        last_status_code=delivery.last_status_code,
-        created_at=delivery.created_at,
-        attempts=[
-            AttemptOut(
-                number=a.number,
-                started_at=a.started_at,
-                duration_ms=a.duration_ms,
-                success=a.success,
-                retryable=a.retryable,
-                status_code=a.status_code,
-                response=a.response,
-            )
-            for a in attempts
-        ],
+        attempts=[AttemptOut.model_validate(a, from_attributes=True) for a in attempts],
     )
 
 
@@ -106,23 +103,6 @@ async def page(
             or_(Delivery.created_at < stamp, (Delivery.created_at == stamp) & (Delivery.id < ident))
         )
     rows = list((await session.execute(query)).all())
-    items = [
-        DeliveryListItem(
-            id=d.id,
-            event_id=d.event_id,
-            event_name=name,
-            subscription_id=d.subscription_id,
-            notifier=d.notifier,
-            status=d.status,
-            summary=summary_of(d),
-            attempt_count=d.attempts,
-            last_status_code=d.last_status_code,
-            created_at=d.created_at,
-            first_attempt_at=d.first_attempt_at,
-            last_attempt_at=d.last_attempt_at,
-            next_attempt_at=d.next_attempt_at,
-        )
-        for d, name in rows[:limit]
-    ]
+    items = [DeliveryListItem(**_common(d), event_name=name) for d, name in rows[:limit]]
     next_cursor = encode_cursor(items[-1].created_at, items[-1].id) if len(rows) > limit else None
     return items, next_cursor
