@@ -177,3 +177,9 @@ async def receiver() -> AsyncIterator[Receiver]:
     rec, runner = await start_receiver()
     yield rec
     await runner.cleanup()
+
+
+@pytest.fixture
+def admin_headers() -> dict[str, str]:
+    """Headers of a caller holding every scope (filled in when API keys land)."""
+    return {}

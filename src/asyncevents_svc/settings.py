@@ -99,6 +99,34 @@ class RetentionSettings(BaseModel):
     batch_size: int = Field(1000, ge=1, description="Rows deleted per statement (short locks).")
 
 
+class SecuritySettings(BaseModel):
+    """API keys, recipient checks and input limits."""
+
+    recipient_allowlist: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="CIDRs or host names that recipients may use even if they are private, "
+        "loopback or link-local (comma separated), e.g. `127.0.0.1/32,hooks.internal`.",
+    )
+    allow_loopback_in_development: bool = Field(
+        True, description="With ASYNCEVENTS_ENV=development, loopback recipients are allowed."
+    )
+    https_only: bool = Field(False, description="Refuse http:// recipients.")
+    token_rotation_overlap: float = Field(
+        86400.0, ge=0, description="Seconds the previous verification token stays valid after a rotation."
+    )
+    max_body_bytes: int = Field(5_000_000, ge=1024, description="Largest request body accepted.")
+    max_json_depth: int = Field(32, ge=2, description="Deepest JSON nesting accepted in a request body.")
+
+    @field_validator("recipient_allowlist", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        if isinstance(value, str):
+            if value.strip().startswith("["):
+                return json.loads(value)
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+
 class BrokerSettings(BaseModel):
     """RabbitMQ topology names."""
 
@@ -163,6 +191,12 @@ class Settings(BaseSettings):
     retry: RetrySettings = Field(default_factory=RetrySettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
     broker: BrokerSettings = Field(default_factory=BrokerSettings)
+    security: SecuritySettings = Field(default_factory=SecuritySettings)
+    bootstrap_admin_key: SecretStr | None = Field(
+        None,
+        description="An admin API key to create at start-up when no admin key exists yet "
+        "(store it in your secret manager; it is never shown again).",
+    )
 
     @field_validator("events_file", mode="before")
     @classmethod
