@@ -21,9 +21,11 @@ import asyncpg
 import httpx
 import pytest
 from cryptography.fernet import Fernet
+from fastapi import FastAPI
 from sqlalchemy import text
 
 from asyncevents_svc.api.app import create_app
+from asyncevents_svc.auth.keys import create_key
 from asyncevents_svc.db.migrate import upgrade
 from asyncevents_svc.logging import configure_logging
 from asyncevents_svc.messaging.dbqueue import LocalPublisher
@@ -40,7 +42,7 @@ BACKEND = os.environ.get("ASYNCEVENTS_TEST_BACKEND", "postgres-rabbitmq")
 if BACKEND not in ("postgres-rabbitmq", "postgres-dbqueue", "sqlite-dbqueue"):
     raise RuntimeError(f"unknown ASYNCEVENTS_TEST_BACKEND {BACKEND!r}")
 SQLITE = BACKEND.startswith("sqlite")
-TABLES = ("attempts", "deliveries", "events", "subscriptions", "replay_jobs")
+TABLES = ("attempts", "deliveries", "events", "subscriptions", "replay_jobs", "api_keys")
 
 configure_logging("WARNING")
 
@@ -129,13 +131,39 @@ async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
 
 
 @pytest.fixture
-async def api(settings: Settings, runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client talking to the app in-process (lifespan included)."""
-    app = create_app(settings, runtime)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
-            yield client
+async def admin_headers(runtime: Runtime) -> dict[str, str]:
+    """Headers of a caller holding every scope (a real admin key in the database)."""
+    async with runtime.sessions() as session:
+        _, key = await create_key(session, name="tests", scopes=["admin"])
+        await session.commit()
+    return {"Authorization": f"Bearer {key}"}
+
+
+@pytest.fixture
+async def app(settings: Settings, runtime: Runtime) -> AsyncIterator[FastAPI]:
+    """The app with its lifespan running."""
+    application = create_app(settings, runtime)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def anonymous(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client to the in-process app that sends no API key."""
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://api.test"
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+async def api(app: FastAPI, admin_headers: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client to the in-process app, authenticated with an admin key."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://api.test", headers=admin_headers
+    ) as client:
+        yield client
 
 
 @pytest.fixture
@@ -177,9 +205,3 @@ async def receiver() -> AsyncIterator[Receiver]:
     rec, runner = await start_receiver()
     yield rec
     await runner.cleanup()
-
-
-@pytest.fixture
-def admin_headers() -> dict[str, str]:
-    """Headers of a caller holding every scope (filled in when API keys land)."""
-    return {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -21,7 +22,7 @@ from tests.processes import ROOT
 from tests.receiver import Receiver
 
 pytestmark = pytest.mark.embedded
-Start = Callable[[], subprocess.Popen[bytes]]
+Start = Callable[..., subprocess.Popen[bytes]]
 
 
 def free_port() -> int:
@@ -41,15 +42,16 @@ async def serve(tmp_path: Path) -> AsyncIterator[tuple[str, Start]]:
         ASYNCEVENTS_PORT=str(port),
         ASYNCEVENTS_EVENTS_FILE=str(ROOT / "tests" / "data" / "events.xml"),
         ASYNCEVENTS_WORKER__POLL_INTERVAL="0.2",
+        ASYNCEVENTS_SECURITY__RECIPIENT_ALLOWLIST="127.0.0.1/32",
     )
     processes: list[subprocess.Popen[bytes]] = []
 
-    def start() -> subprocess.Popen[bytes]:
+    def start(**extra: str) -> subprocess.Popen[bytes]:
         with open(tmp_path / "serve.log", "ab") as log:
             process = subprocess.Popen(
                 [sys.executable, "-m", "asyncevents_svc.cli", "serve"],
                 cwd=ROOT,
-                env=env,
+                env={**env, **extra},
                 stdout=log,
                 stderr=log,
             )
@@ -63,8 +65,19 @@ async def serve(tmp_path: Path) -> AsyncIterator[tuple[str, Start]]:
             await asyncio.to_thread(process.wait, 30)
 
 
-async def until_up(base: str) -> httpx.AsyncClient:
-    client = httpx.AsyncClient(base_url=base, timeout=10)
+BOOTSTRAP_KEY = "bootstrap-admin-key-for-the-serve-tests-0123456789"
+
+
+def printed_admin_key(log: Path) -> str:
+    """The admin key `serve` prints on its first start."""
+    found = re.search(r"key\s+(ae_[0-9a-f]{12}_\S+)", log.read_text())
+    assert found, "serve did not print a generated admin key"
+    return found.group(1)
+
+
+async def until_up(base: str, key: str | None = None) -> httpx.AsyncClient:
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    client = httpx.AsyncClient(base_url=base, timeout=10, headers=headers)
     async with asyncio.timeout(30):
         while True:
             try:
@@ -81,6 +94,9 @@ async def test_serve_on_an_empty_data_dir_delivers_and_keeps_its_state_across_re
     base, start = serve
     process = start()
     client = await until_up(base)
+    await client.aclose()
+    key = printed_admin_key(tmp_path / "serve.log")
+    client = await until_up(base, key)
     created = await client.post(
         "/v1/subscriptions",
         json={
@@ -105,11 +121,12 @@ async def test_serve_on_an_empty_data_dir_delivers_and_keeps_its_state_across_re
     assert await asyncio.to_thread(process.wait, 30) == 0
     await client.aclose()
     start()
-    client = await until_up(base)
+    client = await until_up(base, key)
     subscriptions = (await client.get("/v1/subscriptions")).json()["items"]
     event = (await client.get(f"/v1/events/{accepted.json()['id']}")).json()
     await client.aclose()
 
+    assert (tmp_path / "serve.log").read_text().count(key) == 1, "the key is printed on the first start only"
     assert [s["recipient_url"] for s in subscriptions] == [f"{receiver.url}/ok"]
     assert event["deliveries"][0]["status"] == "delivered"
     assert event["deliveries"][0]["id"] == request.headers["webhook-id"]
@@ -120,8 +137,8 @@ async def test_sigkill_of_serve_during_a_burst_loses_no_accepted_event(
     serve: tuple[str, Start], receiver: Receiver
 ) -> None:
     base, start = serve
-    process = start()
-    client = await until_up(base)
+    process = start(ASYNCEVENTS_BOOTSTRAP_ADMIN_KEY=BOOTSTRAP_KEY)
+    client = await until_up(base, BOOTSTRAP_KEY)
     await client.post(
         "/v1/subscriptions",
         json={
@@ -146,8 +163,8 @@ async def test_sigkill_of_serve_during_a_burst_loses_no_accepted_event(
     delivered_before = len({r.headers["webhook-id"] for r in receiver.requests})
     assert delivered_before < 300, "the burst finished before the kill; the test proves nothing"
 
-    start()
-    client = await until_up(base)
+    start(ASYNCEVENTS_BOOTSTRAP_ADMIN_KEY=BOOTSTRAP_KEY)
+    client = await until_up(base, BOOTSTRAP_KEY)
     # Sends cut off by the kill are re-sent at once: with SQLite only one worker can exist,
     # so a restarted `serve` frees the leases the killed process held. Receivers may see a
     # duplicate (same webhook-id); what counts is that every accepted event arrives.

@@ -3,6 +3,7 @@
 ``AppError``
     base; carries an HTTP ``status``, a stable ``type`` slug and a ``title``.
 ``NotFound`` (404), ``ValidationFailed`` (422, names the field), ``Conflict`` (409),
+``Unauthorized`` (401), ``Forbidden`` (403),
 ``BadRequest`` (400), ``Unavailable`` (503, a dependency is down).
 ``CatalogueError``
     raised at start-up when ``events.xml`` cannot be loaded; names file and line.
@@ -72,6 +73,22 @@ class ValidationFailed(AppError):
     def __init__(self, loc: str, msg: str, *, more: list[FieldError] | None = None) -> None:
         errors = [FieldError(loc, msg), *(more or [])]
         super().__init__(f"{loc}: {msg}", errors=errors)
+
+
+class Unauthorized(AppError):
+    """401: no key, or one that is unknown, revoked or expired."""
+
+    status = 401
+    type = "unauthorized"
+    title = "Unauthorized"
+
+
+class Forbidden(AppError):
+    """403: the key lacks a scope (or an event's resource)."""
+
+    status = 403
+    type = "forbidden"
+    title = "Forbidden"
 
 
 class Conflict(AppError):

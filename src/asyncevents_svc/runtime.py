@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from asyncevents_svc.auth.keys import KeyVerifier
 from asyncevents_svc.catalogue.loader import load_catalogue
 from asyncevents_svc.catalogue.model import Catalogue
 from asyncevents_svc.crypto import TokenCipher, cipher_from_settings
@@ -29,6 +30,7 @@ class Runtime:
     cipher: TokenCipher
     engine: AsyncEngine
     sessions: SessionFactory
+    keys: KeyVerifier
     publisher: EventPublisher = field(default_factory=NullPublisher)
 
     async def close(self) -> None:
@@ -42,11 +44,13 @@ def build_runtime(settings: Settings) -> Runtime:
     catalogue = load_catalogue(settings.events_file)
     notifiers = NotifierRegistry.discover(NotifierContext(settings))
     engine = create_engine(settings)
+    sessions = session_factory(engine)
     return Runtime(
         settings=settings,
         catalogue=catalogue,
         notifiers=notifiers,
         cipher=cipher_from_settings(settings),
         engine=engine,
-        sessions=session_factory(engine),
+        sessions=sessions,
+        keys=KeyVerifier(sessions),
     )

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 import uvicorn
 
 from asyncevents_svc.api.app import create_app
+from asyncevents_svc.auth.bootstrap import ensure_admin
 from asyncevents_svc.messaging.dbqueue import LocalPublisher
 from asyncevents_svc.runtime import build_runtime
 from asyncevents_svc.settings import Settings
@@ -31,7 +32,7 @@ class _Server(uvicorn.Server):
         yield
 
 
-def banner(settings: Settings) -> str:
+def banner(settings: Settings, admin_key: str | None) -> str:
     base = f"http://{settings.host}:{settings.port}"
     database = f"SQLite in {settings.data_dir}/" if settings.embedded else "PostgreSQL"
     queue = "RabbitMQ" if settings.broker_url else "database queue"
@@ -41,6 +42,12 @@ def banner(settings: Settings) -> str:
         f"  docs  {base}/docs\n"
         f"  data  {database}, {queue}\n"
         f"  stop  Ctrl-C"
+    ) + (
+        f"\n  key   {admin_key}\n"
+        f"        the first admin API key (all scopes), shown only now: send it as\n"
+        f"        Authorization: Bearer <key> and create narrower keys with POST /v1/keys"
+        if admin_key
+        else ""
     )
 
 
@@ -58,6 +65,8 @@ async def serve(settings: Settings) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
 
+    bootstrap = settings.bootstrap_admin_key.get_secret_value() if settings.bootstrap_admin_key else None
+    admin_key = await ensure_admin(runtime.sessions, bootstrap_key=bootstrap, generate=True)
     await worker.start()
     api = asyncio.create_task(server.serve(), name="api")
     while not server.started and not api.done():
@@ -66,7 +75,7 @@ async def serve(settings: Settings) -> None:
         await worker.stop()
         api.result()
         raise SystemExit(1)
-    print(banner(settings), file=sys.stderr, flush=True)
+    print(banner(settings, admin_key), file=sys.stderr, flush=True)
     stopping = asyncio.create_task(stop.wait())
     await asyncio.wait([api, stopping], return_when=asyncio.FIRST_COMPLETED)
     stopping.cancel()

@@ -8,6 +8,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from asyncevents_svc.api import health, problems
+from asyncevents_svc.auth.bootstrap import ensure_admin
+from asyncevents_svc.auth.router import router as keys_router
 from asyncevents_svc.catalogue.router import router as catalogue_router
 from asyncevents_svc.compat.router import routers as magento_routers
 from asyncevents_svc.deliveries.router import router as deliveries_router
@@ -37,6 +39,9 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
             publisher = AmqpPublisher(settings.broker_url.get_secret_value(), settings.broker)
             publisher.start()
             runtime.publisher = publisher
+        bootstrap = settings.bootstrap_admin_key
+        if bootstrap is not None:
+            await ensure_admin(runtime.sessions, bootstrap_key=bootstrap.get_secret_value(), generate=False)
         try:
             yield
         finally:
@@ -55,6 +60,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(subscriptions_router)
     app.include_router(deliveries_router)
     app.include_router(catalogue_router)
+    app.include_router(keys_router)
     for router in magento_routers:
         app.include_router(router)
     return app

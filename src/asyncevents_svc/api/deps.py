@@ -6,8 +6,12 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from asyncevents_svc.auth.keys import Caller
+from asyncevents_svc.auth.scopes import allows, required_scope
+from asyncevents_svc.errors import Forbidden, Unauthorized
 from asyncevents_svc.runtime import Runtime
 
 
@@ -28,10 +32,26 @@ async def get_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 
-async def authorize(request: Request) -> None:
+async def authorize(request: Request, runtime: RuntimeDep) -> Caller:
     """The single gate every non-public route passes through.
 
-    API keys and scopes arrive with the security issue (#5); until then every caller is
-    allowed. Keeping one dependency means they land in exactly one place.
+    ``Authorization: Bearer <key>``: a missing, unknown, revoked or expired key is a 401; a
+    key without the scope the route needs (``auth/scopes.py``) is a 403.
     """
-    return None
+    header = request.headers.get("authorization", "")
+    scheme, _, key = header.partition(" ")
+    if scheme.lower() != "bearer" or not key.strip():
+        raise Unauthorized("send an API key: Authorization: Bearer <key>")
+    caller = await runtime.keys.verify(key.strip())
+    if caller is None:
+        raise Unauthorized("the API key is unknown, revoked or expired")
+    route = request.scope.get("route")
+    path = route.path if isinstance(route, APIRoute) else request.url.path
+    needed = required_scope(request.method, path)
+    if not allows(caller.scopes, needed):
+        raise Forbidden(f"this API key lacks the scope {needed!r}")
+    request.state.caller = caller
+    return caller
+
+
+CallerDep = Annotated[Caller, Depends(authorize)]

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from asyncevents_svc.errors import AppError, FieldError, Unavailable, ValidationFailed
+from asyncevents_svc.errors import AppError, FieldError, Forbidden, Unauthorized, Unavailable, ValidationFailed
 
 log = structlog.get_logger(__name__)
 PROBLEM = "application/problem+json"
@@ -29,12 +29,16 @@ def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
 
 
 def render(request: Request, error: AppError) -> JSONResponse:
+    headers = {"WWW-Authenticate": 'Bearer realm="asyncevents"'} if error.status == 401 else None
     if is_magento_path(request.url.path):
         message = getattr(error, "magento_message", None) or error.detail
         params = getattr(error, "magento_parameters", None) or []
-        return JSONResponse({"message": message, "parameters": params}, status_code=error.status)
+        if isinstance(error, Unauthorized | Forbidden) and not getattr(error, "magento_message", None):
+            # Magento's wording for a missing ACL resource; the detail says which.
+            message, params = "The consumer isn't authorized to access %resources.", {"resources": error.detail}
+        return JSONResponse({"message": message, "parameters": params}, status_code=error.status, headers=headers)
     return JSONResponse(
-        error.problem(instance=request.url.path), status_code=error.status, media_type=PROBLEM
+        error.problem(instance=request.url.path), status_code=error.status, media_type=PROBLEM, headers=headers
     )
 
 

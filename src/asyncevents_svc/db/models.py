@@ -30,6 +30,9 @@ class Subscription(Base):
     event_name: Mapped[str] = mapped_column(String(255))
     recipient_url: Mapped[str] = mapped_column(Text)
     token_encrypted: Mapped[str] = mapped_column(Text)
+    # After a rotation the previous token keeps signing (beside the new one) until then.
+    previous_token_encrypted: Mapped[str | None] = mapped_column(Text)
+    previous_token_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     notifier: Mapped[str] = mapped_column("metadata", String(64), default="http")
     status: Mapped[str] = mapped_column(String(16), default="active")
     store_id: Mapped[int] = mapped_column(Integer, default=0)
@@ -125,3 +128,19 @@ class ReplayJob(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ApiKey(Base):
+    """An API key: only a SHA-256 of the secret is stored; ``prefix`` finds the row."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(255))
+    prefix: Mapped[str] = mapped_column(String(32), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    scopes: Mapped[Any] = mapped_column(JsonColumn)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

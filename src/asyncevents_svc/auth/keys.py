@@ -1,0 +1,152 @@
+"""API keys: ``ae_<prefix>_<secret>``; stored as the prefix and a SHA-256 of the whole key.
+
+Keys carry 256 random bits, so a fast hash is enough (nothing to brute-force); the prefix
+finds the row and :func:`hmac.compare_digest` compares the hashes in constant time. A
+verified key is cached for a few seconds per process so that authentication costs no
+query on the hot path; a revocation through this process takes effect at once, through
+another process within :data:`CACHE_SECONDS`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from asyncevents_svc.auth.scopes import ADMIN, ALL
+from asyncevents_svc.db.engine import SessionFactory
+from asyncevents_svc.db.models import ApiKey
+from asyncevents_svc.db.types import utcnow
+from asyncevents_svc.errors import ValidationFailed
+
+CACHE_SECONDS = 5.0
+LAST_USED_EVERY = 60.0
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling: the key's id, name and scopes."""
+
+    key_id: uuid.UUID
+    name: str
+    scopes: frozenset[str]
+
+
+def new_key() -> tuple[str, str]:
+    """A fresh key and its prefix."""
+    prefix = secrets.token_hex(6)
+    return f"ae_{prefix}_{secrets.token_urlsafe(32)}", prefix
+
+
+def digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+MIN_CUSTOM_KEY_LENGTH = 32
+
+
+def prefix_of(key: str) -> str | None:
+    """The lookup prefix: the middle part of our keys; for a custom (bootstrap) key of at
+    least 32 characters, a piece of its hash."""
+    parts = key.split("_")
+    if len(parts) >= 3 and parts[0] == "ae" and len(parts[1]) == 12:
+        return parts[1]
+    if len(key) >= MIN_CUSTOM_KEY_LENGTH:
+        return "h" + digest(key)[:11]
+    return None
+
+
+def check_scopes(scopes: list[str]) -> None:
+    unknown = sorted(set(scopes) - set(ALL))
+    if unknown:
+        raise ValidationFailed("scopes", f"unknown scope(s) {unknown}; known: {list(ALL)}")
+    if not scopes:
+        raise ValidationFailed("scopes", "at least one scope is needed")
+
+
+async def create_key(
+    session: AsyncSession,
+    *,
+    name: str,
+    scopes: list[str],
+    expires_at: datetime | None = None,
+    key: str | None = None,
+) -> tuple[ApiKey, str]:
+    """Store a new key (or a given one, for the bootstrap key); returns the row and the key."""
+    check_scopes(scopes)
+    if key is None:
+        key, prefix = new_key()
+    else:
+        found = prefix_of(key)
+        if found is None:
+            raise ValidationFailed("key", f"a custom key needs at least {MIN_CUSTOM_KEY_LENGTH} characters")
+        prefix = found
+    row = ApiKey(
+        name=name,
+        prefix=prefix,
+        key_hash=digest(key),
+        scopes=sorted(set(scopes)),
+        created_at=utcnow(),
+        expires_at=expires_at,
+    )
+    session.add(row)
+    await session.flush()
+    return row, key
+
+
+async def admin_exists(session: AsyncSession) -> bool:
+    now = utcnow()
+    rows = await session.scalars(
+        select(ApiKey).where(
+            ApiKey.revoked_at.is_(None), (ApiKey.expires_at.is_(None)) | (ApiKey.expires_at > now)
+        )
+    )
+    return any(ADMIN in row.scopes for row in rows)
+
+
+class KeyVerifier:
+    """Verifies bearer keys against the database, with a short per-process cache."""
+
+    def __init__(self, sessions: SessionFactory) -> None:
+        self.sessions = sessions
+        self._cache: dict[str, tuple[float, Caller, datetime | None]] = {}
+        self._last_used: dict[uuid.UUID, float] = {}
+
+    def forget(self, key_id: uuid.UUID) -> None:
+        """Drop a key from the cache (after a revocation in this process)."""
+        for cached, (_, caller, _) in list(self._cache.items()):
+            if caller.key_id == key_id:
+                del self._cache[cached]
+
+    async def verify(self, key: str) -> Caller | None:
+        """The caller for ``key``, or ``None`` if it is unknown, revoked or expired."""
+        now = time.monotonic()
+        hashed = digest(key)
+        hit = self._cache.get(hashed)
+        if hit is not None and hit[0] > now and (hit[2] is None or hit[2] > utcnow()):
+            return hit[1]
+        prefix = prefix_of(key)
+        if prefix is None:
+            return None
+        async with self.sessions() as session:
+            row = await session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
+            if row is None or not hmac.compare_digest(row.key_hash, hashed):
+                return None
+            if row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= utcnow()):
+                return None
+            caller = Caller(row.id, row.name, frozenset(row.scopes))
+            if now - self._last_used.get(row.id, 0.0) > LAST_USED_EVERY:
+                self._last_used[row.id] = now
+                await session.execute(update(ApiKey).where(ApiKey.id == row.id).values(last_used_at=utcnow()))
+                await session.commit()
+        if len(self._cache) > 10_000:
+            self._cache.clear()
+        self._cache[hashed] = (now + CACHE_SECONDS, caller, row.expires_at)
+        return caller

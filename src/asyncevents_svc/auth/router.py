@@ -1,0 +1,81 @@
+"""API key management: ``/v1/keys`` (``admin`` scope)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Response, status
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+
+from asyncevents_svc.api.deps import RuntimeDep, SessionDep, authorize
+from asyncevents_svc.auth.keys import create_key
+from asyncevents_svc.db.models import ApiKey
+from asyncevents_svc.db.types import utcnow
+from asyncevents_svc.errors import NotFound
+from asyncevents_svc.textchecks import Line
+
+router = APIRouter(prefix="/v1/keys", tags=["api keys"], dependencies=[Depends(authorize)])
+
+
+class KeyCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"name": "erp-publisher", "scopes": ["events:publish"]}]},
+    )
+
+    name: Annotated[Line, Field(min_length=1, max_length=255)]
+    scopes: list[Annotated[str, Field(max_length=64)]] = Field(min_length=1, max_length=10)
+    expires_at: datetime | None = None
+
+
+class KeyOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    prefix: str
+    scopes: list[str]
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+class KeyCreated(KeyOut):
+    key: str = Field(description="The key itself: shown this once, store it now.")
+
+
+class KeyList(BaseModel):
+    items: list[KeyOut]
+
+
+def _out(row: ApiKey) -> KeyOut:
+    return KeyOut.model_validate(row, from_attributes=True)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=KeyCreated)
+async def create(body: KeyCreate, session: SessionDep) -> KeyCreated:
+    """Create a key with the given scopes; the key is in this response only."""
+    row, key = await create_key(session, name=body.name, scopes=body.scopes, expires_at=body.expires_at)
+    await session.commit()
+    return KeyCreated(**_out(row).model_dump(), key=key)
+
+
+@router.get("", response_model=KeyList)
+async def list_keys(session: SessionDep) -> KeyList:
+    """Every key, newest first (never the key itself)."""
+    rows = await session.scalars(select(ApiKey).order_by(ApiKey.created_at.desc()))
+    return KeyList(items=[_out(row) for row in rows])
+
+
+@router.delete("/{key_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def revoke(key_id: Annotated[uuid.UUID, Path()], session: SessionDep, runtime: RuntimeDep) -> Response:
+    """Revoke a key: it stops working at once in this process, within seconds in others."""
+    row = await session.get(ApiKey, key_id)
+    if row is None:
+        raise NotFound(f"API key {key_id} does not exist")
+    row.revoked_at = row.revoked_at or utcnow()
+    await session.commit()
+    runtime.keys.forget(key_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
