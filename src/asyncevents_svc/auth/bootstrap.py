@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import structlog
 
-from asyncevents_svc.auth.keys import admin_exists, create_key
+from asyncevents_svc.auth.keys import admin_exists, create_key, prefix_taken
 from asyncevents_svc.auth.scopes import ADMIN
 from asyncevents_svc.db.engine import SessionFactory
 from asyncevents_svc.errors import AppError
@@ -22,6 +22,10 @@ async def ensure_admin(sessions: SessionFactory, *, bootstrap_key: str | None, g
         if await admin_exists(session):
             return None
         if bootstrap_key:
+            if await prefix_taken(session, bootstrap_key):
+                # It was created before and since revoked or expired: it works once only.
+                log.warning("bootstrap_admin_key_ignored", reason="already used once")
+                return None
             try:
                 await create_key(session, name="bootstrap", scopes=[ADMIN], key=bootstrap_key)
             except AppError as exc:

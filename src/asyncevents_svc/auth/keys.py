@@ -63,10 +63,12 @@ def prefix_of(key: str) -> str | None:
     return None
 
 
-def check_scopes(scopes: list[str]) -> None:
-    unknown = sorted(set(scopes) - set(ALL))
+def check_scopes(scopes: list[str], resources: frozenset[str] = frozenset()) -> None:
+    """Scopes are the service's own plus the ``<resource>`` names of the catalogue."""
+    unknown = sorted(set(scopes) - set(ALL) - resources)
     if unknown:
-        raise ValidationFailed("scopes", f"unknown scope(s) {unknown}; known: {list(ALL)}")
+        known = [*ALL, *sorted(resources)]
+        raise ValidationFailed("scopes", f"unknown scope(s) {unknown}; known: {known}")
     if not scopes:
         raise ValidationFailed("scopes", "at least one scope is needed")
 
@@ -78,9 +80,10 @@ async def create_key(
     scopes: list[str],
     expires_at: datetime | None = None,
     key: str | None = None,
+    resources: frozenset[str] = frozenset(),
 ) -> tuple[ApiKey, str]:
     """Store a new key (or a given one, for the bootstrap key); returns the row and the key."""
-    check_scopes(scopes)
+    check_scopes(scopes, resources)
     if key is None:
         key, prefix = new_key()
     else:
@@ -99,6 +102,14 @@ async def create_key(
     session.add(row)
     await session.flush()
     return row, key
+
+
+async def prefix_taken(session: AsyncSession, key: str) -> bool:
+    prefix = prefix_of(key)
+    return (
+        prefix is not None
+        and await session.scalar(select(ApiKey.id).where(ApiKey.prefix == prefix)) is not None
+    )
 
 
 async def admin_exists(session: AsyncSession) -> bool:

@@ -55,9 +55,16 @@ def _out(row: ApiKey) -> KeyOut:
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=KeyCreated)
-async def create(body: KeyCreate, session: SessionDep) -> KeyCreated:
-    """Create a key with the given scopes; the key is in this response only."""
-    row, key = await create_key(session, name=body.name, scopes=body.scopes, expires_at=body.expires_at)
+async def create(body: KeyCreate, session: SessionDep, runtime: RuntimeDep) -> KeyCreated:
+    """Create a key with the given scopes (the service's scopes and the catalogue's
+    ``<resource>`` names); the key is in this response only."""
+    row, key = await create_key(
+        session,
+        name=body.name,
+        scopes=body.scopes,
+        expires_at=body.expires_at,
+        resources=runtime.catalogue.resources(),
+    )
     await session.commit()
     return KeyCreated(**_out(row).model_dump(), key=key)
 

@@ -43,6 +43,10 @@ class Catalogue:
         except KeyError:
             raise NotFound(f"event {name!r} is not defined in the catalogue") from None
 
+    def resources(self) -> frozenset[str]:
+        """Every ``<resource>`` named in the catalogue (usable as API key scopes)."""
+        return frozenset(res for event in self._events.values() for res in event.resources)
+
     def matching(self, pattern: str) -> list[EventType]:
         """Every event type a subscription name or pattern selects."""
         return [event for name, event in sorted(self._events.items()) if matches(pattern, name)]

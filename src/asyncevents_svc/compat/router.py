@@ -28,7 +28,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 from sqlalchemy import Select
 
-from asyncevents_svc.api.deps import RuntimeDep, SessionDep, authorize
+from asyncevents_svc.api.deps import CallerDep, RuntimeDep, SessionDep, authorize
 from asyncevents_svc.compat.body import WRAPPER, read_async_event
 from asyncevents_svc.compat.errors import MagentoBadRequest, MagentoNotFound, invalid, wrong_type
 from asyncevents_svc.compat.query import count_query, page_query
@@ -74,9 +74,14 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def service(session: SessionDep, runtime: RuntimeDep) -> SubscriptionService:
+def service(session: SessionDep, runtime: RuntimeDep, caller: CallerDep) -> SubscriptionService:
     return SubscriptionService(
-        session, runtime.catalogue, runtime.notifiers, runtime.cipher, prefix=f"{WRAPPER}."
+        session,
+        runtime.catalogue,
+        runtime.notifiers,
+        runtime.cipher,
+        prefix=f"{WRAPPER}.",
+        scopes=caller.scopes,
     )
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
-from asyncevents_svc.api.deps import RuntimeDep, SessionDep, authorize
+from asyncevents_svc.api.deps import CallerDep, RuntimeDep, SessionDep, authorize
 from asyncevents_svc.db.models import Subscription
 from asyncevents_svc.errors import ValidationFailed
 from asyncevents_svc.subscriptions.schemas import (
@@ -25,8 +25,10 @@ from asyncevents_svc.subscriptions.service import SubscriptionFields, Subscripti
 router = APIRouter(prefix="/v1/subscriptions", tags=["subscriptions"], dependencies=[Depends(authorize)])
 
 
-def service(session: SessionDep, runtime: RuntimeDep) -> SubscriptionService:
-    return SubscriptionService(session, runtime.catalogue, runtime.notifiers, runtime.cipher)
+def service(session: SessionDep, runtime: RuntimeDep, caller: CallerDep) -> SubscriptionService:
+    return SubscriptionService(
+        session, runtime.catalogue, runtime.notifiers, runtime.cipher, scopes=caller.scopes
+    )
 
 
 ServiceDep = Annotated[SubscriptionService, Depends(service)]

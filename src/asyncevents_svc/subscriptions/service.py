@@ -19,7 +19,8 @@ from asyncevents_svc.catalogue.patterns import is_pattern, is_valid_pattern
 from asyncevents_svc.crypto import TokenCipher, generate_token
 from asyncevents_svc.db.models import Subscription
 from asyncevents_svc.db.types import utcnow
-from asyncevents_svc.errors import NotFound, ValidationFailed
+from asyncevents_svc.auth.scopes import ADMIN
+from asyncevents_svc.errors import Forbidden, NotFound, ValidationFailed
 from asyncevents_svc.notifiers.registry import NotifierRegistry
 
 
@@ -47,12 +48,14 @@ class SubscriptionService:
         cipher: TokenCipher,
         *,
         prefix: str = "",
+        scopes: frozenset[str] | None = None,
     ) -> None:
         self.session = session
         self.catalogue = catalogue
         self.notifiers = notifiers
         self.cipher = cipher
         self.prefix = prefix  # how field names are shown in errors ("asyncEvent." for /V1)
+        self.scopes = scopes  # the caller's scopes; None only for trusted callers (the CLI)
 
     def _check_event_name(self, name: str) -> None:
         if is_pattern(name):
@@ -68,6 +71,16 @@ class SubscriptionService:
                 )
         elif name not in self.catalogue:
             raise ValidationFailed(self.prefix + "event_name", f"event {name!r} is not in the catalogue")
+        self._check_resources(name)
+
+    def _check_resources(self, name: str) -> None:
+        """The caller must hold every ``<resource>`` of every event the name or pattern selects."""
+        if self.scopes is None or ADMIN in self.scopes:
+            return
+        needed = {res for event in self.catalogue.matching(name) for res in event.resources}
+        missing = sorted(needed - self.scopes)
+        if missing:
+            raise Forbidden(f"subscribing to {name!r} needs the resource(s) {', '.join(missing)}")
 
     def _check_target(self, notifier_key: str, recipient: str) -> None:
         notifier = self.notifiers.get(notifier_key)
