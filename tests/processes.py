@@ -28,9 +28,11 @@ def settings_env(settings: Settings) -> dict[str, str]:
     )
     if settings.encryption_key is not None:
         env["ASYNCEVENTS_ENCRYPTION_KEY"] = settings.encryption_key.get_secret_value()
-    for group in ("broker", "worker", "http", "retry"):
+    for group in ("broker", "worker", "http", "retry", "security"):
         for key, value in getattr(settings, group).model_dump().items():
-            env[f"ASYNCEVENTS_{group.upper()}__{key.upper()}"] = str(value)
+            # Lists (retry.schedule, security.recipient_allowlist) in the comma form they parse.
+            text = ",".join(str(v) for v in value) if isinstance(value, list) else str(value)
+            env[f"ASYNCEVENTS_{group.upper()}__{key.upper()}"] = text
     return env
 
 
@@ -57,3 +59,16 @@ def terminate(process: subprocess.Popen[bytes], timeout: float = 30.0) -> int:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
     return process.wait(timeout=timeout)
+
+
+def run_cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``asyncevents-svc <args>`` to completion with ``settings``."""
+    return subprocess.run(
+        [sys.executable, "-m", "asyncevents_svc.cli", *args],
+        cwd=ROOT,
+        env=settings_env(settings),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )

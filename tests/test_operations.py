@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import subprocess
-import sys
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -105,18 +103,6 @@ async def test_retention_of_zero_days_keeps_everything(runtime: Runtime) -> None
     assert await counts(runtime) == (1, 1, 2)
 
 
-def cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "asyncevents_svc.cli", *args],
-        cwd=processes.ROOT,
-        env=processes.settings_env(settings),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
 async def test_cli_replay_counts_then_replays_dead_letters_and_cleanup_reports(
     api: httpx.AsyncClient, runtime: Runtime, settings: Settings
 ) -> None:
@@ -124,11 +110,11 @@ async def test_cli_replay_counts_then_replays_dead_letters_and_cleanup_reports(
     dead = [await seed(runtime, age_days=1, status="dead") for _ in range(3)]
     await seed(runtime, age_days=1, status="delivered")
 
-    dry = await asyncio.to_thread(cli, settings, "replay", "--dry-run")
+    dry = await asyncio.to_thread(processes.run_cli, settings, "replay", "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert "3 deliveries would be replayed" in dry.stdout
 
-    done = await asyncio.to_thread(cli, settings, "replay", "--status", "dead")
+    done = await asyncio.to_thread(processes.run_cli, settings, "replay", "--status", "dead")
     assert done.returncode == 0, done.stderr
     assert "3 deliveries queued" in done.stdout
     assert "replaying [" in done.stderr
@@ -136,11 +122,11 @@ async def test_cli_replay_counts_then_replays_dead_letters_and_cleanup_reports(
         statuses = {d.id: d.status for d in (await session.scalars(select(Delivery))).all()}
     assert [statuses[d] for d in dead] == ["pending"] * 3
 
-    again = await asyncio.to_thread(cli, settings, "replay", str(dead[0]))
+    again = await asyncio.to_thread(processes.run_cli, settings, "replay", str(dead[0]))
     assert again.returncode == 1
     assert "pending" in again.stderr
 
-    cleaned = await asyncio.to_thread(cli, settings, "cleanup", "--days", "30")
+    cleaned = await asyncio.to_thread(processes.run_cli, settings, "cleanup", "--days", "30")
     assert cleaned.returncode == 0, cleaned.stderr
     assert "removed 0 attempts, 0 deliveries, 0 events older than 30 days" in cleaned.stdout
 
@@ -154,7 +140,7 @@ async def test_retries_pending_when_the_worker_is_killed_still_happen_after_a_re
     worker = processes.start("worker", slow_retry)
     try:
         event = await publish(api)
-        await receiver.wait_for(1)
+        await receiver.wait_for(1, timeout=30)
 
         async def retrying() -> bool:
             shown: dict[str, Any] = (await api.get(f"/v1/events/{event['id']}")).json()
@@ -177,3 +163,32 @@ async def test_retries_pending_when_the_worker_is_killed_still_happen_after_a_re
         await eventually(delivered)
     finally:
         await asyncio.to_thread(processes.terminate, worker)
+
+
+async def test_cli_keys_create_prints_the_key_once_list_hides_it_and_revoke_stops_it(
+    runtime: Runtime, settings: Settings
+) -> None:
+    created = await asyncio.to_thread(
+        processes.run_cli, settings, "keys", "create", "--name", "erp", "--scope", "events:publish"
+    )
+    assert created.returncode == 0, created.stderr
+    key = created.stdout.strip()
+    caller = await runtime.keys.verify(key)
+    assert caller is not None
+    assert caller.scopes == frozenset({"events:publish"})
+
+    listed = await asyncio.to_thread(processes.run_cli, settings, "keys", "list")
+    assert "erp" in listed.stdout
+    assert key not in listed.stdout
+
+    revoked = await asyncio.to_thread(
+        processes.run_cli, settings, "keys", "revoke", "--id", str(caller.key_id)
+    )
+    assert revoked.returncode == 0, revoked.stderr
+    runtime.keys.forget(caller.key_id)
+    assert await runtime.keys.verify(key) is None
+    refused = await asyncio.to_thread(
+        processes.run_cli, settings, "keys", "create", "--name", "x", "--scope", "root"
+    )
+    assert refused.returncode == 1
+    assert "unknown scope" in refused.stderr

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 
 from asyncevents_svc.crypto import EncryptionKeyError
 from asyncevents_svc.errors import AppError, CatalogueError
-from asyncevents_svc.notifiers.registry import NotifierLoadError
 from asyncevents_svc.logging import configure_logging
+from asyncevents_svc.notifiers.registry import NotifierLoadError
 from asyncevents_svc.settings import Settings, get_settings
 
 
@@ -73,6 +73,18 @@ def replay(settings: Settings, args: argparse.Namespace) -> int:
     )
 
 
+def rotate_key(settings: Settings, _: argparse.Namespace) -> int:
+    from asyncevents_svc import admin
+
+    return asyncio.run(admin.reencrypt(settings))
+
+
+def keys(settings: Settings, args: argparse.Namespace) -> int:
+    from asyncevents_svc import admin
+
+    return asyncio.run(admin.keys(settings, args.action, name=args.name, scopes=args.scope, key_id=args.id))
+
+
 def cleanup(settings: Settings, args: argparse.Namespace) -> int:
     from asyncevents_svc import admin
 
@@ -104,6 +116,16 @@ def parser() -> argparse.ArgumentParser:
     rep.add_argument("--query", "-q", help="a search query, as for GET /v1/deliveries?q=")
     rep.add_argument("--dry-run", action="store_true", help="only count what would be replayed")
     rep.set_defaults(run=replay)
+
+    rot = sub.add_parser("rotate-encryption-key", help="re-encrypt stored secrets under the first key")
+    rot.set_defaults(run=rotate_key)
+
+    key = sub.add_parser("keys", help="create, list or revoke API keys")
+    key.add_argument("action", choices=["create", "list", "revoke"])
+    key.add_argument("--name", help="create: a name for the key")
+    key.add_argument("--scope", action="append", help="create: a scope (repeatable)")
+    key.add_argument("--id", type=uuid.UUID, help="revoke: the key's id")
+    key.set_defaults(run=keys)
 
     clean = sub.add_parser("cleanup", help="delete what is older than the retention period now")
     clean.add_argument("--days", type=float, help="override ASYNCEVENTS_RETENTION__DAYS")

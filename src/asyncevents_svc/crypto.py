@@ -37,6 +37,13 @@ class TokenCipher:
     def encrypt(self, plain: str) -> str:
         return self._fernet.encrypt(plain.encode()).decode()
 
+    def rotate(self, token: str) -> str:
+        """Re-encrypt a stored secret under the first (newest) key."""
+        try:
+            return self._fernet.rotate(token.encode()).decode()
+        except InvalidToken as exc:
+            raise EncryptionKeyError("stored secret cannot be decrypted with the configured keys") from exc
+
     def decrypt(self, token: str) -> str:
         try:
             return self._fernet.decrypt(token.encode()).decode()

@@ -82,6 +82,7 @@ def service(session: SessionDep, runtime: RuntimeDep, caller: CallerDep) -> Subs
         runtime.cipher,
         prefix=f"{WRAPPER}.",
         scopes=caller.scopes,
+        rotation_overlap=runtime.settings.security.token_rotation_overlap,
     )
 
 

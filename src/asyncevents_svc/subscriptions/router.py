@@ -27,7 +27,12 @@ router = APIRouter(prefix="/v1/subscriptions", tags=["subscriptions"], dependenc
 
 def service(session: SessionDep, runtime: RuntimeDep, caller: CallerDep) -> SubscriptionService:
     return SubscriptionService(
-        session, runtime.catalogue, runtime.notifiers, runtime.cipher, scopes=caller.scopes
+        session,
+        runtime.catalogue,
+        runtime.notifiers,
+        runtime.cipher,
+        scopes=caller.scopes,
+        rotation_overlap=runtime.settings.security.token_rotation_overlap,
     )
 
 

@@ -9,17 +9,18 @@ through here except to the dispatcher.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from asyncevents_svc.auth.scopes import ADMIN
 from asyncevents_svc.catalogue.model import Catalogue
 from asyncevents_svc.catalogue.patterns import is_pattern, is_valid_pattern
 from asyncevents_svc.crypto import TokenCipher, generate_token
 from asyncevents_svc.db.models import Subscription
 from asyncevents_svc.db.types import utcnow
-from asyncevents_svc.auth.scopes import ADMIN
 from asyncevents_svc.errors import Forbidden, NotFound, ValidationFailed
 from asyncevents_svc.notifiers.registry import NotifierRegistry
 
@@ -49,6 +50,7 @@ class SubscriptionService:
         *,
         prefix: str = "",
         scopes: frozenset[str] | None = None,
+        rotation_overlap: float = 86400.0,
     ) -> None:
         self.session = session
         self.catalogue = catalogue
@@ -56,6 +58,7 @@ class SubscriptionService:
         self.cipher = cipher
         self.prefix = prefix  # how field names are shown in errors ("asyncEvent." for /V1)
         self.scopes = scopes  # the caller's scopes; None only for trusted callers (the CLI)
+        self.rotation_overlap = rotation_overlap
 
     def _check_event_name(self, name: str) -> None:
         if is_pattern(name):
@@ -82,16 +85,16 @@ class SubscriptionService:
         if missing:
             raise Forbidden(f"subscribing to {name!r} needs the resource(s) {', '.join(missing)}")
 
-    def _check_target(self, notifier_key: str, recipient: str) -> None:
+    async def _check_target(self, notifier_key: str, recipient: str) -> None:
         notifier = self.notifiers.get(notifier_key)
         if notifier is None:
             raise ValidationFailed(
                 self.prefix + "metadata",
                 f"notifier {notifier_key!r} is not installed; installed: {', '.join(self.notifiers.keys())}",
             )
-        problem = notifier.check_recipient(recipient)
+        problem = await notifier.check_recipient(recipient)
         if problem:
-            raise ValidationFailed(self.prefix + "recipient_url", f"{problem} for notifier {notifier_key!r}")
+            raise ValidationFailed(self.prefix + "recipient_url", f"{problem} (notifier {notifier_key!r})")
 
     async def create(self, fields: SubscriptionFields) -> tuple[Subscription, str | None]:
         """Store a new subscription; returns it and the generated token, if one was generated."""
@@ -99,7 +102,7 @@ class SubscriptionService:
         assert fields.recipient_url is not None
         notifier = fields.notifier or "http"
         self._check_event_name(fields.event_name)
-        self._check_target(notifier, fields.recipient_url)
+        await self._check_target(notifier, fields.recipient_url)
         generated = None if fields.verification_token else generate_token()
         token = fields.verification_token or generated
         assert token is not None
@@ -133,9 +136,14 @@ class SubscriptionService:
         notifier = fields.notifier if fields.notifier is not None else sub.notifier
         recipient = fields.recipient_url if fields.recipient_url is not None else sub.recipient_url
         if fields.notifier is not None or fields.recipient_url is not None:
-            self._check_target(notifier, recipient)
+            await self._check_target(notifier, recipient)
         sub.notifier, sub.recipient_url = notifier, recipient
-        if fields.verification_token is not None:
+        if fields.verification_token is not None and fields.verification_token != self.cipher.decrypt(
+            sub.token_encrypted
+        ):
+            # The old token keeps signing beside the new one for the overlap window.
+            sub.previous_token_encrypted = sub.token_encrypted
+            sub.previous_token_expires_at = utcnow() + timedelta(seconds=self.rotation_overlap)
             sub.token_encrypted = self.cipher.encrypt(fields.verification_token)
         if fields.status is not None:
             sub.status = fields.status

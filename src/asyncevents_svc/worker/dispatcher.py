@@ -61,6 +61,8 @@ class Dispatcher:
             )
         try:
             token = self.runtime.cipher.decrypt(job.token_encrypted)
+            previous = job.previous_token_encrypted
+            previous_token = self.runtime.cipher.decrypt(previous) if previous else None
             notification = Notification(
                 delivery_id=job.delivery_id,
                 event_id=job.event_id,
@@ -69,6 +71,7 @@ class Dispatcher:
                 subscription_id=job.subscription_id,
                 recipient=job.recipient,
                 token=token,
+                previous_token=previous_token,
                 payload=job.payload,
                 attempt=job.attempt,
             )

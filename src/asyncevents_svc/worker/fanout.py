@@ -87,17 +87,14 @@ async def dispatch_event(runtime: Runtime, event_id: uuid.UUID, ctx: ResolveCont
                 }
             )
             jobs.append(
-                SendJob(
-                    delivery_id,
-                    event_id,
-                    event.name,
-                    event.store_id,
-                    sub.id,
-                    sub.notifier,
-                    sub.recipient_url,
-                    sub.token_encrypted,
-                    payload,
-                    1,
+                SendJob.to(
+                    sub,
+                    delivery_id=delivery_id,
+                    event_id=event_id,
+                    event_name=event.name,
+                    store_id=event.store_id,
+                    payload=payload,
+                    attempt=1,
                 )
             )
         if rows:

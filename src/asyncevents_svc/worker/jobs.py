@@ -6,6 +6,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from asyncevents_svc.db.models import Subscription
+from asyncevents_svc.db.types import utcnow
+
 
 @dataclass(frozen=True)
 class SendJob:
@@ -20,8 +23,40 @@ class SendJob:
     payload: Any
     attempt: int  # 1-based number of the attempt about to be made
     chain_offset: int = 0  # attempts before the current chain (see Delivery.chain_offset)
+    previous_token_encrypted: str | None = None  # still valid during a rotation overlap
 
     @property
     def retries_done(self) -> int:
         """Retries already made in this chain before this attempt."""
         return self.attempt - self.chain_offset - 1
+
+    @classmethod
+    def to(
+        cls,
+        sub: Subscription,
+        *,
+        delivery_id: uuid.UUID,
+        event_id: uuid.UUID,
+        event_name: str,
+        store_id: int,
+        payload: Any,
+        attempt: int,
+        chain_offset: int = 0,
+    ) -> SendJob:
+        """The job for sending to ``sub`` now (with its previous token while that is valid)."""
+        expires = sub.previous_token_expires_at
+        previous = sub.previous_token_encrypted if expires is not None and expires > utcnow() else None
+        return cls(
+            delivery_id=delivery_id,
+            event_id=event_id,
+            event_name=event_name,
+            store_id=store_id,
+            subscription_id=sub.id,
+            notifier=sub.notifier,
+            recipient=sub.recipient_url,
+            token_encrypted=sub.token_encrypted,
+            payload=payload,
+            attempt=attempt,
+            chain_offset=chain_offset,
+            previous_token_encrypted=previous,
+        )

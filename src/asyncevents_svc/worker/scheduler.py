@@ -113,18 +113,15 @@ class Scheduler:
                     cancelled.append((delivery.id, f"subscription {sub.id} is {sub.status}"))
                 else:
                     jobs.append(
-                        SendJob(
-                            delivery.id,
-                            delivery.event_id,
-                            name,
-                            store_id,
-                            sub.id,
-                            sub.notifier,
-                            sub.recipient_url,
-                            sub.token_encrypted,
-                            payload,
-                            delivery.attempts + 1,
-                            delivery.chain_offset,
+                        SendJob.to(
+                            sub,
+                            delivery_id=delivery.id,
+                            event_id=delivery.event_id,
+                            event_name=name,
+                            store_id=store_id,
+                            payload=payload,
+                            attempt=delivery.attempts + 1,
+                            chain_offset=delivery.chain_offset,
                         )
                     )
             for delivery_id, reason in cancelled:
