@@ -33,6 +33,7 @@ from asyncevents_svc.runtime import Runtime, build_runtime
 from asyncevents_svc.settings import BrokerSettings, Settings
 from asyncevents_svc.worker.runner import Worker
 from tests.receiver import Receiver, start_receiver
+from tests.serving import serve
 
 PG_ADMIN = os.environ.get("ASYNCEVENTS_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 AMQP_URL = os.environ.get("ASYNCEVENTS_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5672/")
@@ -110,6 +111,8 @@ def settings(
         data_dir=tmp_path_factory.mktemp("data"),
         broker=broker_names,
         worker={"poll_interval": 0.2, "sweep_after": 3.0, "shutdown_grace": 5.0},
+        # The receivers live on loopback; env "test" has no development exemption.
+        security={"recipient_allowlist": ["127.0.0.1/32"]},
     )
 
 
@@ -205,3 +208,6 @@ async def receiver() -> AsyncIterator[Receiver]:
     rec, runner = await start_receiver()
     yield rec
     await runner.cleanup()
+
+
+__all__ = ["serve"]  # the `serve` fixture (a real `asyncevents-svc serve` process) lives in tests/serving.py

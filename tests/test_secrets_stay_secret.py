@@ -1,0 +1,70 @@
+"""A full run's logs and database contain no token or API key in plain text."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.receiver import Receiver
+from tests.serving import Start, until_up
+
+pytestmark = pytest.mark.embedded
+
+BOOTSTRAP = "bootstrap-admin-key-that-must-never-be-logged-0123456789"
+TOKENS = ["first-token-must-not-leak-0001", "second-token-must-not-leak-0002"]
+
+
+async def test_no_secret_appears_in_logs_or_in_the_database(
+    serve: tuple[str, Start], receiver: Receiver, tmp_path: Path
+) -> None:
+    base, start = serve
+    process = start(ASYNCEVENTS_BOOTSTRAP_ADMIN_KEY=BOOTSTRAP, ASYNCEVENTS_LOG_LEVEL="DEBUG")
+    admin = await until_up(base, BOOTSTRAP)
+    created = (await admin.post("/v1/keys", json={"name": "pub", "scopes": ["events:publish"]})).json()
+    publisher_key = created["key"]
+    sub = await admin.post(
+        "/v1/subscriptions",
+        json={
+            "event_name": "sales.order.created",
+            "recipient_url": f"{receiver.url}/flaky/1",
+            "verification_token": TOKENS[0],
+        },
+    )
+    generated = (
+        await admin.post(
+            "/v1/subscriptions", json={"event_name": "example.ping", "recipient_url": f"{receiver.url}/ok"}
+        )
+    ).json()["verification_token"]
+    await admin.patch(
+        f"/v1/subscriptions/{sub.json()['subscription_id']}", json={"verification_token": TOKENS[1]}
+    )
+    publisher = httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {publisher_key}"})
+    for n in range(3):
+        assert (
+            await publisher.post(
+                "/v1/events", json={"event_name": "sales.order.created", "arguments": {"id": n}}
+            )
+        ).status_code == 202
+    assert (
+        await publisher.post("/v1/events", json={"event_name": "example.ping", "arguments": {}})
+    ).status_code == 202
+    # /flaky/1 fails its very first request only: 3 orders + 1 retry, and the ping.
+    await receiver.wait_for(5, timeout=30)
+    await admin.get("/v1/deliveries")
+    await publisher.aclose()
+    await admin.aclose()
+    process.send_signal(signal.SIGTERM)
+    assert await asyncio.to_thread(process.wait, 30) == 0
+
+    secrets = [BOOTSTRAP, publisher_key, generated, *TOKENS]
+    log = (tmp_path / "serve.log").read_bytes()
+    assert b"attempt" in log, "the log should show the run (DEBUG level)"
+    stored = b"".join(path.read_bytes() for path in (tmp_path / "var").glob("asyncevents.db*"))
+    assert len(stored) > 10_000
+    for secret in secrets:
+        assert secret.encode() not in log, f"{secret[:6]}… is in the log"
+        assert secret.encode() not in stored, f"{secret[:6]}… is in the database"
