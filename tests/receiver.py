@@ -2,7 +2,8 @@
 
 Behaviour per path: ``/ok`` answers 200 at once; ``/slow/<seconds>`` waits then 200;
 ``/status/<code>`` answers that code; ``/retry-after/<seconds>`` answers 503 with that
-``Retry-After``; ``/flaky/<n>`` answers 500 to its first ``n`` requests, then 200.
+``Retry-After``; ``/flaky/<n>`` answers 500 to its first ``n`` requests, then 200;
+``/redirect/<url>`` answers 302 to ``<url>``.
 Each request is kept with its headers, body and the time it arrived, and waiters can
 block until N requests have arrived.
 """
@@ -60,6 +61,8 @@ class Receiver:
             return web.Response(status=int(parts[1]), text=f"answered {parts[1]}")
         if parts[0] == "retry-after":
             return web.Response(status=503, headers={"Retry-After": parts[1]}, text="busy")
+        if parts[0] == "redirect":
+            raise web.HTTPFound(request.path.split("/", 2)[2])
         if parts[0] == "flaky" and len(self.on(request.path)) <= int(parts[1]):
             return web.Response(status=500, text="flaky")
         return web.Response(text="ok")

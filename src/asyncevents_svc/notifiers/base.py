@@ -30,6 +30,7 @@ class Notification:
     token: str
     payload: Any
     attempt: int
+    previous_token: str | None = None  # during a token rotation overlap: sign with both
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,11 @@ class Notifier(ABC):
     key: str
 
     @abstractmethod
-    def check_recipient(self, recipient: str) -> str | None:
-        """``None`` if the recipient fits this notifier, else why not (a 422 message)."""
+    async def check_recipient(self, recipient: str) -> str | None:
+        """``None`` if the recipient fits this notifier, else why not (a 422 message).
+
+        Async because a check may need I/O (the ``http`` notifier resolves the host for
+        its SSRF guard)."""
 
     @abstractmethod
     async def send(self, notification: Notification) -> NotifierResult:

@@ -5,6 +5,11 @@ module's scheme), the Standard Webhooks trio ``webhook-id`` / ``webhook-timestam
 ``webhook-signature`` and ``x-asyncevents-event`` with the event name. aiohttp is the client
 because it measured several times faster than httpx's default transport against the same
 loopback receiver (see README, "Choice of HTTP client"). Redirects are never followed.
+
+Recipients pass the SSRF guard (:mod:`.ssrf`) at create/update and again on every send: the
+URL is prechecked (scheme, ``https_only``, IP literals) and names are resolved by a
+:class:`~.ssrf.GuardedResolver`, so the connection goes to the address that was checked. A
+send the guard refuses is a failed, non-retryable attempt whose detail is the reason.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ import orjson
 
 from asyncevents_svc.notifiers.base import Notification, Notifier, NotifierContext, NotifierResult
 from asyncevents_svc.notifiers.signing import magento_signature, standard_signature
-from asyncevents_svc.settings import HttpSettings
+from asyncevents_svc.notifiers.ssrf import RecipientPolicy, RecipientRefused
+from asyncevents_svc.settings import HttpSettings, SecuritySettings, Settings
 
 RETRYABLE_STATUSES = frozenset({408, 425, 429})
 MAX_RETRY_AFTER = 3600.0
@@ -55,23 +61,44 @@ class HttpNotifier(Notifier):
 
     key = "http"
 
-    def __init__(self, settings: HttpSettings, *, fail_fast: bool = True) -> None:
+    def __init__(
+        self,
+        settings: HttpSettings,
+        *,
+        fail_fast: bool = True,
+        policy: RecipientPolicy | None = None,
+    ) -> None:
         self.settings = settings
         self.fail_fast = fail_fast
+        # Without an explicit policy: the one default settings give (env "development").
+        if policy is None:
+            default_env = Settings.model_fields["env"].default
+            policy = RecipientPolicy(
+                SecuritySettings(), default_env, resolve_timeout=settings.connect_timeout
+            )
+        self.policy = policy
         self._session: aiohttp.ClientSession | None = None
 
-    def check_recipient(self, recipient: str) -> str | None:
-        parts = urlsplit(recipient)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+    async def check_recipient(self, recipient: str) -> str | None:
+        try:
+            parts = urlsplit(recipient)
+            host = parts.hostname
+        except ValueError:
+            return "must be an absolute http(s) URL"
+        if parts.scheme not in ("http", "https") or not host:
             return "must be an absolute http(s) URL"
         if parts.username or parts.password:
             return "must not contain credentials"
-        return None
+        # A name that does not resolve yet is accepted here and checked again on every send.
+        return await self.policy.check_url(recipient, allow_unresolved=True)
 
     async def start(self) -> None:
         if self._session is None:
             connector = aiohttp.TCPConnector(
-                limit=self.settings.max_connections, limit_per_host=0, ttl_dns_cache=60
+                limit=self.settings.max_connections,
+                limit_per_host=0,
+                ttl_dns_cache=60,
+                resolver=self.policy.resolver(),
             )
             timeout = aiohttp.ClientTimeout(
                 total=self.settings.timeout, sock_connect=self.settings.connect_timeout
@@ -90,18 +117,29 @@ class HttpNotifier(Notifier):
     def headers(self, notification: Notification, body: bytes, timestamp: int) -> dict[str, str]:
         key = notification.token.encode()
         msg_id = str(notification.delivery_id)
+        signatures = [standard_signature(key, msg_id, timestamp, body)]
+        if notification.previous_token:
+            # Rotation overlap: Standard Webhooks receivers accept any one of the
+            # space-separated signatures, so both the old and the new secret verify.
+            signatures.append(
+                standard_signature(notification.previous_token.encode(), msg_id, timestamp, body)
+            )
         return {
             "content-type": "application/json",
             "x-magento-signature": magento_signature(key, body),
             "webhook-id": msg_id,
             "webhook-timestamp": str(timestamp),
-            "webhook-signature": standard_signature(key, msg_id, timestamp, body),
+            "webhook-signature": " ".join(signatures),
             "x-asyncevents-event": notification.event_name,
         }
 
     async def send(self, notification: Notification) -> NotifierResult:
         started = time.perf_counter()
         try:
+            # IP literals never reach the resolver: the guard checks them (and the scheme) here.
+            refused = self.policy.precheck(notification.recipient)
+            if refused is not None:
+                return self._failure(started, refused, retryable=False)
             await self.start()
             assert self._session is not None
             body = render_body(notification.payload)
@@ -115,6 +153,10 @@ class HttpNotifier(Notifier):
                 retry_after = parse_retry_after(response.headers.get("retry-after"), now)
         except TimeoutError:
             return self._failure(started, f"timed out after {self.settings.timeout:g} s")
+        except aiohttp.ClientConnectorError as exc:
+            if isinstance(exc.os_error, RecipientRefused):
+                return self._failure(started, exc.os_error.reason, retryable=False)
+            return self._failure(started, f"{type(exc).__name__}: {exc}")
         except aiohttp.ClientError as exc:
             return self._failure(started, f"{type(exc).__name__}: {exc}")
         except asyncio.CancelledError:
@@ -137,4 +179,6 @@ class HttpNotifier(Notifier):
 
 def HttpNotifierFactory(ctx: NotifierContext) -> HttpNotifier:  # noqa: N802 - entry-point name
     """Entry point of the ``http`` notifier."""
-    return HttpNotifier(ctx.settings.http, fail_fast=ctx.settings.retry.fail_fast_statuses)
+    settings = ctx.settings
+    policy = RecipientPolicy(settings.security, settings.env, resolve_timeout=settings.http.connect_timeout)
+    return HttpNotifier(settings.http, fail_fast=settings.retry.fail_fast_statuses, policy=policy)

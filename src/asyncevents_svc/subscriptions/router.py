@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from asyncevents_svc.api.deps import CallerDep, RuntimeDep, SessionDep, authorize
+from asyncevents_svc.api.problems import PROBLEM_RESPONSES, problem_responses
 from asyncevents_svc.db.models import Subscription
 from asyncevents_svc.errors import ValidationFailed
 from asyncevents_svc.subscriptions.schemas import (
@@ -21,8 +22,14 @@ from asyncevents_svc.subscriptions.schemas import (
     SubscriptionUpdate,
 )
 from asyncevents_svc.subscriptions.service import SubscriptionFields, SubscriptionService
+from asyncevents_svc.textchecks import Line
 
-router = APIRouter(prefix="/v1/subscriptions", tags=["subscriptions"], dependencies=[Depends(authorize)])
+router = APIRouter(
+    prefix="/v1/subscriptions",
+    tags=["subscriptions"],
+    dependencies=[Depends(authorize)],
+    responses=PROBLEM_RESPONSES,
+)
 
 
 def service(session: SessionDep, runtime: RuntimeDep, caller: CallerDep) -> SubscriptionService:
@@ -82,7 +89,12 @@ def decode_cursor(cursor: str) -> int:
         raise ValidationFailed("cursor", "not a cursor returned by this API") from None
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=SubscriptionCreated)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SubscriptionCreated,
+    responses=problem_responses(413),
+)
 async def create_subscription(body: SubscriptionCreate, svc: ServiceDep) -> SubscriptionCreated:
     """Subscribe a recipient to an event (or pattern). A generated token is returned once."""
     sub, generated = await svc.create(_fields(body))
@@ -93,10 +105,10 @@ async def create_subscription(body: SubscriptionCreate, svc: ServiceDep) -> Subs
 @router.get("", response_model=SubscriptionPage)
 async def list_subscriptions(
     svc: ServiceDep,
-    event_name: Annotated[str | None, Query(max_length=255)] = None,
+    event_name: Annotated[Line | None, Query(max_length=255)] = None,
     status_: Annotated[Status | None, Query(alias="status")] = None,
     store_id: Annotated[int | None, Query(ge=0, le=2_147_483_647)] = None,
-    metadata: Annotated[str | None, Query(max_length=64)] = None,
+    metadata: Annotated[Line | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> SubscriptionPage:
@@ -117,7 +129,7 @@ async def list_subscriptions(
     )
 
 
-@router.post("/bulk-status", response_model=BulkStatusResult)
+@router.post("/bulk-status", response_model=BulkStatusResult, responses=problem_responses(413))
 async def bulk_status(body: BulkStatus, svc: ServiceDep) -> BulkStatusResult:
     """Enable or disable many subscriptions at once."""
     updated = await svc.set_status(body.ids, body.status)
@@ -125,12 +137,12 @@ async def bulk_status(body: BulkStatus, svc: ServiceDep) -> BulkStatusResult:
     return BulkStatusResult(updated=updated, not_found=sorted(set(body.ids) - set(updated)))
 
 
-@router.get("/{subscription_id}", response_model=SubscriptionOut)
+@router.get("/{subscription_id}", response_model=SubscriptionOut, responses=problem_responses(404))
 async def get_subscription(subscription_id: SubscriptionId, svc: ServiceDep) -> SubscriptionOut:
     return to_out(await svc.get(subscription_id))
 
 
-@router.patch("/{subscription_id}", response_model=SubscriptionOut)
+@router.patch("/{subscription_id}", response_model=SubscriptionOut, responses=problem_responses(404, 413))
 async def update_subscription(
     subscription_id: SubscriptionId, body: SubscriptionUpdate, svc: ServiceDep
 ) -> SubscriptionOut:
@@ -140,7 +152,7 @@ async def update_subscription(
     return to_out(sub)
 
 
-@router.delete("/{subscription_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/{subscription_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(404))
 async def delete_subscription(subscription_id: SubscriptionId, svc: ServiceDep) -> Response:
     await svc.delete(await svc.get(subscription_id))
     await svc.session.commit()
