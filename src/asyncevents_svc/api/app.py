@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from asyncevents_svc.api import health, problems
+from asyncevents_svc.api.limits import InputLimits, SecurityHeaders
 from asyncevents_svc.auth.bootstrap import ensure_admin
 from asyncevents_svc.auth.router import router as keys_router
 from asyncevents_svc.catalogue.router import router as catalogue_router
@@ -55,6 +56,11 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     )
     app.state.runtime = runtime
     problems.install(app)
+    limits = settings.security
+    app.add_middleware(
+        InputLimits, max_body_bytes=limits.max_body_bytes, max_json_depth=limits.max_json_depth
+    )
+    app.add_middleware(SecurityHeaders)  # added last: outermost, so refusals get the headers too
     app.include_router(health.router)
     app.include_router(events_router)
     app.include_router(subscriptions_router)

@@ -17,7 +17,10 @@ async def live() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/ready")
+@router.get(
+    "/ready",
+    responses={503: {"description": "The database does not answer; `checks.database` names the error."}},
+)
 async def ready(runtime: RuntimeDep) -> JSONResponse:
     """The database answers; 503 with the reason when it does not."""
     try:

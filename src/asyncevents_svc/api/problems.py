@@ -11,10 +11,70 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from asyncevents_svc.errors import AppError, FieldError, Forbidden, Unauthorized, Unavailable, ValidationFailed
+from asyncevents_svc.errors import (
+    AppError,
+    FieldError,
+    Forbidden,
+    Unauthorized,
+    Unavailable,
+    ValidationFailed,
+)
 
 log = structlog.get_logger(__name__)
 PROBLEM = "application/problem+json"
+
+#: The RFC 9457 body of every error on the native routes, for the OpenAPI document. Inline
+#: (not a component) so that responses can declare it under ``application/problem+json``.
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string", "examples": ["https://asyncevents.dev/problems/validation"]},
+        "title": {"type": "string", "examples": ["Validation failed"]},
+        "status": {"type": "integer", "examples": [422]},
+        "detail": {"type": "string", "examples": ["event_name: String should have at least 1 character"]},
+        "instance": {"type": "string", "examples": ["/v1/events"]},
+        "errors": {
+            "type": "array",
+            "description": "One entry per failing field; `loc` is its dotted path.",
+            "items": {
+                "type": "object",
+                "required": ["loc", "msg", "type"],
+                "properties": {
+                    "loc": {"type": "string"},
+                    "msg": {"type": "string"},
+                    "type": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+_PROBLEM_DESCRIPTIONS = {
+    400: "Bad request, e.g. a search query that does not parse (the detail names the position).",
+    401: "No API key, or an unknown, revoked or expired one.",
+    403: "The API key lacks the scope (or an event's resource) this needs.",
+    404: "No such resource.",
+    409: "The resource is not in a state that allows this.",
+    413: "The request body is larger than `ASYNCEVENTS_SECURITY__MAX_BODY_BYTES`.",
+    422: "Validation failed; `errors` names each failing field.",
+    503: "The database is unavailable; retry later.",
+}
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses=`` entries declaring problem+json answers with these statuses."""
+    return {
+        status: {
+            "description": _PROBLEM_DESCRIPTIONS[status],
+            "content": {PROBLEM: {"schema": PROBLEM_SCHEMA}},
+        }
+        for status in statuses
+    }
+
+
+#: What any authenticated native route can answer; routes add 400/404/409/413 themselves.
+PROBLEM_RESPONSES = problem_responses(401, 403, 422, 503)
 
 
 def is_magento_path(path: str) -> bool:
@@ -35,10 +95,18 @@ def render(request: Request, error: AppError) -> JSONResponse:
         params = getattr(error, "magento_parameters", None) or []
         if isinstance(error, Unauthorized | Forbidden) and not getattr(error, "magento_message", None):
             # Magento's wording for a missing ACL resource; the detail says which.
-            message, params = "The consumer isn't authorized to access %resources.", {"resources": error.detail}
-        return JSONResponse({"message": message, "parameters": params}, status_code=error.status, headers=headers)
+            message, params = (
+                "The consumer isn't authorized to access %resources.",
+                {"resources": error.detail},
+            )
+        return JSONResponse(
+            {"message": message, "parameters": params}, status_code=error.status, headers=headers
+        )
     return JSONResponse(
-        error.problem(instance=request.url.path), status_code=error.status, media_type=PROBLEM, headers=headers
+        error.problem(instance=request.url.path),
+        status_code=error.status,
+        media_type=PROBLEM,
+        headers=headers,
     )
 
 
@@ -49,7 +117,11 @@ async def _app_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [FieldError(_field_path(e["loc"]), e["msg"], e["type"]) for e in exc.errors()]
+    errors = [
+        # A body that is not JSON at all has loc ("body", <offset>): name the body.
+        FieldError("body" if e["type"] == "json_invalid" else _field_path(e["loc"]), e["msg"], e["type"])
+        for e in exc.errors()
+    ]
     if not errors:
         errors = [FieldError("body", "invalid request")]
     return render(request, ValidationFailed(errors[0].loc, errors[0].msg, more=errors[1:]))
@@ -77,8 +149,14 @@ async def _database(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    """The 500: no traceback, no exception text. Starlette sends it from outside every
+    middleware, so the security headers are added here."""
+    from asyncevents_svc.api.limits import security_headers  # limits imports this module
+
     log.exception("unhandled_error", path=request.url.path)
-    return render(request, AppError("an unexpected error occurred; it has been logged"))
+    response = render(request, AppError("an unexpected error occurred; it has been logged"))
+    response.headers.update(security_headers(request.url.path))
+    return response
 
 
 def install(app: FastAPI) -> None:

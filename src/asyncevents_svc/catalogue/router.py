@@ -8,8 +8,14 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from asyncevents_svc.api.deps import RuntimeDep, authorize
+from asyncevents_svc.api.problems import problem_responses
 
-router = APIRouter(prefix="/v1", tags=["catalogue"], dependencies=[Depends(authorize)])
+router = APIRouter(
+    prefix="/v1",
+    tags=["catalogue"],
+    dependencies=[Depends(authorize)],
+    responses=problem_responses(401, 403, 503),
+)
 
 
 class EventTypeOut(BaseModel):

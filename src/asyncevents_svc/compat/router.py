@@ -70,7 +70,10 @@ SEARCH_PARAMETERS: dict[str, Any] = {
 }
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": MagentoError, "description": "Invalid input; `parameters` name it."},
+    401: {"model": MagentoError, "description": "No API key, or an unknown, revoked or expired one."},
+    403: {"model": MagentoError, "description": "The API key lacks the scope this needs."},
     404: {"model": MagentoError, "description": "No subscription with this id."},
+    413: {"model": MagentoError, "description": "The request body is too large."},
 }
 
 

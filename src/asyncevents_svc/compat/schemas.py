@@ -42,7 +42,7 @@ class _AsyncEventBase(BaseModel):
     subscription_id: int | None = Field(
         None, description="Ignored: a POST creates a new id, a PUT uses the id in the path."
     )
-    subscribed_at: str | None = Field(None, description="Ignored: set by the service.")
+    subscribed_at: str | None = Field(None, max_length=64, description="Ignored: set by the service.")
 
 
 class AsyncEventCreate(_AsyncEventBase):
@@ -71,9 +71,9 @@ class AsyncEventUpdate(_AsyncEventBase):
 
     status: bool | None = None
     metadata: Metadata | None = None
-    event_name: str | None = None
-    recipient_url: str | None = None
-    verification_token: str | None = None
+    event_name: str | None = Field(None, max_length=255)
+    recipient_url: str | None = Field(None, max_length=2048)
+    verification_token: str | None = Field(None, max_length=512)
     store_id: int | None = None
 
 

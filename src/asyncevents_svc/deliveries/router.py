@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import JSONResponse
 
 from asyncevents_svc.api.deps import SessionDep, authorize
+from asyncevents_svc.api.problems import PROBLEM_RESPONSES, problem_responses
 from asyncevents_svc.db.models import Event, ReplayJob
 from asyncevents_svc.deliveries import queries, replays
 from asyncevents_svc.deliveries.schemas import (
@@ -20,23 +20,25 @@ from asyncevents_svc.deliveries.schemas import (
     ReplayCount,
     ReplayJobOut,
     ReplayRequest,
+    UtcDatetime,
 )
 from asyncevents_svc.deliveries.service import DeliveryFilter, count_replayable, replay_one
 from asyncevents_svc.errors import NotFound
+from asyncevents_svc.textchecks import Line, Text
 
-router = APIRouter(tags=["deliveries"], dependencies=[Depends(authorize)])
+router = APIRouter(tags=["deliveries"], dependencies=[Depends(authorize)], responses=PROBLEM_RESPONSES)
 
 
-@router.get("/v1/deliveries", response_model=DeliveryPage)
+@router.get("/v1/deliveries", response_model=DeliveryPage, responses=problem_responses(400))
 async def list_deliveries(
     session: SessionDep,
-    event_name: Annotated[str | None, Query(max_length=255)] = None,
+    event_name: Annotated[Line | None, Query(max_length=255)] = None,
     subscription_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
-    status_: Annotated[list[DeliveryStatus] | None, Query(alias="status")] = None,
-    since: Annotated[datetime | None, Query(description="created at or after")] = None,
-    until: Annotated[datetime | None, Query(description="created before")] = None,
+    status_: Annotated[list[DeliveryStatus] | None, Query(alias="status", max_length=5)] = None,
+    since: Annotated[UtcDatetime | None, Query(description="created at or after (no offset: UTC)")] = None,
+    until: Annotated[UtcDatetime | None, Query(description="created before (no offset: UTC)")] = None,
     q: Annotated[
-        str | None,
+        Text | None,
         Query(
             max_length=1000,
             description="Search: `data.customer_email:roni*`, `event_name:customer.*`, `success:false`, "
@@ -52,7 +54,7 @@ async def list_deliveries(
     return DeliveryPage(items=items, next_cursor=next_cursor)
 
 
-@router.get("/v1/deliveries/{delivery_id}", response_model=DeliveryDetail)
+@router.get("/v1/deliveries/{delivery_id}", response_model=DeliveryDetail, responses=problem_responses(404))
 async def get_delivery(delivery_id: uuid.UUID, session: SessionDep) -> DeliveryDetail:
     """One delivery: status, summary, every attempt in order, and the payload it sends."""
     found = await queries.delivery(session, delivery_id)
@@ -64,7 +66,10 @@ async def get_delivery(delivery_id: uuid.UUID, session: SessionDep) -> DeliveryD
 
 
 @router.post(
-    "/v1/deliveries/{delivery_id}/replay", status_code=status.HTTP_202_ACCEPTED, response_model=ReplayAccepted
+    "/v1/deliveries/{delivery_id}/replay",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=ReplayAccepted,
+    responses=problem_responses(404, 409),
 )
 async def replay_delivery(delivery_id: uuid.UUID, session: SessionDep) -> ReplayAccepted:
     """Send a finished delivery again: same UUID, stored payload, a full new retry budget."""
@@ -91,7 +96,10 @@ def _job_out(job: ReplayJob) -> ReplayJobOut:
     "/v1/replays",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=ReplayJobOut | ReplayCount,
-    responses={200: {"model": ReplayCount, "description": "dry run: how many would be replayed"}},
+    responses={
+        200: {"model": ReplayCount, "description": "dry run: how many would be replayed"},
+        **problem_responses(400, 413),
+    },
 )
 async def bulk_replay(body: ReplayRequest, session: SessionDep) -> ReplayJobOut | JSONResponse:
     """Replay every finished delivery that matches (dead letters by default).
@@ -110,7 +118,7 @@ async def bulk_replay(body: ReplayRequest, session: SessionDep) -> ReplayJobOut 
     return _job_out(job)
 
 
-@router.get("/v1/replays/{job_id}", response_model=ReplayJobOut)
+@router.get("/v1/replays/{job_id}", response_model=ReplayJobOut, responses=problem_responses(404))
 async def get_replay(job_id: uuid.UUID, session: SessionDep) -> ReplayJobOut:
     """Progress of a bulk replay."""
     job = await session.get(ReplayJob, job_id)

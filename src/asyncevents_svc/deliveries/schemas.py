@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Any, Literal
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from asyncevents_svc.textchecks import Line, Text
 
 DeliveryStatus = Literal["pending", "delivered", "retrying", "dead", "cancelled"]
+
+
+def _as_utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:59-01:00 is past the last representable moment
+        raise ValueError("is out of range in UTC") from None
+
+
+#: A moment in a filter; without an offset it is read as UTC (as in the search language).
+UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
 
 
 class AttemptOut(BaseModel):
@@ -89,13 +104,16 @@ class ReplayRequest(BaseModel):
     )
 
     status: list[Replayable] = Field(
-        default_factory=_dead_letters, min_length=1, description="Defaults to dead letters only."
+        default_factory=_dead_letters,
+        min_length=1,
+        max_length=3,
+        description="Defaults to dead letters only.",
     )
-    event_name: str | None = Field(None, max_length=255)
+    event_name: Line | None = Field(None, max_length=255)
     subscription_id: int | None = Field(None, ge=1, le=2_147_483_647)
-    since: datetime | None = None
-    until: datetime | None = None
-    q: str | None = Field(None, max_length=1000, description="A search query, as for `GET /v1/deliveries`.")
+    since: UtcDatetime | None = None
+    until: UtcDatetime | None = None
+    q: Text | None = Field(None, max_length=1000, description="A search query, as for `GET /v1/deliveries`.")
     dry_run: bool = Field(False, description="Only count what would be replayed.")
 
 

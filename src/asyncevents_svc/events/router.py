@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, status
 
 from asyncevents_svc.api.deps import RuntimeDep, SessionDep, authorize
+from asyncevents_svc.api.problems import PROBLEM_RESPONSES, problem_responses
 from asyncevents_svc.db.models import Event
 from asyncevents_svc.deliveries.queries import deliveries_of_event
 from asyncevents_svc.errors import AppError, NotFound, ValidationFailed
@@ -20,11 +21,14 @@ from asyncevents_svc.events.schemas import (
     EventIn,
     EventOut,
 )
+from asyncevents_svc.textchecks import Line
 
-router = APIRouter(prefix="/v1/events", tags=["events"], dependencies=[Depends(authorize)])
+router = APIRouter(
+    prefix="/v1/events", tags=["events"], dependencies=[Depends(authorize)], responses=PROBLEM_RESPONSES
+)
 
 IdempotencyKey = Annotated[
-    str | None,
+    Line | None,
     Header(
         alias="Idempotency-Key",
         min_length=1,
@@ -34,7 +38,12 @@ IdempotencyKey = Annotated[
 ]
 
 
-@router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=EventAccepted)
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=EventAccepted,
+    responses=problem_responses(404, 413),
+)
 async def publish_event(
     body: EventIn, session: SessionDep, runtime: RuntimeDep, idempotency_key: IdempotencyKey = None
 ) -> EventAccepted:
@@ -61,7 +70,12 @@ async def publish_event(
     )
 
 
-@router.post("/batch", status_code=status.HTTP_202_ACCEPTED, response_model=EventBatchResult)
+@router.post(
+    "/batch",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=EventBatchResult,
+    responses=problem_responses(413),
+)
 async def publish_batch(body: EventBatchIn, session: SessionDep, runtime: RuntimeDep) -> EventBatchResult:
     """Accept up to 1,000 events; each gets its own result (202, 404 or 422) in request order."""
     results: list[BatchItemResult | None] = []
@@ -91,7 +105,7 @@ async def publish_batch(body: EventBatchIn, session: SessionDep, runtime: Runtim
     return EventBatchResult(accepted=accepted, rejected=len(final) - accepted, results=final)
 
 
-@router.get("/{event_id}", response_model=EventOut)
+@router.get("/{event_id}", response_model=EventOut, responses=problem_responses(404))
 async def get_event(event_id: uuid.UUID, session: SessionDep) -> EventOut:
     """An event, its payload, its deliveries and every attempt."""
     event = await session.get(Event, event_id)
