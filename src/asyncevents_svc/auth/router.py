@@ -11,13 +11,17 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from asyncevents_svc.api.deps import RuntimeDep, SessionDep, authorize
+from asyncevents_svc.api.problems import PROBLEM_RESPONSES, problem_responses
 from asyncevents_svc.auth.keys import create_key
 from asyncevents_svc.db.models import ApiKey
 from asyncevents_svc.db.types import utcnow
+from asyncevents_svc.deliveries.schemas import UtcDatetime
 from asyncevents_svc.errors import NotFound
 from asyncevents_svc.textchecks import Line
 
-router = APIRouter(prefix="/v1/keys", tags=["api keys"], dependencies=[Depends(authorize)])
+router = APIRouter(
+    prefix="/v1/keys", tags=["api keys"], dependencies=[Depends(authorize)], responses=PROBLEM_RESPONSES
+)
 
 
 class KeyCreate(BaseModel):
@@ -28,7 +32,7 @@ class KeyCreate(BaseModel):
 
     name: Annotated[Line, Field(min_length=1, max_length=255)]
     scopes: list[Annotated[str, Field(max_length=64)]] = Field(min_length=1, max_length=10)
-    expires_at: datetime | None = None
+    expires_at: UtcDatetime | None = None
 
 
 class KeyOut(BaseModel):
@@ -54,7 +58,9 @@ def _out(row: ApiKey) -> KeyOut:
     return KeyOut.model_validate(row, from_attributes=True)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=KeyCreated)
+@router.post(
+    "", status_code=status.HTTP_201_CREATED, response_model=KeyCreated, responses=problem_responses(413)
+)
 async def create(body: KeyCreate, session: SessionDep, runtime: RuntimeDep) -> KeyCreated:
     """Create a key with the given scopes (the service's scopes and the catalogue's
     ``<resource>`` names); the key is in this response only."""
@@ -76,7 +82,7 @@ async def list_keys(session: SessionDep) -> KeyList:
     return KeyList(items=[_out(row) for row in rows])
 
 
-@router.delete("/{key_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/{key_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(404))
 async def revoke(key_id: Annotated[uuid.UUID, Path()], session: SessionDep, runtime: RuntimeDep) -> Response:
     """Revoke a key: it stops working at once in this process, within seconds in others."""
     row = await session.get(ApiKey, key_id)
