@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import subprocess
 from pathlib import Path
 
 import httpx
@@ -68,3 +69,40 @@ async def test_no_secret_appears_in_logs_or_in_the_database(
     for secret in secrets:
         assert secret.encode() not in log, f"{secret[:6]}… is in the log"
         assert secret.encode() not in stored, f"{secret[:6]}… is in the database"
+
+
+@pytest.mark.postgres
+async def test_a_postgres_dump_holds_no_token_or_key(
+    api: httpx.AsyncClient, worker: object, receiver: Receiver, database_url: str
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.fail("this test needs the PostgreSQL backend")
+    key = (await api.post("/v1/keys", json={"name": "pub", "scopes": ["events:publish"]})).json()["key"]
+    sub = await api.post(
+        "/v1/subscriptions",
+        json={
+            "event_name": "sales.order.created",
+            "recipient_url": f"{receiver.url}/ok",
+            "verification_token": TOKENS[0],
+        },
+    )
+    await api.patch(
+        f"/v1/subscriptions/{sub.json()['subscription_id']}", json={"verification_token": TOKENS[1]}
+    )
+    published = await api.post(
+        "/v1/events",
+        json={"event_name": "sales.order.created", "arguments": {"id": 1}},
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert published.status_code == 202
+    await receiver.wait_for(1)
+    admin_key = api.headers["authorization"].removeprefix("Bearer ")
+
+    dsn = database_url.replace("postgresql+asyncpg://", "postgresql://")
+    dump = await asyncio.to_thread(
+        subprocess.run, ["pg_dump", "--data-only", dsn], capture_output=True, check=True, timeout=60
+    )
+
+    assert b"sales.order.created" in dump.stdout
+    for secret in (key, admin_key, *TOKENS):
+        assert secret.encode() not in dump.stdout, f"{secret[:6]}… is in the dump"
