@@ -78,15 +78,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def service(session: SessionDep, runtime: RuntimeDep, caller: CallerDep) -> SubscriptionService:
-    return SubscriptionService(
-        session,
-        runtime.catalogue,
-        runtime.notifiers,
-        runtime.cipher,
-        prefix=f"{WRAPPER}.",
-        scopes=caller.scopes,
-        rotation_overlap=runtime.settings.security.token_rotation_overlap,
-    )
+    return SubscriptionService.of(runtime, session, caller.scopes, prefix=f"{WRAPPER}.")
 
 
 ServiceDep = Annotated[SubscriptionService, Depends(service)]

@@ -33,14 +33,7 @@ router = APIRouter(
 
 
 def service(session: SessionDep, runtime: RuntimeDep, caller: CallerDep) -> SubscriptionService:
-    return SubscriptionService(
-        session,
-        runtime.catalogue,
-        runtime.notifiers,
-        runtime.cipher,
-        scopes=caller.scopes,
-        rotation_overlap=runtime.settings.security.token_rotation_overlap,
-    )
+    return SubscriptionService.of(runtime, session, caller.scopes)
 
 
 ServiceDep = Annotated[SubscriptionService, Depends(service)]

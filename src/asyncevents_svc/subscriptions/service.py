@@ -23,6 +23,7 @@ from asyncevents_svc.db.models import Subscription
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.errors import Forbidden, NotFound, ValidationFailed
 from asyncevents_svc.notifiers.registry import NotifierRegistry
+from asyncevents_svc.runtime import Runtime
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,21 @@ class SubscriptionService:
         self.prefix = prefix  # how field names are shown in errors ("asyncEvent." for /V1)
         self.scopes = scopes  # the caller's scopes; None only for trusted callers (the CLI)
         self.rotation_overlap = rotation_overlap
+
+    @classmethod
+    def of(
+        cls, runtime: Runtime, session: AsyncSession, scopes: frozenset[str], *, prefix: str = ""
+    ) -> SubscriptionService:
+        """The service for one API request (both the native and the Magento routes)."""
+        return cls(
+            session,
+            runtime.catalogue,
+            runtime.notifiers,
+            runtime.cipher,
+            prefix=prefix,
+            scopes=scopes,
+            rotation_overlap=runtime.settings.security.token_rotation_overlap,
+        )
 
     def _check_event_name(self, name: str) -> None:
         if is_pattern(name):
