@@ -79,17 +79,7 @@ async def replay_delivery(delivery_id: uuid.UUID, session: SessionDep) -> Replay
 
 
 def _job_out(job: ReplayJob) -> ReplayJobOut:
-    return ReplayJobOut(
-        id=job.id,
-        status=job.status,
-        criteria=job.criteria,
-        total=job.total,
-        processed=job.processed,
-        replayed=job.replayed,
-        error=job.error,
-        created_at=job.created_at,
-        finished_at=job.finished_at,
-    )
+    return ReplayJobOut.model_validate(job, from_attributes=True)
 
 
 @router.post(
