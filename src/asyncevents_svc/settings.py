@@ -57,6 +57,11 @@ class WorkerSettings(BaseModel):
         description="Re-dispatch accepted events not dispatched after this many seconds.",
     )
     scheduler_batch: int = Field(200, ge=1, description="Due deliveries claimed per scan.")
+    max_lag: float = Field(
+        300.0,
+        ge=0,
+        description="`/health/ready` fails when work has waited longer than this (seconds; 0 = never).",
+    )
     queue_poll_interval: float = Field(
         0.2, gt=0, description="Database queue only: seconds between polls for new events."
     )

@@ -1,14 +1,36 @@
-"""Health routes (public): liveness and readiness."""
+"""Health routes (public): liveness and readiness.
+
+``/health/live`` answers while the process runs. ``/health/ready`` checks what the service
+needs to keep its promises and says which part failed:
+
+* ``database`` — a query answers (without it nothing can be accepted: 503 on every write);
+* ``broker`` — the API's connection for "event ready" hints is up (RabbitMQ transport only;
+  while it is down events are still accepted, and the workers' sweep delivers them);
+* ``scheduler`` — how long the oldest due work has waited: a delivery whose retry time
+  passed without a worker taking it, or an event accepted but not yet fanned out. Above
+  ``worker.max_lag`` seconds the workers are missing or overwhelmed.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from asyncevents_svc.api.deps import RuntimeDep
+from asyncevents_svc.db.models import Delivery, Event
+from asyncevents_svc.db.types import utcnow
 
 router = APIRouter(prefix="/health", tags=["health"])
+
+READY_EXAMPLE = {
+    "status": "ok",
+    "checks": {"database": "ok", "broker": "ok", "scheduler": "ok"},
+    "scheduler_lag_seconds": 0.0,
+}
 
 
 @router.get("/live")
@@ -17,18 +39,60 @@ async def live() -> dict[str, str]:
     return {"status": "ok"}
 
 
+async def oldest_waiting(connection: AsyncConnection, now: datetime) -> datetime | None:
+    """When the oldest due-but-untaken delivery or not-yet-dispatched event became due."""
+    due = await connection.scalar(
+        select(func.min(Delivery.next_attempt_at)).where(
+            Delivery.status.in_(("pending", "retrying")),
+            Delivery.next_attempt_at <= now,
+            or_(Delivery.locked_until.is_(None), Delivery.locked_until < now),
+        )
+    )
+    waiting = await connection.scalar(
+        select(func.min(Event.received_at)).where(
+            Event.status == "accepted",
+            or_(Event.locked_until.is_(None), Event.locked_until < now),
+        )
+    )
+    found = [t for t in (due, waiting) if t is not None]
+    return min(found) if found else None
+
+
 @router.get(
     "/ready",
-    responses={503: {"description": "The database does not answer; `checks.database` names the error."}},
+    responses={
+        200: {"content": {"application/json": {"example": READY_EXAMPLE}}},
+        503: {"description": "A dependency is down or work is waiting too long; `checks` says which."},
+    },
 )
 async def ready(runtime: RuntimeDep) -> JSONResponse:
-    """The database answers; 503 with the reason when it does not."""
+    """Database, broker and scheduler lag; 503 with the reason when any of them fails."""
+    settings = runtime.settings
+    checks = {"database": "ok", "broker": "ok", "scheduler": "ok"}
+    lag: float | None = None
     try:
         async with runtime.engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+            now = utcnow()
+            oldest = await oldest_waiting(connection, now)
+        lag = max(0.0, (now - oldest) / timedelta(seconds=1)) if oldest else 0.0
+        if settings.worker.max_lag and lag > settings.worker.max_lag:
+            checks["scheduler"] = (
+                f"work has waited {lag:.0f} s (more than {settings.worker.max_lag:.0f} s): "
+                "are the workers running?"
+            )
     except Exception as exc:
-        return JSONResponse(
-            {"status": "unavailable", "checks": {"database": f"{type(exc).__name__}"}},
-            status_code=503,
-        )
-    return JSONResponse({"status": "ok", "checks": {"database": "ok"}})
+        checks["database"] = f"unavailable ({type(exc).__name__})"
+        checks["scheduler"] = "unknown (no database)"
+    if settings.broker_url is None:
+        checks["broker"] = "not used (database queue)"
+    else:
+        checks["broker"] = runtime.publisher.problem() or "ok"
+    healthy = all(v == "ok" or v.startswith("not used") for v in checks.values())
+    return JSONResponse(
+        {
+            "status": "ok" if healthy else "unavailable",
+            "checks": checks,
+            "scheduler_lag_seconds": None if lag is None else round(lag, 3),
+        },
+        status_code=200 if healthy else 503,
+    )

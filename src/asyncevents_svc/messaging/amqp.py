@@ -143,6 +143,23 @@ class AmqpPublisher:
                 log.warning("publish_buffer_full", event_id=str(event_id))
                 return
 
+    async def wait_connected(self, timeout: float) -> bool:
+        """Wait (bounded) for the first connection, so readiness is right from the start."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                while self.problem() is not None:
+                    await asyncio.sleep(0.02)
+                return True
+        return False
+
+    def problem(self) -> str | None:
+        """Why the broker cannot take hints now (for ``/health/ready``), or None."""
+        if self._connection is None:
+            return "not connected to the broker"
+        if not self._connection.connected.is_set():
+            return "broker connection lost; reconnecting"
+        return None
+
     async def _connect(self) -> AbstractExchange:
         if self._exchange is None:
             self._connection = await aio_pika.connect_robust(self.url, timeout=5)
@@ -150,29 +167,44 @@ class AmqpPublisher:
             self._exchange = (await declare(channel, self.settings)).exchange
         return self._exchange
 
+    async def _next_batch(self, timeout: float | None) -> list[uuid.UUID]:
+        """Up to 500 queued ids; [] if none arrived within ``timeout`` seconds."""
+        try:
+            async with asyncio.timeout(timeout):
+                batch = [await self._pending.get()]
+        except TimeoutError:
+            return []
+        while not self._pending.empty() and len(batch) < 500:
+            batch.append(self._pending.get_nowait())
+        return batch
+
     async def _run(self) -> None:
+        """Connect at once (so readiness tells the truth before the first event), then publish.
+
+        While disconnected it retries with back-off even when idle; a failed batch is kept
+        and published again after the reconnect (a hint sent twice is harmless)."""
         backoff = 0.5
+        batch: list[uuid.UUID] = []
         while True:
-            batch = [await self._pending.get()]
-            while not self._pending.empty() and len(batch) < 500:
-                batch.append(self._pending.get_nowait())
+            if not batch:
+                batch = await self._next_batch(None if self._exchange is not None else backoff)
             self._in_flight = len(batch)
-            while True:
-                try:
-                    exchange = await self._connect()
+            try:
+                exchange = await self._connect()
+                if batch:
                     await asyncio.gather(
                         *(exchange.publish(ready_message(i), READY_KEY, timeout=10) for i in batch)
                     )
-                    backoff = 0.5
-                    self._in_flight = 0
-                    break
-                except asyncio.CancelledError:
-                    raise
-                except Exception as exc:
-                    log.warning("publish_failed", error=f"{type(exc).__name__}: {exc}", count=len(batch))
-                    await self._reset()
-                    await asyncio.sleep(backoff)
-                    backoff = min(backoff * 2, 10.0)
+                batch = []
+                self._in_flight = 0
+                backoff = 0.5
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("publish_failed", error=f"{type(exc).__name__}: {exc}", count=len(batch))
+                await self._reset()
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 10.0)
 
     async def _reset(self) -> None:
         connection, self._connection, self._exchange = self._connection, None, None

@@ -63,6 +63,9 @@ class LocalPublisher:
         if event_ids:
             self.ready.set()
 
+    def problem(self) -> str | None:
+        return None
+
     async def close(self) -> None:
         return None
 

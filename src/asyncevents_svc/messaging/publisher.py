@@ -14,6 +14,9 @@ class EventPublisher(Protocol):
     async def publish_ready(self, event_ids: list[uuid.UUID]) -> None:
         """Tell a worker these committed events are ready; must not raise."""
 
+    def problem(self) -> str | None:
+        """Why hints cannot be published now (for ``/health/ready``), or None when they can."""
+
     async def close(self) -> None: ...
 
 
@@ -21,6 +24,9 @@ class NullPublisher:
     """No broker: workers find new events by polling the database."""
 
     async def publish_ready(self, event_ids: list[uuid.UUID]) -> None:
+        return None
+
+    def problem(self) -> str | None:
         return None
 
     async def close(self) -> None:
