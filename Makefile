@@ -3,7 +3,7 @@
 UV ?= $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 PYTEST = $(UV) run pytest -p no:cacheprovider
 
-.PHONY: install run test test-postgres-rabbitmq test-postgres-dbqueue test-sqlite-dbqueue \
+.PHONY: install run test test-postgres-rabbitmq test-postgres-dbqueue test-sqlite-dbqueue test-faults \
 	lint typecheck migrations-check check bench format docs
 
 install: $(filter .tools/bin/uv,$(UV))  ## create .venv from uv.lock
@@ -16,18 +16,21 @@ install: $(filter .tools/bin/uv,$(UV))  ## create .venv from uv.lock
 run: install  ## the embedded default: API + worker in one process, SQLite in ./var, no other services
 	$(UV) run asyncevents-svc serve
 
-test: install  ## lint, types, migrations, then the whole suite on all three backends
+test: install  ## lint, types, migrations, the whole suite on all three backends, then the fault suite
 	$(MAKE) check
-	$(MAKE) test-postgres-rabbitmq test-postgres-dbqueue test-sqlite-dbqueue
+	$(MAKE) test-postgres-rabbitmq test-postgres-dbqueue test-sqlite-dbqueue test-faults
 
 test-postgres-rabbitmq:  ## every test, PostgreSQL + RabbitMQ (and the embedded `serve` tests)
 	ASYNCEVENTS_TEST_BACKEND=postgres-rabbitmq $(PYTEST)
 
-test-postgres-dbqueue:  ## PostgreSQL with the database queue
-	ASYNCEVENTS_TEST_BACKEND=postgres-dbqueue $(PYTEST) -m "not rabbitmq and not embedded"
+test-postgres-dbqueue:  ## PostgreSQL with the database queue: the tests where the transport matters
+	ASYNCEVENTS_TEST_BACKEND=postgres-dbqueue $(PYTEST) -m "worker and not rabbitmq and not embedded"
 
 test-sqlite-dbqueue:  ## SQLite with the database queue (the embedded default)
-	ASYNCEVENTS_TEST_BACKEND=sqlite-dbqueue $(PYTEST) -m "not rabbitmq and not postgres and not embedded"
+	ASYNCEVENTS_TEST_BACKEND=sqlite-dbqueue $(PYTEST) -m "not rabbitmq and not postgres and not embedded and not faults"
+
+test-faults:  ## the fault suite: restarts PostgreSQL and RabbitMQ, so it runs alone
+	$(PYTEST) -m faults tests/faults
 
 lint:
 	$(UV) run ruff check .

@@ -48,6 +48,15 @@ TABLES = ("attempts", "deliveries", "events", "subscriptions", "replay_jobs", "a
 configure_logging("WARNING")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``worker`` every test that runs an in-loop worker; tests that start a worker
+    process carry the marker themselves. The postgres-dbqueue run repeats only these: the
+    rest does not depend on the transport and already ran on PostgreSQL."""
+    for item in items:
+        if {"worker", "start_worker"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.worker)
+
+
 async def _admin(sql: str) -> None:
     connection = await asyncpg.connect(PG_ADMIN)
     try:

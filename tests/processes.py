@@ -24,10 +24,14 @@ def settings_env(settings: Settings) -> dict[str, str]:
             "ASYNCEVENTS_EVENTS_FILE": ",".join(str(p) for p in settings.events_file),
             "ASYNCEVENTS_DATA_DIR": str(settings.data_dir),
             "ASYNCEVENTS_LOG_LEVEL": "WARNING",
+            "ASYNCEVENTS_HOST": settings.host,
+            "ASYNCEVENTS_PORT": str(settings.port),
         }
     )
     if settings.encryption_key is not None:
         env["ASYNCEVENTS_ENCRYPTION_KEY"] = settings.encryption_key.get_secret_value()
+    if settings.bootstrap_admin_key is not None:
+        env["ASYNCEVENTS_BOOTSTRAP_ADMIN_KEY"] = settings.bootstrap_admin_key.get_secret_value()
     for group in ("broker", "worker", "http", "retry", "security"):
         for key, value in getattr(settings, group).model_dump().items():
             # Lists (retry.schedule, security.recipient_allowlist) in the comma form they parse.

@@ -131,6 +131,7 @@ async def test_cli_replay_counts_then_replays_dead_letters_and_cleanup_reports(
     assert "removed 0 attempts, 0 deliveries, 0 events older than 30 days" in cleaned.stdout
 
 
+@pytest.mark.worker  # starts a worker process
 @pytest.mark.slow
 async def test_retries_pending_when_the_worker_is_killed_still_happen_after_a_restart(
     api: httpx.AsyncClient, runtime: Runtime, settings: Settings, receiver: Receiver

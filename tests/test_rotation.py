@@ -68,6 +68,7 @@ async def test_patching_the_same_token_again_starts_no_overlap(
     assert stored.previous_token_encrypted is None
 
 
+@pytest.mark.worker  # starts a worker process
 async def test_reencryption_under_a_new_key_leaves_every_subscription_deliverable(
     api: httpx.AsyncClient, settings: Settings, receiver: Receiver
 ) -> None:

@@ -16,6 +16,7 @@ from tests.receiver import Receiver
 BURST = 500
 
 
+@pytest.mark.worker  # starts a worker process
 @pytest.mark.slow
 async def test_sigterm_during_a_burst_then_restart_delivers_every_event(
     api: httpx.AsyncClient, runtime: Runtime, settings: Settings, receiver: Receiver

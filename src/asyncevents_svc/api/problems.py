@@ -8,9 +8,11 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from asyncevents_svc.db.outage import is_outage
 from asyncevents_svc.errors import (
     AppError,
     FieldError,
@@ -140,12 +142,12 @@ async def _http(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _database(request: Request, exc: Exception) -> JSONResponse:
-    if isinstance(exc, DBAPIError) and not (
-        isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated
-    ):
+    if not is_outage(exc):
         return await _unexpected(request, exc)
     log.warning("database_unavailable", error=type(exc).__name__, path=request.url.path)
-    return render(request, Unavailable("the database is unavailable; retry later"))
+    response = render(request, Unavailable("the database is unavailable; retry later"))
+    response.headers["Retry-After"] = "1"
+    return response
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -163,7 +165,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)
-    app.add_exception_handler(OperationalError, _database)
     app.add_exception_handler(DBAPIError, _database)
+    app.add_exception_handler(PoolTimeout, _database)
     app.add_exception_handler(OSError, _database)
     app.add_exception_handler(Exception, _unexpected)
