@@ -40,8 +40,6 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
             publisher = AmqpPublisher(settings.broker_url.get_secret_value(), settings.broker)
             publisher.start()
             runtime.publisher = publisher
-            # Not required: events are accepted while the broker is down (see health.py).
-            await publisher.wait_connected(timeout=3.0)
         bootstrap = settings.bootstrap_admin_key
         if bootstrap is not None:
             await ensure_admin(runtime.sessions, bootstrap_key=bootstrap.get_secret_value(), generate=False)

@@ -143,15 +143,6 @@ class AmqpPublisher:
                 log.warning("publish_buffer_full", event_id=str(event_id))
                 return
 
-    async def wait_connected(self, timeout: float) -> bool:
-        """Wait (bounded) for the first connection, so readiness is right from the start."""
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(timeout):
-                while self.problem() is not None:
-                    await asyncio.sleep(0.02)
-                return True
-        return False
-
     def problem(self) -> str | None:
         """Why the broker cannot take hints now (for ``/health/ready``), or None."""
         if self._connection is None:
