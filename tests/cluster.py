@@ -15,7 +15,9 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import aio_pika
 import asyncpg
 import httpx
 from cryptography.fernet import Fernet
@@ -25,37 +27,35 @@ from tests.conftest import AMQP_URL, PG_ADMIN, TEST_EVENTS
 from tests.processes import log_of, run_cli, start
 from tests.serving import free_port
 
-ADMIN_KEY = "faults-admin-key-" + "k" * 24
+ADMIN_KEY = "cluster-admin-key-" + "k" * 24
 PG_BASE = PG_ADMIN.rsplit("/", 1)[0]
 
 
-def cluster_settings(name: str, transport: str, data_dir: Path) -> Settings:
-    return Settings(
-        env="test",
-        database_url=f"{PG_BASE.replace('postgresql://', 'postgresql+asyncpg://')}/{name}",
-        broker_url=AMQP_URL if transport == "rabbitmq" else None,
-        events_file=[TEST_EVENTS],
-        encryption_key=Fernet.generate_key().decode(),
-        data_dir=data_dir,
-        port=free_port(),
-        bootstrap_admin_key=ADMIN_KEY,
-        broker=BrokerSettings(
-            exchange=f"asyncevents.{name}",
-            events_queue=f"asyncevents.{name}.events",
-            magento_exchange=f"magento.{name}",
-            magento_queue=f"event.trigger.{name}",
-            consume_magento=False,
-        ),
-        worker={
-            "lease_seconds": 10.0,
-            "sweep_after": 5.0,
-            "poll_interval": 0.5,
-            "shutdown_grace": 5.0,
-            "scheduler_batch": 500,
-        },
-        retry={"schedule": [1, 2, 4] + [8] * 9},
-        http={"timeout": 10.0},
-        security={"recipient_allowlist": ["127.0.0.1/32"]},
+def cluster_settings(
+    name: str, transport: str, data_dir: Path, events_file: Path, groups: dict[str, dict[str, Any]]
+) -> Settings:
+    base = PG_BASE.replace("postgresql://", "postgresql+asyncpg://")
+    names = BrokerSettings(
+        exchange=f"asyncevents.{name}",
+        events_queue=f"asyncevents.{name}.events",
+        magento_exchange=f"magento.{name}",
+        magento_queue=f"event.trigger.{name}",
+        consume_magento=False,
+    )
+    return Settings.model_validate(
+        {
+            "env": "test",
+            "database_url": f"{base}/{name}",
+            "broker_url": AMQP_URL if transport == "rabbitmq" else None,
+            "events_file": [events_file],
+            "encryption_key": Fernet.generate_key().decode(),
+            "data_dir": data_dir,
+            "port": free_port(),
+            "bootstrap_admin_key": ADMIN_KEY,
+            "broker": names.model_dump(),
+            "security": {"recipient_allowlist": ["127.0.0.1/32"]},
+            **groups,
+        }
     )
 
 
@@ -63,12 +63,16 @@ def cluster_settings(name: str, transport: str, data_dir: Path) -> Settings:
 class Cluster:
     transport: str  # "rabbitmq" or "dbqueue"
     data_dir: Path
-    name: str = field(default_factory=lambda: f"asyncevents_faults_{uuid.uuid4().hex[:10]}")
+    groups: dict[str, dict[str, Any]] = field(default_factory=dict)  # e.g. {"worker": {...}}
+    events_file: Path = TEST_EVENTS
+    name: str = field(default_factory=lambda: f"asyncevents_cluster_{uuid.uuid4().hex[:10]}")
     api: subprocess.Popen[bytes] | None = None
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.settings = cluster_settings(self.name, self.transport, self.data_dir)
+        self.settings = cluster_settings(
+            self.name, self.transport, self.data_dir, self.events_file, self.groups
+        )
         self.base_url = f"http://127.0.0.1:{self.settings.port}"
 
     async def create(self) -> None:
@@ -79,6 +83,13 @@ class Cluster:
 
     async def drop(self) -> None:
         await admin_sql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        if self.transport == "rabbitmq":
+            names = self.settings.broker
+            connection = await aio_pika.connect(AMQP_URL)
+            async with connection:
+                channel = await connection.channel()
+                await channel.queue_delete(names.events_queue)
+                await channel.exchange_delete(names.exchange)
 
     def start_api(self) -> None:
         self.api = start("api", self.settings)

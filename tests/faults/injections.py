@@ -8,8 +8,8 @@ import time
 
 import httpx
 
+from tests.cluster import ADMIN_KEY
 from tests.faults import dependencies
-from tests.faults.cluster import ADMIN_KEY
 from tests.faults.scenario import Fault
 
 

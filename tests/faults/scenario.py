@@ -20,16 +20,28 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-import aio_pika
 import httpx
 
-from tests.conftest import AMQP_URL
-from tests.faults.cluster import ADMIN_KEY, Cluster
+from tests.cluster import ADMIN_KEY, Cluster
 from tests.faults.load import EVENT, Load
 from tests.faults.receiver import FaultyReceiver
 
 SUBSCRIBERS = ("/a", "/b", "/c")
+#: Production settings with shorter clocks, so that a scenario takes seconds: a 10 s lease
+#: (default 60 s), a 5 s sweep (30 s), retries after 1, 2, 4, then 8 s (the n² ladder).
+SHORT_CLOCKS: dict[str, dict[str, Any]] = {
+    "worker": {
+        "lease_seconds": 10.0,
+        "sweep_after": 5.0,
+        "poll_interval": 0.5,
+        "shutdown_grace": 5.0,
+        "scheduler_batch": 500,
+    },
+    "retry": {"schedule": [1, 2, 4] + [8] * 9},
+    "http": {"timeout": 10.0},
+}
 
 
 @dataclass
@@ -93,15 +105,6 @@ async def subscribe_all(cluster: Cluster, receiver: FaultyReceiver) -> None:
             assert response.status_code == 201, response.text
 
 
-async def drop_broker_names(cluster: Cluster) -> None:
-    names = cluster.settings.broker
-    connection = await aio_pika.connect(AMQP_URL)
-    async with connection:
-        channel = await connection.channel()
-        await channel.queue_delete(names.events_queue)
-        await channel.exchange_delete(names.exchange)
-
-
 async def run(
     scenario: str,
     transport: str,
@@ -116,7 +119,7 @@ async def run(
     outcome = Outcome(scenario, transport)
     receiver = FaultyReceiver()
     await receiver.up()
-    cluster = Cluster(transport, data_dir)
+    cluster = Cluster(transport, data_dir, SHORT_CLOCKS)
     await cluster.create()
     try:
         cluster.start_api()
@@ -142,9 +145,6 @@ async def run(
         await receiver.down()
         with contextlib.suppress(Exception):
             await cluster.drop()
-        if transport == "rabbitmq":
-            with contextlib.suppress(Exception):
-                await drop_broker_names(cluster)
     return outcome
 
 
