@@ -22,7 +22,7 @@ from asyncevents_svc.db.models import Event
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.worker.dispatcher import Dispatcher
-from asyncevents_svc.worker.fanout import dispatch_event
+from asyncevents_svc.worker.fanout import dispatch_events
 
 log = structlog.get_logger(__name__)
 
@@ -86,7 +86,6 @@ class DbQueueConsumer:
         self.wakeup = wakeup or asyncio.Event()
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self._slots = asyncio.Semaphore(runtime.settings.worker.prefetch)
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._loop(), name="db-queue")
@@ -98,7 +97,7 @@ class DbQueueConsumer:
             try:
                 await self.dispatcher.wait_for_capacity()
                 claimed = await claim_events(self.runtime, older_than=0, limit=settings.prefetch)
-                await asyncio.gather(*(self._dispatch(event_id) for event_id in claimed))
+                await self._dispatch(claimed)
             except Exception as exc:
                 log.warning("db_queue_poll_failed", error=f"{type(exc).__name__}: {exc}")
             if len(claimed) == settings.prefetch:
@@ -108,12 +107,12 @@ class DbQueueConsumer:
                 async with asyncio.timeout(settings.queue_poll_interval):
                     await self.wakeup.wait()  # set by an ingest in this process, or by stop
 
-    async def _dispatch(self, event_id: uuid.UUID) -> None:
-        async with self._slots:
-            try:
-                self.dispatcher.submit(await dispatch_event(self.runtime, event_id, self.ctx))
-            except Exception as exc:  # the lease expires and the event is claimed again
-                log.warning("dispatch_failed", event_id=str(event_id), error=f"{type(exc).__name__}: {exc}")
+    async def _dispatch(self, claimed: list[uuid.UUID]) -> None:
+        """Fan the claimed events out together (one transaction for the lot)."""
+        try:
+            self.dispatcher.submit(await dispatch_events(self.runtime, claimed, self.ctx))
+        except Exception as exc:  # the leases expire and the events are claimed again
+            log.warning("dispatch_failed", events=len(claimed), error=f"{type(exc).__name__}: {exc}")
 
     async def stop_intake(self) -> None:
         self._stop.set()

@@ -9,6 +9,7 @@ the database is away. Prefetch bounds how many messages are handled at once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 
 import aio_pika
@@ -26,9 +27,10 @@ from asyncevents_svc.events import service as ingest
 from asyncevents_svc.messaging.amqp import MagentoMessageError, declare, parse_magento_body
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.worker.dispatcher import Dispatcher
-from asyncevents_svc.worker.fanout import dispatch_event
+from asyncevents_svc.worker.fanout import dispatch_event, dispatch_events
 
 log = structlog.get_logger(__name__)
+MAX_BATCH = 200  # hints fanned out in one transaction
 
 
 class AmqpConsumer:
@@ -41,8 +43,12 @@ class AmqpConsumer:
         self._channel: AbstractChannel | None = None
         self._consumers: list[tuple[AbstractQueue, str]] = []
         self._handling: set[asyncio.Task[None]] = set()
+        self._waiting: list[tuple[uuid.UUID, asyncio.Future[bool]]] = []
+        self._arrived = asyncio.Event()
+        self._batcher: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
+        self._batcher = asyncio.create_task(self._fan_out_batches(), name="fan-out")
         self._connection = await aio_pika.connect_robust(self.url, timeout=10)
         self._channel = await self._connection.channel()
         await self._channel.set_qos(prefetch_count=self.runtime.settings.worker.prefetch)
@@ -60,6 +66,7 @@ class AmqpConsumer:
             task.add_done_callback(self._handling.discard)
 
     async def _on_ready(self, message: AbstractIncomingMessage) -> None:
+        """A hint: wait for the batch it joins to commit its fan-out, then ack (or requeue)."""
         self._track()
         try:
             event_id = uuid.UUID(message.body.decode())
@@ -67,16 +74,34 @@ class AmqpConsumer:
             log.error("bad_ready_message", body=message.body[:200].decode(errors="replace"))
             await message.reject(requeue=False)
             return
-        await self.dispatcher.wait_for_capacity()
-        try:
-            jobs = await dispatch_event(self.runtime, event_id, self.ctx)
-        except Exception as exc:
-            log.warning("dispatch_failed", event_id=str(event_id), error=f"{type(exc).__name__}: {exc}")
+        done = asyncio.get_running_loop().create_future()
+        self._waiting.append((event_id, done))
+        self._arrived.set()
+        if await done:
+            await message.ack()
+        else:
             await asyncio.sleep(1.0)
             await message.nack(requeue=True)
-            return
-        await message.ack()
-        self.dispatcher.submit(jobs)
+
+    async def _fan_out_batches(self) -> None:
+        """Fan out whatever hints arrived together in one go (up to ``MAX_BATCH``): a burst
+        costs a few transactions, and a lone hint is not delayed."""
+        while True:
+            await self._arrived.wait()
+            self._arrived.clear()
+            while self._waiting:
+                await self.dispatcher.wait_for_capacity()
+                batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
+                try:
+                    jobs = await dispatch_events(self.runtime, [event_id for event_id, _ in batch], self.ctx)
+                except Exception as exc:
+                    log.warning("dispatch_failed", events=len(batch), error=f"{type(exc).__name__}: {exc}")
+                    for _, done in batch:
+                        done.set_result(False)
+                    continue
+                for _, done in batch:
+                    done.set_result(True)
+                self.dispatcher.submit(jobs)
 
     async def _on_magento(self, message: AbstractIncomingMessage) -> None:
         """A Magento ``publish('event.trigger', [name, json])``: ingest it like ``POST /v1/events``."""
@@ -146,6 +171,13 @@ class AmqpConsumer:
             await asyncio.wait(list(self._handling), timeout=timeout)
 
     async def close(self) -> None:
+        if self._batcher is not None:
+            self._batcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._batcher
+        for _, done in self._waiting:  # their messages return to the queue with the connection
+            done.cancel()
+        self._waiting.clear()
         if self._connection is not None:
             await self._connection.close()
             self._connection = None

@@ -26,7 +26,7 @@ from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.messaging.dbqueue import claim_events
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.worker.dispatcher import Dispatcher
-from asyncevents_svc.worker.fanout import dispatch_event
+from asyncevents_svc.worker.fanout import dispatch_events
 from asyncevents_svc.worker.jobs import SendJob
 from asyncevents_svc.worker.recorder import lease_until
 
@@ -68,10 +68,9 @@ class Scheduler:
             self.dispatcher.submit(
                 await self.claim_due(min(free, self.runtime.settings.worker.scheduler_batch))
             )
-        for event_id in await self.stale_events():
-            if self._stop.is_set():
-                break
-            self.dispatcher.submit(await dispatch_event(self.runtime, event_id, self.ctx))
+        stale = await self.stale_events()
+        if stale and not self._stop.is_set():
+            self.dispatcher.submit(await dispatch_events(self.runtime, stale, self.ctx))
 
     async def claim_due(self, limit: int) -> list[SendJob]:
         now = utcnow()
