@@ -12,13 +12,24 @@ import argparse
 import asyncio
 import sys
 import uuid
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
+from typing import Any
 
 from asyncevents_svc.crypto import EncryptionKeyError
 from asyncevents_svc.errors import AppError, CatalogueError
 from asyncevents_svc.logging import configure_logging
 from asyncevents_svc.notifiers.registry import NotifierLoadError
 from asyncevents_svc.settings import Settings, get_settings
+
+
+def run_loop(main: Coroutine[Any, Any, None]) -> None:
+    """Run a long-lived process on uvloop (installed with ``uvicorn[standard]``) when present."""
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - other platforms
+        asyncio.run(main)
+    else:
+        uvloop.run(main)
 
 
 def migrate(settings: Settings, _: argparse.Namespace) -> int:
@@ -43,7 +54,7 @@ def run_worker(settings: Settings, _: argparse.Namespace) -> int:
     from asyncevents_svc.runtime import build_runtime
     from asyncevents_svc.worker.runner import run_worker as run
 
-    asyncio.run(run(build_runtime(settings)))
+    run_loop(run(build_runtime(settings)))
     return 0
 
 
@@ -52,7 +63,7 @@ def serve(settings: Settings, _: argparse.Namespace) -> int:
     from asyncevents_svc.serve import serve as run
 
     migrate(settings, _)
-    asyncio.run(run(settings))
+    run_loop(run(settings))
     return 0
 
 
