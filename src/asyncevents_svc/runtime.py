@@ -16,6 +16,7 @@ from asyncevents_svc.catalogue.loader import load_catalogue
 from asyncevents_svc.catalogue.model import Catalogue
 from asyncevents_svc.crypto import TokenCipher, cipher_from_settings
 from asyncevents_svc.db.engine import SessionFactory, create_engine, session_factory
+from asyncevents_svc.events.committer import GroupCommitter
 from asyncevents_svc.messaging.publisher import EventPublisher, NullPublisher
 from asyncevents_svc.notifiers.base import NotifierContext
 from asyncevents_svc.notifiers.registry import NotifierRegistry
@@ -31,9 +32,11 @@ class Runtime:
     engine: AsyncEngine
     sessions: SessionFactory
     keys: KeyVerifier
+    ingest: GroupCommitter
     publisher: EventPublisher = field(default_factory=NullPublisher)
 
     async def close(self) -> None:
+        await self.ingest.close()
         await self.publisher.close()
         await self.notifiers.close()
         await self.engine.dispose()
@@ -53,4 +56,5 @@ def build_runtime(settings: Settings) -> Runtime:
         engine=engine,
         sessions=sessions,
         keys=KeyVerifier(sessions),
+        ingest=GroupCommitter(sessions),
     )

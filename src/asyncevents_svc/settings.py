@@ -166,7 +166,7 @@ class Settings(BaseSettings):
         description="`postgresql+asyncpg://…` in production. Unset: the embedded SQLite file "
         "`<data_dir>/asyncevents.db`.",
     )
-    database_pool_size: int = Field(10, ge=1, description="Connections per process (and as many overflow).")
+    database_pool_size: int = Field(10, ge=1, description="Database connections per process.")
     broker_url: SecretStr | None = Field(
         None,
         description="RabbitMQ URL (`amqp://user:pass@host:5672/`). Unset: the database queue "

@@ -15,7 +15,8 @@ from asyncevents_svc.errors import Forbidden, Unauthorized
 from asyncevents_svc.runtime import Runtime
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
+    # async: FastAPI runs a plain ``def`` dependency in its thread pool, a hop per request
     runtime: Runtime = request.app.state.runtime
     return runtime
 

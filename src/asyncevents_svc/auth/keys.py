@@ -9,6 +9,7 @@ another process within :data:`CACHE_SECONDS`.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import secrets
@@ -129,6 +130,7 @@ class KeyVerifier:
         self.sessions = sessions
         self._cache: dict[str, tuple[float, Caller, datetime | None]] = {}
         self._last_used: dict[uuid.UUID, float] = {}
+        self._looking_up: dict[str, asyncio.Future[Caller | None]] = {}
 
     def forget(self, key_id: uuid.UUID) -> None:
         """Drop a key from the cache (after a revocation in this process)."""
@@ -143,6 +145,15 @@ class KeyVerifier:
         hit = self._cache.get(hashed)
         if hit is not None and hit[0] > now and (hit[2] is None or hit[2] > utcnow()):
             return hit[1]
+        # Concurrent requests with the same uncached key share one lookup.
+        pending = self._looking_up.get(hashed)
+        if pending is None:
+            pending = asyncio.ensure_future(self._look_up(key, hashed, now))
+            self._looking_up[hashed] = pending
+            pending.add_done_callback(lambda _: self._looking_up.pop(hashed, None))
+        return await asyncio.shield(pending)
+
+    async def _look_up(self, key: str, hashed: str, now: float) -> Caller | None:
         prefix = prefix_of(key)
         if prefix is None:
             return None

@@ -77,7 +77,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def service(session: SessionDep, runtime: RuntimeDep, caller: CallerDep) -> SubscriptionService:
+async def service(session: SessionDep, runtime: RuntimeDep, caller: CallerDep) -> SubscriptionService:
     return SubscriptionService.of(runtime, session, caller.scopes, prefix=f"{WRAPPER}.")
 
 

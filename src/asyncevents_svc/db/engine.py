@@ -31,12 +31,12 @@ def create_engine(settings: Settings) -> AsyncEngine:
         engine = create_async_engine(url, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(
-        url,
-        pool_size=settings.database_pool_size,
-        max_overflow=settings.database_pool_size,
-        pool_pre_ping=True,
-    )
+    # A fixed pool: overflow connections are closed on return whenever the pool is full, so
+    # under steady load they would be opened (a PostgreSQL backend forked) and closed per
+    # request. No pre-ping (a round trip per checkout): a connection that died with a
+    # database restart raises a disconnect error, SQLAlchemy then invalidates the whole
+    # pool, and that one request gets a 503.
+    return create_async_engine(url, pool_size=settings.database_pool_size, max_overflow=0)
 
 
 def session_factory(engine: AsyncEngine) -> SessionFactory:

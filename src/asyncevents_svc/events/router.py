@@ -45,7 +45,7 @@ IdempotencyKey = Annotated[
     responses=problem_responses(404, 413),
 )
 async def publish_event(
-    body: EventIn, session: SessionDep, runtime: RuntimeDep, idempotency_key: IdempotencyKey = None
+    body: EventIn, runtime: RuntimeDep, idempotency_key: IdempotencyKey = None
 ) -> EventAccepted:
     """Accept one event. A 202 means it is committed and will be delivered."""
     if body.id and idempotency_key and body.id != idempotency_key:
@@ -57,8 +57,7 @@ async def publish_event(
         store_id=body.store_id,
         key=body.id or idempotency_key,
     )
-    [stored] = await service.store(session, [new])
-    await session.commit()
+    [stored] = await runtime.ingest.store([new])
     if not stored.duplicate:
         await runtime.publisher.publish_ready([stored.id])
     return EventAccepted(
@@ -76,7 +75,7 @@ async def publish_event(
     response_model=EventBatchResult,
     responses=problem_responses(413),
 )
-async def publish_batch(body: EventBatchIn, session: SessionDep, runtime: RuntimeDep) -> EventBatchResult:
+async def publish_batch(body: EventBatchIn, runtime: RuntimeDep) -> EventBatchResult:
     """Accept up to 1,000 events; each gets its own result (202, 404 or 422) in request order."""
     results: list[BatchItemResult | None] = []
     ready: list[tuple[int, service.NewEvent]] = []
@@ -95,8 +94,7 @@ async def publish_batch(body: EventBatchIn, session: SessionDep, runtime: Runtim
             continue
         results.append(None)
         ready.append((index, new))
-    stored = await service.store(session, [new for _, new in ready])
-    await session.commit()
+    stored = await runtime.ingest.store([new for _, new in ready]) if ready else []
     for (index, _), saved in zip(ready, stored, strict=True):
         results[index] = BatchItemResult(index=index, status=202, id=saved.id, duplicate=saved.duplicate)
     await runtime.publisher.publish_ready([s.id for s in stored if not s.duplicate])

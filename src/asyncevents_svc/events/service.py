@@ -91,8 +91,10 @@ async def store(session: AsyncSession, events: list[NewEvent]) -> list[StoredEve
         }
         for e in events
     ]
-    statement = insert_ignoring_conflicts(session, Event).values(rows).returning(Event.id)
-    inserted = set((await session.scalars(statement)).all())
+    # Parameters apart from the statement, so its compiled form is cached; SQLAlchemy still
+    # sends one multi-row INSERT ("insertmanyvalues").
+    statement = insert_ignoring_conflicts(session, Event).returning(Event.id)
+    inserted = set((await session.scalars(statement, rows)).all())
     keys = [e.idempotency_key for e in events if e.id not in inserted and e.idempotency_key]
     originals: dict[str, Event] = {}
     if keys:

@@ -32,7 +32,7 @@ router = APIRouter(
 )
 
 
-def service(session: SessionDep, runtime: RuntimeDep, caller: CallerDep) -> SubscriptionService:
+async def service(session: SessionDep, runtime: RuntimeDep, caller: CallerDep) -> SubscriptionService:
     return SubscriptionService.of(runtime, session, caller.scopes)
 
 

@@ -1,0 +1,78 @@
+"""Group commit for ingest: concurrent requests share one INSERT and one COMMIT.
+
+Each request hands its validated events to :meth:`GroupCommitter.store` and waits. Two
+committer tasks take whatever is queued (up to ``MAX_EVENTS``), insert it in one statement,
+commit, and answer every waiting request; while one commits, the other collects the next
+group. A lone request is not delayed (nothing waits for a group to fill). The promise is
+unchanged: a request returns only after the transaction holding its events has committed,
+and if that transaction fails, every request in it fails (503 while the database is away).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from asyncevents_svc.db.engine import SessionFactory
+from asyncevents_svc.events.service import NewEvent, StoredEvent, store
+
+MAX_EVENTS = 2000  # per transaction
+COMMITTERS = 2
+
+Waiting = tuple[list[NewEvent], asyncio.Future[list[StoredEvent]]]
+
+
+class GroupCommitter:
+    def __init__(self, sessions: SessionFactory) -> None:
+        self.sessions = sessions
+        self._queue: list[Waiting] = []
+        self._arrived = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def store(self, events: list[NewEvent]) -> list[StoredEvent]:
+        """Insert ``events`` and return once they are committed (in request order)."""
+        if not self._tasks:
+            self._tasks = [asyncio.create_task(self._run(), name="group-commit") for _ in range(COMMITTERS)]
+        done: asyncio.Future[list[StoredEvent]] = asyncio.get_running_loop().create_future()
+        self._queue.append((events, done))
+        self._arrived.set()
+        return await done
+
+    def _take(self) -> list[Waiting]:
+        group: list[Waiting] = []
+        size = 0
+        while self._queue and (not group or size + len(self._queue[0][0]) <= MAX_EVENTS):
+            waiting = self._queue.pop(0)
+            group.append(waiting)
+            size += len(waiting[0])
+        return group
+
+    async def _run(self) -> None:
+        while True:
+            await self._arrived.wait()
+            group = self._take()
+            if not self._queue:
+                self._arrived.clear()
+            if not group:
+                continue
+            try:
+                async with self.sessions() as session:
+                    stored = await store(session, [e for events, _ in group for e in events])
+                    await session.commit()
+            except Exception as exc:
+                for _, done in group:
+                    if not done.done():
+                        done.set_exception(exc)
+                continue
+            offset = 0
+            for events, done in group:
+                if not done.done():
+                    done.set_result(stored[offset : offset + len(events)])
+                offset += len(events)
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
