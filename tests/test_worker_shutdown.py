@@ -21,8 +21,11 @@ BURST = 500
 async def test_sigterm_during_a_burst_then_restart_delivers_every_event(
     api: httpx.AsyncClient, runtime: Runtime, settings: Settings, receiver: Receiver
 ) -> None:
-    await subscribe(api, f"{receiver.url}/slow/0.05")
-    worker = processes.start("worker", settings)
+    await subscribe(api, f"{receiver.url}/slow/0.3")
+    # 16 sends at once: the burst takes about 10 s, longer than the 5 s shutdown grace, so
+    # SIGTERM lands inside it and the grace ends with sends still queued or in flight.
+    narrow = settings.model_copy(update={"worker": settings.worker.model_copy(update={"max_in_flight": 16})})
+    worker = processes.start("worker", narrow)
     try:
         for start in range(0, BURST, 250):
             events = [
@@ -38,7 +41,7 @@ async def test_sigterm_during_a_burst_then_restart_delivers_every_event(
         received_before_restart = len({r.headers["webhook-id"] for r in receiver.requests})
         assert received_before_restart < BURST, "the burst finished before SIGTERM; the test proves nothing"
 
-        worker = processes.start("worker", settings)
+        worker = processes.start("worker", narrow)
 
         async def all_arrived() -> bool:
             ids = {r.body for r in receiver.requests}

@@ -24,13 +24,18 @@ from aio_pika.abc import (
 from asyncevents_svc.catalogue.services import ResolveContext
 from asyncevents_svc.errors import AppError
 from asyncevents_svc.events import service as ingest
-from asyncevents_svc.messaging.amqp import MagentoMessageError, declare, parse_magento_body
+from asyncevents_svc.messaging.amqp import (
+    MagentoMessageError,
+    declare,
+    parse_magento_body,
+    parse_ready_body,
+)
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.worker.dispatcher import Dispatcher
 from asyncevents_svc.worker.fanout import dispatch_event, dispatch_events
 
 log = structlog.get_logger(__name__)
-MAX_BATCH = 200  # hints fanned out in one transaction
+MAX_BATCH = 500  # events fanned out in one transaction
 
 
 class AmqpConsumer:
@@ -43,7 +48,7 @@ class AmqpConsumer:
         self._channel: AbstractChannel | None = None
         self._consumers: list[tuple[AbstractQueue, str]] = []
         self._handling: set[asyncio.Task[None]] = set()
-        self._waiting: list[tuple[uuid.UUID, asyncio.Future[bool]]] = []
+        self._waiting: list[tuple[list[uuid.UUID], asyncio.Future[bool]]] = []
         self._arrived = asyncio.Event()
         self._batcher: asyncio.Task[None] | None = None
 
@@ -69,13 +74,13 @@ class AmqpConsumer:
         """A hint: wait for the batch it joins to commit its fan-out, then ack (or requeue)."""
         self._track()
         try:
-            event_id = uuid.UUID(message.body.decode())
+            event_ids = parse_ready_body(message.body)
         except (ValueError, UnicodeDecodeError):
             log.error("bad_ready_message", body=message.body[:200].decode(errors="replace"))
             await message.reject(requeue=False)
             return
         done = asyncio.get_running_loop().create_future()
-        self._waiting.append((event_id, done))
+        self._waiting.append((event_ids, done))
         self._arrived.set()
         if await done:
             await message.ack()
@@ -83,17 +88,29 @@ class AmqpConsumer:
             await asyncio.sleep(1.0)
             await message.nack(requeue=True)
 
+    def _take(self) -> list[tuple[list[uuid.UUID], asyncio.Future[bool]]]:
+        """Whole hints, up to ``MAX_BATCH`` events (at least one hint)."""
+        batch: list[tuple[list[uuid.UUID], asyncio.Future[bool]]] = []
+        size = 0
+        while self._waiting and (not batch or size + len(self._waiting[0][0]) <= MAX_BATCH):
+            hint = self._waiting.pop(0)
+            batch.append(hint)
+            size += len(hint[0])
+        return batch
+
     async def _fan_out_batches(self) -> None:
-        """Fan out whatever hints arrived together in one go (up to ``MAX_BATCH``): a burst
-        costs a few transactions, and a lone hint is not delayed."""
+        """Fan out whatever hints arrived together in one go: a burst costs a few
+        transactions, and a lone hint is not delayed."""
         while True:
             await self._arrived.wait()
             self._arrived.clear()
             while self._waiting:
                 await self.dispatcher.wait_for_capacity()
-                batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
+                batch = self._take()
                 try:
-                    jobs = await dispatch_events(self.runtime, [event_id for event_id, _ in batch], self.ctx)
+                    jobs = await dispatch_events(
+                        self.runtime, [i for event_ids, _ in batch for i in event_ids], self.ctx
+                    )
                 except Exception as exc:
                     log.warning("dispatch_failed", events=len(batch), error=f"{type(exc).__name__}: {exc}")
                     for _, done in batch:
