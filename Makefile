@@ -4,7 +4,7 @@ UV ?= $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 PYTEST = $(UV) run pytest -p no:cacheprovider
 
 .PHONY: install run test test-postgres-rabbitmq test-postgres-dbqueue test-sqlite-dbqueue test-faults \
-	lint typecheck migrations-check check bench format docs
+	lint typecheck migrations-check check bench bench-quick bench-http-clients format docs
 
 install: $(filter .tools/bin/uv,$(UV))  ## create .venv from uv.lock
 	$(UV) sync --frozen
@@ -52,5 +52,11 @@ format:
 docs:  ## regenerate the README's settings table
 	$(UV) run python -m asyncevents_svc.settings_doc --write README.md
 
-bench: install
+bench: install  ## the benchmark (about 10 minutes): prints the report, writes bench/RESULTS.md
+	$(UV) run python -m bench.run
+
+bench-quick: install  ## every benchmark phase at a tiny size (a smoke test, not a measurement)
+	$(UV) run python -m bench.run --quick
+
+bench-http-clients: install  ## aiohttp against httpx on one loopback receiver
 	$(UV) run python bench/http_clients.py

@@ -1,0 +1,1 @@
+"""Benchmarks (``make bench``): the service beside the floor of what this machine can do."""

@@ -1,0 +1,122 @@
+"""The benchmark's receiver: raw asyncio HTTP/1.1 keep-alive, in a process of its own.
+
+``POST /<path>`` answers ``200 ok`` at once, or after 2 s when the path starts with
+``/slow``. Per path it counts requests and distinct ``webhook-id``\\ s and keeps each
+delivery's latency: receipt time minus ``data.sent`` (the wall-clock time the load
+generator put in the event just before publishing it). ``GET /_stats?prefix=/fan/``
+returns the tally of the paths under a prefix as JSON, ``GET /_reset`` clears it.
+
+    python -m bench.receiver PORT_FILE
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+import orjson
+
+OK = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
+SLOW_SECONDS = 2.0
+
+
+@dataclass
+class PathStats:
+    count: int = 0
+    ids: set[str] = field(default_factory=set)
+    latencies: list[float] = field(default_factory=list)
+    last: float = 0.0
+
+
+STATS: dict[str, PathStats] = {}
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def snapshot(prefix: str) -> dict[str, Any]:
+    """The paths starting with ``prefix``, together."""
+    chosen = [s for path, s in STATS.items() if path.startswith(prefix)]
+    latencies = [x for s in chosen for x in s.latencies]
+    return {
+        "count": sum(s.count for s in chosen),
+        "distinct": sum(len(s.ids) for s in chosen),
+        "last": max((s.last for s in chosen), default=0.0),
+        "p50_ms": percentile(latencies, 0.50) * 1000,
+        "p95_ms": percentile(latencies, 0.95) * 1000,
+        "p99_ms": percentile(latencies, 0.99) * 1000,
+        "max_ms": max(latencies, default=0.0) * 1000,
+    }
+
+
+def parse_head(head: bytes) -> tuple[str, str, dict[bytes, bytes]]:
+    request_line, *lines = head.split(b"\r\n")
+    method, path, _ = request_line.decode().split(" ", 2)
+    headers = {}
+    for line in lines:
+        name, _, value = line.partition(b":")
+        headers[name.strip().lower()] = value.strip()
+    return method, path, headers
+
+
+class Handler(asyncio.Protocol):
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.Transport, transport)
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        while (end := self.buffer.find(b"\r\n\r\n")) >= 0:
+            method, path, headers = parse_head(bytes(self.buffer[:end]))
+            total = end + 4 + int(headers.get(b"content-length", b"0"))
+            if len(self.buffer) < total:
+                return
+            body = bytes(self.buffer[end + 4 : total])
+            del self.buffer[:total]
+            self.handle(method, path, headers, body)
+
+    def handle(self, method: str, path: str, headers: dict[bytes, bytes], body: bytes) -> None:
+        assert self.transport is not None
+        if method == "GET":
+            if path == "/_reset":
+                STATS.clear()
+            out = orjson.dumps(snapshot(path.partition("?prefix=")[2]))
+            head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(out)}\r\n\r\n"
+            self.transport.write(head.encode() + out)
+            return
+        now = time.time()
+        stats = STATS.setdefault(path, PathStats())
+        stats.count += 1
+        stats.last = now
+        stats.ids.add(headers.get(b"webhook-id", b"").decode())
+        sent = orjson.loads(body).get("data", {}).get("sent")
+        if isinstance(sent, float):
+            stats.latencies.append(now - sent)
+        if path.startswith("/slow"):
+            asyncio.get_running_loop().call_later(SLOW_SECONDS, self.transport.write, OK)
+        else:
+            self.transport.write(OK)
+
+
+async def main(port_file: Path) -> None:
+    server = await asyncio.get_running_loop().create_server(Handler, "127.0.0.1", 0, backlog=4096)
+    port_file.write_text(str(server.sockets[0].getsockname()[1]))
+    async with server:
+        await server.serve_forever()
+
+
+if __name__ == "__main__":
+    import uvloop
+
+    uvloop.run(main(Path(sys.argv[1])))

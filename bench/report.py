@@ -1,0 +1,110 @@
+"""The benchmark's report: figures, ratios to the same run's baselines, and the targets."""
+
+from __future__ import annotations
+
+import platform
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+Row = tuple[str, str, str, str]  # measure, result, versus baseline, target
+
+
+def _check(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+@dataclass
+class Report:
+    baseline_ingest: tuple[dict[str, Any], dict[str, Any]] | None = None
+    ingest: tuple[dict[str, Any], dict[str, Any]] | None = None
+    floor: dict[str, Any] | None = None
+    e2e: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    latency: dict[str, dict[str, Any]] = field(default_factory=dict)
+    fanout: dict[str, dict[str, Any]] = field(default_factory=dict)
+    isolation: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    rss: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def rows(self) -> list[Row]:
+        rows: list[Row] = []
+        if self.ingest and self.baseline_ingest:
+            for kind, ours, bare, target in zip(
+                (
+                    "single `POST /v1/events` (32 concurrent)",
+                    "`POST /v1/events/batch` (500 a request, 4 concurrent)",
+                ),
+                self.ingest,
+                self.baseline_ingest,
+                (1000, 5000),
+                strict=True,
+            ):
+                rate, base = ours["events_per_s"], bare["events_per_s"]
+                rows.append(
+                    (
+                        f"ingest, {kind}",
+                        f"{rate:,.0f} events/s (p95 {ours['request_p95_ms']:.0f} ms)",
+                        f"×{rate / base:.2f} of bare FastAPI ({base:,.0f}/s)",
+                        f"≥ {target:,}/s: {_check(rate >= target)}",
+                    )
+                )
+        floor = self.floor["per_s"] if self.floor else None
+        for (transport, label), e2e in self.e2e.items():
+            rate = e2e["per_s"]
+            versus = f"×{rate / floor:.2f} of the floor ({floor:,.0f}/s)" if floor else ""
+            goal = f"≥ 1,000/s: {_check(rate >= 1000)}"
+            if floor:
+                goal += f"; ≥ 50 % of floor: {_check(rate >= floor / 2)}"
+            rows.append((f"end to end, {transport}, {label}", f"{rate:,.0f} deliveries/s", versus, goal))
+        for transport, lat in self.latency.items():
+            rows.append(
+                (
+                    f"ingest → receipt at 200 events/s, {transport}",
+                    f"p50 {lat['p50_ms']:.0f} ms, p95 {lat['p95_ms']:.0f} ms, p99 {lat['p99_ms']:.0f} ms",
+                    "Convoy publishes p95 ≈ 125 ms",
+                    f"p95 ≤ 100 ms: {_check(lat['p95_ms'] <= 100)}",
+                )
+            )
+        for transport, fan in self.fanout.items():
+            rows.append(
+                (
+                    f"fan-out, one event → 100 subscriptions (2 events/s), {transport}",
+                    f"all 100 received within {fan['max_ms']:.0f} ms of the publish (max); "
+                    f"p50 {fan['p50_ms']:.0f} ms, p95 {fan['p95_ms']:.0f} ms",
+                    "",
+                    "",
+                )
+            )
+        for transport, cases in self.isolation.items():
+            alone, slow = cases["alone"]["p95_ms"], cases["with a 2 s subscriber"]["p95_ms"]
+            rows.append(
+                (
+                    f"isolation, healthy p95 with a 2 s subscriber, {transport}",
+                    f"{slow:.0f} ms (alone {alone:.0f} ms)",
+                    f"×{slow / alone:.2f}" if alone else "",
+                    f"≤ +20 %: {_check(slow <= alone * 1.2)}",
+                )
+            )
+        for transport, peaks in self.rss.items():
+            worst = max(peaks.values())
+            rows.append(
+                (
+                    f"peak RSS, {transport}",
+                    ", ".join(f"{name} {mb:.0f} MB" for name, mb in peaks.items()),
+                    "",
+                    f"< 250 MB each: {_check(worst < 250)}",
+                )
+            )
+        return rows
+
+    def markdown(self, quick: bool = False) -> str:
+        head = [
+            "# Benchmark results",
+            "",
+            f"`make bench` on {time.strftime('%Y-%m-%d')}, {platform.machine()}, "
+            f"Python {platform.python_version()}{' (quick sizes: not representative)' if quick else ''}.",
+            "Each ratio is against a baseline measured in the same run.",
+            "",
+            "| measure | result | versus baseline | target |",
+            "| --- | --- | --- | --- |",
+        ]
+        return "\n".join(head + [f"| {' | '.join(row)} |" for row in self.rows()]) + "\n"
