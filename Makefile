@@ -4,7 +4,7 @@ UV ?= $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 PYTEST = $(UV) run pytest -p no:cacheprovider
 
 .PHONY: install run test test-postgres-rabbitmq test-postgres-dbqueue test-sqlite-dbqueue test-faults \
-	lint typecheck migrations-check check bench bench-quick bench-http-clients format docs
+	lint typecheck migrations-check check bench soak bench-quick bench-http-clients format docs
 
 install: $(filter .tools/bin/uv,$(UV))  ## create .venv from uv.lock
 	$(UV) sync --frozen
@@ -54,6 +54,9 @@ docs:  ## regenerate the README's settings table
 
 bench: install  ## the benchmark (about 10 minutes): prints the report, writes bench/RESULTS.md
 	$(UV) run python -m bench.run
+
+soak: install  ## ten minutes at 200 events/s, sampling the memory of the API and the worker
+	$(UV) run python -m bench.soak --minutes 10
 
 bench-quick: install  ## every benchmark phase at a tiny size (a smoke test, not a measurement)
 	$(UV) run python -m bench.run --quick

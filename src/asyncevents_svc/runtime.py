@@ -42,6 +42,14 @@ class Runtime:
         await self.engine.dispose()
 
 
+#: PostgreSQL channel on which ingest tells database-queue workers that events are ready.
+READY_CHANNEL = "asyncevents_ready"
+
+
+def _notifies(settings: Settings, engine: AsyncEngine) -> bool:
+    return settings.broker_url is None and engine.dialect.name == "postgresql"
+
+
 def build_runtime(settings: Settings) -> Runtime:
     """Load the catalogue and plugins and create (not yet connect) the engine."""
     catalogue = load_catalogue(settings.events_file)
@@ -56,5 +64,6 @@ def build_runtime(settings: Settings) -> Runtime:
         engine=engine,
         sessions=sessions,
         keys=KeyVerifier(sessions),
-        ingest=GroupCommitter(sessions),
+        # The database queue on PostgreSQL: ingest NOTIFYs the workers (see messaging/dbqueue.py).
+        ingest=GroupCommitter(sessions, READY_CHANNEL if _notifies(settings, engine) else None),
     )

@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+from sqlalchemy import func, select
+
 from asyncevents_svc.db.engine import SessionFactory
 from asyncevents_svc.events.service import NewEvent, StoredEvent, store
 
@@ -23,8 +25,11 @@ Waiting = tuple[list[NewEvent], asyncio.Future[list[StoredEvent]]]
 
 
 class GroupCommitter:
-    def __init__(self, sessions: SessionFactory) -> None:
+    def __init__(self, sessions: SessionFactory, notify_channel: str | None = None) -> None:
+        """``notify_channel``: PostgreSQL channel to NOTIFY in each group's transaction
+        (delivered at commit), so workers on the database queue wake up at once."""
         self.sessions = sessions
+        self.notify_channel = notify_channel
         self._queue: list[Waiting] = []
         self._arrived = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
@@ -58,6 +63,8 @@ class GroupCommitter:
             try:
                 async with self.sessions() as session:
                     stored = await store(session, [e for events, _ in group for e in events])
+                    if self.notify_channel and any(not s.duplicate for s in stored):
+                        await session.execute(select(func.pg_notify(self.notify_channel, "")))
                     await session.commit()
             except Exception as exc:
                 for _, done in group:

@@ -4,7 +4,8 @@ Used when ``ASYNCEVENTS_BROKER_URL`` is unset (as Magento offers "RabbitMQ or DB
 A claim sets a lease (``locked_until``) under ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so
 several workers share the table; on SQLite there is one worker. The same claim serves the
 RabbitMQ transport's sweep for events whose hint was lost. In ``serve`` the API wakes the
-worker up directly, so delivery does not wait for the next poll.
+worker up directly; on PostgreSQL, ingest NOTIFYs and the workers LISTEN, so delivery
+does not wait for the next poll there either.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from sqlalchemy import or_, select, update
 from asyncevents_svc.catalogue.services import ResolveContext
 from asyncevents_svc.db.models import Event
 from asyncevents_svc.db.types import utcnow
-from asyncevents_svc.runtime import Runtime
+from asyncevents_svc.runtime import READY_CHANNEL, Runtime
 from asyncevents_svc.worker.dispatcher import Dispatcher
 from asyncevents_svc.worker.fanout import dispatch_events
 
@@ -86,9 +87,44 @@ class DbQueueConsumer:
         self.wakeup = wakeup or asyncio.Event()
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._listener: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._loop(), name="db-queue")
+        if self.runtime.engine.dialect.name == "postgresql":
+            self._listener = asyncio.create_task(self._listen(), name="db-queue-listen")
+
+    async def _listen(self) -> None:
+        """LISTEN for ingest's NOTIFY and wake the poll loop at once; polling stays the
+        fallback (a lost notification only costs ``queue_poll_interval``)."""
+        while not self._stop.is_set():
+            try:
+                await self._listen_once()
+            except Exception as exc:
+                log.warning("db_queue_listen_failed", error=f"{type(exc).__name__}: {exc}")
+            if not self._stop.is_set():
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(1.0):
+                        await self._stop.wait()
+
+    async def _listen_once(self) -> None:
+        """Hold one listening connection until stop or until the connection is lost."""
+        lost = asyncio.Event()
+
+        def wake(*_: object) -> None:
+            self.wakeup.set()
+
+        async with self.runtime.engine.connect() as connection:
+            raw = (await connection.get_raw_connection()).driver_connection
+            assert raw is not None
+            await raw.add_listener(READY_CHANNEL, wake)
+            raw.add_termination_listener(lambda *_: lost.set())
+            waits = [asyncio.ensure_future(self._stop.wait()), asyncio.ensure_future(lost.wait())]
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            for waiting in waits:
+                waiting.cancel()
+            if not lost.is_set():
+                await raw.remove_listener(READY_CHANNEL, wake)
 
     async def _loop(self) -> None:
         settings = self.runtime.settings.worker
@@ -123,6 +159,10 @@ class DbQueueConsumer:
             await asyncio.wait([self._task], timeout=timeout)
 
     async def close(self) -> None:
+        if self._listener is not None:
+            self._stop.set()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listener
         if self._task is not None and not self._task.done():
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
