@@ -23,10 +23,9 @@ from pathlib import Path
 from typing import Any
 
 import aio_pika
-import asyncpg
 import httpx
 import orjson
-from tests.cluster import ADMIN_KEY, PG_BASE, Cluster
+from tests.cluster import ADMIN_KEY, Cluster
 from tests.conftest import AMQP_URL
 from tests.serving import free_port
 
@@ -116,15 +115,15 @@ class Bench:
         """Publish in batches as fast as the API takes them; done when every delivery has
         arrived and is recorded ``delivered``."""
         path = f"/e2e/{label}"
-        await until_async(lambda: _drained(cluster), timeout=300)  # earlier phases' events
+        await until(lambda: _drained(cluster), timeout=300)  # earlier phases' events
         sub = await subscribe(cluster, "bench.e2e", self.receiver_url + path)
         before = await delivered_count(cluster)
         n = self.sizes.e2e
         loading = asyncio.create_task(
             self.loadgen(cluster.base_url, "bench.e2e", n, batch=500, concurrency=4)
         )
-        await until_async(lambda: self._arrived(path, n), timeout=300)
-        await until_async(lambda: _at_least(cluster, before + n), timeout=120)
+        await until(lambda: self._arrived(path, n), timeout=300)
+        await until(lambda: _at_least(cluster, before + n), timeout=120)
         finished = time.time()
         load = await loading
         seconds = finished - load["started_at"]
@@ -144,7 +143,7 @@ class Bench:
         sub = await subscribe(cluster, "bench.latency", self.receiver_url + "/lat")
         n = int(rate * self.sizes.latency_seconds)
         await self.loadgen(cluster.base_url, "bench.latency", n, rate=rate, concurrency=64)
-        await until_async(lambda: self._arrived("/lat", n), timeout=60)
+        await until(lambda: self._arrived("/lat", n), timeout=60)
         self.report.latency[cluster.transport] = await self.stats("/lat")
         await unsubscribe(cluster, sub)
 
@@ -152,7 +151,7 @@ class Bench:
         subs = [await subscribe(cluster, "bench.fanout", f"{self.receiver_url}/fan/{i}") for i in range(100)]
         n = self.sizes.fanout_events
         await self.loadgen(cluster.base_url, "bench.fanout", n, rate=2.0, concurrency=4)
-        await until_async(lambda: self._arrived("/fan/", 100 * n), timeout=120)
+        await until(lambda: self._arrived("/fan/", 100 * n), timeout=120)
         self.report.fanout[cluster.transport] = await self.stats("/fan/")
         for sub in subs:
             await unsubscribe(cluster, sub)
@@ -169,10 +168,10 @@ class Bench:
                 subs.append(await subscribe(cluster, "bench.isolation", f"{self.receiver_url}/slow/iso"))
             await self.reset()
             await self.loadgen(cluster.base_url, "bench.isolation", n, rate=rate, concurrency=64)
-            await until_async(lambda: self._arrived("/iso/", 3 * n), timeout=120)
+            await until(lambda: self._arrived("/iso/", 3 * n), timeout=120)
             results[case] = await self.stats("/iso/")
         self.report.isolation[cluster.transport] = results
-        await until_async(lambda: self._arrived("/slow/", n), timeout=120)
+        await until(lambda: self._arrived("/slow/", n), timeout=120)
         for sub in subs:
             await unsubscribe(cluster, sub)
 
@@ -201,7 +200,7 @@ class Bench:
                         for i in range(first, min(first + 500, n))
                     )
                 )
-            await until_async(lambda: self._arrived("/floor", n), timeout=300)
+            await until(lambda: self._arrived("/floor", n), timeout=300)
             seconds = (await self.stats("/floor"))["last"] - started
             self.report.floor = {
                 "deliveries": n,
@@ -242,16 +241,14 @@ class Bench:
 
 
 async def until(check: Any, timeout: float = 30.0) -> None:
+    """Poll ``check`` (a function, or a coroutine function) until it is true."""
     deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise TimeoutError("condition not met")
-        await asyncio.sleep(0.05)
-
-
-async def until_async(check: Any, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while not await check():
+    while True:
+        result = check()
+        if asyncio.iscoroutine(result):
+            result = await result
+        if result:
+            return
         if time.monotonic() > deadline:
             raise TimeoutError("condition not met")
         await asyncio.sleep(0.1)
@@ -286,22 +283,12 @@ def _auth() -> dict[str, str]:
 
 
 async def delivered_count(cluster: Cluster) -> int:
-    connection = await asyncpg.connect(f"{PG_BASE}/{cluster.name}")
-    try:
-        count: int = await connection.fetchval("SELECT count(*) FROM deliveries WHERE status = 'delivered'")
-    finally:
-        await connection.close()
-    return count
+    return await cluster.count("SELECT count(*) FROM deliveries WHERE status = 'delivered'")
 
 
 async def _drained(cluster: Cluster) -> bool:
     """No event is waiting to be fanned out."""
-    connection = await asyncpg.connect(f"{PG_BASE}/{cluster.name}")
-    try:
-        waiting: int = await connection.fetchval("SELECT count(*) FROM events WHERE status = 'accepted'")
-    finally:
-        await connection.close()
-    return waiting == 0
+    return await cluster.count("SELECT count(*) FROM events WHERE status = 'accepted'") == 0
 
 
 async def _at_least(cluster: Cluster, n: int) -> bool:

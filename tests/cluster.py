@@ -23,7 +23,7 @@ import httpx
 from cryptography.fernet import Fernet
 
 from asyncevents_svc.settings import BrokerSettings, Settings
-from tests.conftest import AMQP_URL, PG_ADMIN, TEST_EVENTS
+from tests.conftest import AMQP_URL, PG_ADMIN, TEST_EVENTS, admin_sql
 from tests.processes import log_of, run_cli, start
 from tests.serving import free_port
 
@@ -139,18 +139,18 @@ class Cluster:
                 out.append(f"--- {command} log (last {tail} lines)\n" + "\n".join(lines))
         return "\n".join(out)
 
-    async def delivery_statuses(self) -> dict[str, int]:
+    async def fetch(self, sql: str) -> list[asyncpg.Record]:
+        """Rows of a query on the cluster's database (for tallies, not for the service)."""
         connection = await asyncpg.connect(f"{PG_BASE}/{self.name}")
         try:
-            rows = await connection.fetch("SELECT status, count(*) AS n FROM deliveries GROUP BY status")
+            return list(await connection.fetch(sql))
         finally:
             await connection.close()
+
+    async def count(self, sql: str) -> int:
+        [row] = await self.fetch(sql)
+        return int(row[0])
+
+    async def delivery_statuses(self) -> dict[str, int]:
+        rows = await self.fetch("SELECT status, count(*) AS n FROM deliveries GROUP BY status")
         return {row["status"]: row["n"] for row in rows}
-
-
-async def admin_sql(sql: str) -> None:
-    connection = await asyncpg.connect(PG_ADMIN)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()

@@ -3,12 +3,37 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
+from sqlalchemy import insert
+
+from asyncevents_svc.db.models import Event
+from asyncevents_svc.db.types import utcnow
+from asyncevents_svc.runtime import Runtime
 
 TOKEN = "fv38u07Wdh$R@mRd"
+
+
+async def stored_event(runtime: Runtime, **columns: Any) -> uuid.UUID:
+    """An ``example.ping`` event row written straight to the database (as a crashed process
+    leaves it); ``columns`` override the defaults: accepted, received now, no arguments."""
+    row = {
+        "id": uuid.uuid4(),
+        "name": "example.ping",
+        "arguments": {},
+        "store_id": 0,
+        "status": "accepted",
+        "source": "http",
+        "received_at": utcnow(),
+        **columns,
+    }
+    async with runtime.sessions() as session, session.begin():
+        await session.execute(insert(Event).values(**row))
+    event_id: uuid.UUID = row["id"]
+    return event_id
 
 
 async def subscribe(

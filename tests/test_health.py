@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import httpx
 import pytest
 from pydantic import SecretStr
-from sqlalchemy import insert
 
 from asyncevents_svc.api.app import create_app
-from asyncevents_svc.db.models import Event
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.settings import Settings
 from tests.conftest import BACKEND
-from tests.helpers import eventually
+from tests.helpers import eventually, stored_event
 
 
 async def client_for(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
@@ -31,18 +28,7 @@ async def client_for(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
 
 async def old_event(runtime: Runtime, age: float) -> None:
     """An accepted event nobody has fanned out for ``age`` seconds."""
-    async with runtime.sessions() as session, session.begin():
-        await session.execute(
-            insert(Event).values(
-                id=uuid.uuid4(),
-                name="example.ping",
-                arguments={},
-                store_id=0,
-                status="accepted",
-                source="http",
-                received_at=utcnow() - timedelta(seconds=age),
-            )
-        )
+    await stored_event(runtime, received_at=utcnow() - timedelta(seconds=age))
 
 
 async def test_ready_lists_every_check(anonymous: httpx.AsyncClient) -> None:

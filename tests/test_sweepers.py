@@ -19,11 +19,11 @@ import httpx
 import pytest
 from sqlalchemy import insert, select
 
-from asyncevents_svc.db.models import Delivery, Event
+from asyncevents_svc.db.models import Delivery
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.worker.runner import Worker
-from tests.helpers import event_when, eventually, subscribe
+from tests.helpers import event_when, eventually, stored_event, subscribe
 from tests.receiver import Receiver
 
 StartWorker = Callable[..., Awaitable[Worker]]
@@ -31,20 +31,7 @@ StartWorker = Callable[..., Awaitable[Worker]]
 
 async def committed_without_hint(runtime: Runtime, seq: int) -> uuid.UUID:
     """What ingest leaves behind when the process dies right after its commit."""
-    event_id = uuid.uuid4()
-    async with runtime.sessions() as session, session.begin():
-        await session.execute(
-            insert(Event).values(
-                id=event_id,
-                name="example.ping",
-                arguments={"seq": seq},
-                store_id=0,
-                status="accepted",
-                source="http",
-                received_at=utcnow(),
-            )
-        )
-    return event_id
+    return await stored_event(runtime, arguments={"seq": seq})
 
 
 @pytest.mark.rabbitmq  # on the database queue, claiming from the table is the normal path
@@ -79,23 +66,12 @@ async def test_a_young_event_is_left_to_its_hint(
 async def leased_delivery(runtime: Runtime, subscription_id: int, lease: float) -> uuid.UUID:
     """A delivery whose first send a worker took, leased for ``lease`` more seconds (negative:
     already expired), as a worker killed in the middle of sending leaves it."""
-    event_id = uuid.uuid4()
-    delivery_id = uuid.uuid4()
     now = utcnow()
+    event_id = await stored_event(
+        runtime, arguments={"lease": lease}, payload={"lease": lease}, status="dispatched", dispatched_at=now
+    )
+    delivery_id = uuid.uuid4()
     async with runtime.sessions() as session, session.begin():
-        await session.execute(
-            insert(Event).values(
-                id=event_id,
-                name="example.ping",
-                arguments={"lease": lease},
-                payload={"lease": lease},
-                store_id=0,
-                status="dispatched",
-                source="http",
-                received_at=now,
-                dispatched_at=now,
-            )
-        )
         await session.execute(
             insert(Delivery).values(
                 id=delivery_id,

@@ -15,6 +15,7 @@ import contextlib
 
 from sqlalchemy import func, select
 
+from asyncevents_svc.batching import take_whole
 from asyncevents_svc.db.engine import SessionFactory
 from asyncevents_svc.events.service import NewEvent, StoredEvent, store
 
@@ -43,19 +44,10 @@ class GroupCommitter:
         self._arrived.set()
         return await done
 
-    def _take(self) -> list[Waiting]:
-        group: list[Waiting] = []
-        size = 0
-        while self._queue and (not group or size + len(self._queue[0][0]) <= MAX_EVENTS):
-            waiting = self._queue.pop(0)
-            group.append(waiting)
-            size += len(waiting[0])
-        return group
-
     async def _run(self) -> None:
         while True:
             await self._arrived.wait()
-            group = self._take()
+            group = take_whole(self._queue, MAX_EVENTS)
             if not self._queue:
                 self._arrived.clear()
             if not group:

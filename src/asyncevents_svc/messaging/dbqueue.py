@@ -130,15 +130,16 @@ class DbQueueConsumer:
         settings = self.runtime.settings.worker
         while not self._stop.is_set():
             claimed: list[uuid.UUID] = []
+            # Cleared before the claim: a wake-up that arrives during it is kept for the wait.
+            self.wakeup.clear()
             try:
                 await self.dispatcher.wait_for_capacity()
                 claimed = await claim_events(self.runtime, older_than=0, limit=settings.prefetch)
                 await self._dispatch(claimed)
             except Exception as exc:
                 log.warning("db_queue_poll_failed", error=f"{type(exc).__name__}: {exc}")
-            if len(claimed) == settings.prefetch:
-                continue  # more may be waiting
-            self.wakeup.clear()
+            if len(claimed) == settings.prefetch or self._stop.is_set():
+                continue  # more may be waiting (or stop)
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(settings.queue_poll_interval):
                     await self.wakeup.wait()  # set by an ingest in this process, or by stop

@@ -21,6 +21,7 @@ from aio_pika.abc import (
     AbstractRobustConnection,
 )
 
+from asyncevents_svc.batching import take_whole
 from asyncevents_svc.catalogue.services import ResolveContext
 from asyncevents_svc.errors import AppError
 from asyncevents_svc.events import service as ingest
@@ -88,16 +89,6 @@ class AmqpConsumer:
             await asyncio.sleep(1.0)
             await message.nack(requeue=True)
 
-    def _take(self) -> list[tuple[list[uuid.UUID], asyncio.Future[bool]]]:
-        """Whole hints, up to ``MAX_BATCH`` events (at least one hint)."""
-        batch: list[tuple[list[uuid.UUID], asyncio.Future[bool]]] = []
-        size = 0
-        while self._waiting and (not batch or size + len(self._waiting[0][0]) <= MAX_BATCH):
-            hint = self._waiting.pop(0)
-            batch.append(hint)
-            size += len(hint[0])
-        return batch
-
     async def _fan_out_batches(self) -> None:
         """Fan out whatever hints arrived together in one go: a burst costs a few
         transactions, and a lone hint is not delayed."""
@@ -106,7 +97,7 @@ class AmqpConsumer:
             self._arrived.clear()
             while self._waiting:
                 await self.dispatcher.wait_for_capacity()
-                batch = self._take()
+                batch = take_whole(self._waiting, MAX_BATCH)  # whole hints
                 try:
                     jobs = await dispatch_events(
                         self.runtime, [i for event_ids, _ in batch for i in event_ids], self.ctx
