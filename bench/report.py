@@ -75,12 +75,14 @@ class Report:
                 )
             )
         for transport, cases in self.isolation.items():
-            alone, slow = cases["alone"]["p95_ms"], cases["with a 2 s subscriber"]["p95_ms"]
+            alone, fast, slow = (cases[c]["p95_ms"] for c in ("alone", "fast", "slow"))
             rows.append(
                 (
                     f"isolation, healthy p95 with a 2 s subscriber, {transport}",
-                    f"{slow:.0f} ms (alone {alone:.0f} ms)",
-                    f"×{slow / alone:.2f}" if alone else "",
+                    f"{slow:.0f} ms (alone {alone:.0f} ms; with a 4th fast subscriber {fast:.0f} ms)",
+                    f"×{slow / alone:.2f} of alone, ×{slow / fast:.2f} of the same load"
+                    if alone and fast
+                    else "",
                     f"≤ +20 %: {_check(slow <= alone * 1.2)}",
                 )
             )

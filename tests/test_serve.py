@@ -19,11 +19,15 @@ pytestmark = pytest.mark.embedded
 BOOTSTRAP_KEY = "bootstrap-admin-key-for-the-serve-tests-0123456789"
 
 
-def printed_admin_key(log: Path) -> str:
-    """The admin key `serve` prints on its first start."""
-    found = re.search(r"key\s+(ae_[0-9a-f]{12}_\S+)", log.read_text())
-    assert found, "serve did not print a generated admin key"
-    return found.group(1)
+async def printed_admin_key(log: Path) -> str:
+    """The admin key `serve` prints on its first start (the banner follows the API's start,
+    so it may land a moment after the first ready answer)."""
+    for _ in range(100):
+        found = re.search(r"key\s+(ae_[0-9a-f]{12}_\S+)", log.read_text())
+        if found:
+            return found.group(1)
+        await asyncio.sleep(0.1)
+    raise AssertionError("serve did not print a generated admin key")
 
 
 async def test_serve_on_an_empty_data_dir_delivers_and_keeps_its_state_across_restarts(
@@ -33,7 +37,7 @@ async def test_serve_on_an_empty_data_dir_delivers_and_keeps_its_state_across_re
     process = start()
     client = await until_up(base)
     await client.aclose()
-    key = printed_admin_key(tmp_path / "serve.log")
+    key = await printed_admin_key(tmp_path / "serve.log")
     client = await until_up(base, key)
     created = await client.post(
         "/v1/subscriptions",
