@@ -17,11 +17,11 @@ from datetime import datetime, timedelta
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from asyncevents_svc.api.deps import RuntimeDep
-from asyncevents_svc.db.models import Delivery, Event
+from asyncevents_svc.db.models import Delivery, Event, due_for_sending, waiting_for_fan_out
 from asyncevents_svc.db.types import utcnow
 
 router = APIRouter(prefix="/health", tags=["health"])
@@ -41,19 +41,8 @@ async def live() -> dict[str, str]:
 
 async def oldest_waiting(connection: AsyncConnection, now: datetime) -> datetime | None:
     """When the oldest due-but-untaken delivery or not-yet-dispatched event became due."""
-    due = await connection.scalar(
-        select(func.min(Delivery.next_attempt_at)).where(
-            Delivery.status.in_(("pending", "retrying")),
-            Delivery.next_attempt_at <= now,
-            or_(Delivery.locked_until.is_(None), Delivery.locked_until < now),
-        )
-    )
-    waiting = await connection.scalar(
-        select(func.min(Event.received_at)).where(
-            Event.status == "accepted",
-            or_(Event.locked_until.is_(None), Event.locked_until < now),
-        )
-    )
+    due = await connection.scalar(select(func.min(Delivery.next_attempt_at)).where(due_for_sending(now)))
+    waiting = await connection.scalar(select(func.min(Event.received_at)).where(waiting_for_fan_out(now)))
     found = [t for t in (due, waiting) if t is not None]
     return min(found) if found else None
 

@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy import ColumnElement, ForeignKey, Index, Integer, String, Text, Uuid, and_, or_
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from asyncevents_svc.db.types import BigIntId, JsonColumn, UtcDateTime, utcnow
@@ -144,3 +144,25 @@ class ApiKey(Base):
     expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+# --- the work queues' conditions, shared by the claims and by /health/ready's lag ---------
+
+
+def lease_free(locked_until: Mapped[datetime | None], now: datetime) -> ColumnElement[bool]:
+    """No worker holds the row: never leased, or its lease has run out."""
+    return or_(locked_until.is_(None), locked_until < now)
+
+
+def due_for_sending(now: datetime) -> ColumnElement[bool]:
+    """A delivery whose (re)send time has come and that no worker is sending."""
+    return and_(
+        Delivery.status.in_(("pending", "retrying")),
+        Delivery.next_attempt_at <= now,
+        lease_free(Delivery.locked_until, now),
+    )
+
+
+def waiting_for_fan_out(now: datetime) -> ColumnElement[bool]:
+    """An accepted event that no worker is fanning out."""
+    return and_(Event.status == "accepted", lease_free(Event.locked_until, now))

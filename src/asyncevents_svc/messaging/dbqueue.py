@@ -16,10 +16,10 @@ import uuid
 from datetime import timedelta
 
 import structlog
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 
 from asyncevents_svc.catalogue.services import ResolveContext
-from asyncevents_svc.db.models import Event
+from asyncevents_svc.db.models import Event, waiting_for_fan_out
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.runtime import READY_CHANNEL, Runtime
 from asyncevents_svc.worker.dispatcher import Dispatcher
@@ -33,11 +33,7 @@ async def claim_events(runtime: Runtime, *, older_than: float, limit: int) -> li
     now = utcnow()
     due = (
         select(Event.id)
-        .where(
-            Event.status == "accepted",
-            Event.received_at <= now - timedelta(seconds=older_than),
-            or_(Event.locked_until.is_(None), Event.locked_until < now),
-        )
+        .where(waiting_for_fan_out(now), Event.received_at <= now - timedelta(seconds=older_than))
         .order_by(Event.received_at)
         .limit(limit)
         .with_for_update(skip_locked=True)

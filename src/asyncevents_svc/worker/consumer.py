@@ -33,7 +33,7 @@ from asyncevents_svc.messaging.amqp import (
 )
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.worker.dispatcher import Dispatcher
-from asyncevents_svc.worker.fanout import dispatch_event, dispatch_events
+from asyncevents_svc.worker.fanout import dispatch_events
 
 log = structlog.get_logger(__name__)
 MAX_BATCH = 500  # events fanned out in one transaction
@@ -161,7 +161,7 @@ class AmqpConsumer:
         if stored.duplicate or new.status != "accepted":
             return
         try:
-            self.dispatcher.submit(await dispatch_event(self.runtime, stored.id, self.ctx))
+            self.dispatcher.submit(await dispatch_events(self.runtime, [stored.id], self.ctx))
         except Exception as exc:  # committed: the scheduler's sweep dispatches it later
             log.warning("dispatch_failed", event_id=str(stored.id), error=f"{type(exc).__name__}: {exc}")
 

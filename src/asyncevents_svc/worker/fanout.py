@@ -150,8 +150,3 @@ async def dispatch_events(runtime: Runtime, event_ids: list[uuid.UUID], ctx: Res
         )
     log.debug("events_dispatched", events=len(locked), deliveries=len(jobs))
     return jobs
-
-
-async def dispatch_event(runtime: Runtime, event_id: uuid.UUID, ctx: ResolveContext) -> list[SendJob]:
-    """Fan one event out (see :func:`dispatch_events`)."""
-    return await dispatch_events(runtime, [event_id], ctx)

@@ -21,7 +21,7 @@ import structlog
 from sqlalchemy import select, update
 
 from asyncevents_svc.catalogue.services import ResolveContext
-from asyncevents_svc.db.models import Delivery, Event, Subscription
+from asyncevents_svc.db.models import Delivery, Event, Subscription, due_for_sending
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.messaging.dbqueue import claim_events
 from asyncevents_svc.runtime import Runtime
@@ -76,11 +76,7 @@ class Scheduler:
         now = utcnow()
         due = (
             select(Delivery.id)
-            .where(
-                Delivery.status.in_(("pending", "retrying")),
-                Delivery.next_attempt_at <= now,
-                (Delivery.locked_until.is_(None)) | (Delivery.locked_until < now),
-            )
+            .where(due_for_sending(now))
             .order_by(Delivery.next_attempt_at)
             .limit(limit)
             .with_for_update(skip_locked=True)
