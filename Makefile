@@ -62,4 +62,4 @@ bench-quick: install  ## every benchmark phase at a tiny size (a smoke test, not
 	$(UV) run python -m bench.run --quick
 
 bench-http-clients: install  ## aiohttp against httpx on one loopback receiver
-	$(UV) run python bench/http_clients.py
+	$(UV) run python -m bench.http_clients

@@ -2,8 +2,8 @@
 
 Run from the repository root::
 
-    uv run python bench/http_clients.py                      # 3 s per case, concurrency 1,16,64
-    uv run python bench/http_clients.py --seconds 5 --concurrency 1,16,64,256 --uvloop
+    uv run python -m bench.http_clients                      # 3 s per case, concurrency 1,16,64
+    uv run python -m bench.http_clients --seconds 5 --concurrency 1,16,64,256 --uvloop
 
 A minimal HTTP/1.1 keep-alive receiver runs in a separate (spawned) process on 127.0.0.1 and
 a free port. For each concurrency, each client POSTs a ~200-byte signed JSON body for a fixed
@@ -29,10 +29,12 @@ import sys
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 import aiohttp
 import httpx
+
+from bench.receiver import HttpFraming
 
 if TYPE_CHECKING:
     from multiprocessing.queues import Queue
@@ -49,34 +51,12 @@ Post = Callable[[], Awaitable[None]]
 # --- receiver (runs in its own process) -------------------------------------------------------
 
 
-def content_length(head: bytes) -> int:
-    """The Content-Length of a request head (0 if absent)."""
-    for line in head.split(b"\r\n")[1:]:
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
-            return int(value)
-    return 0
-
-
-class Receiver(asyncio.Protocol):
+class Receiver(HttpFraming):
     """Answers every complete request on a keep-alive connection with ``200 ok``."""
 
-    def __init__(self) -> None:
-        self.buffer = bytearray()
-        self.transport: asyncio.Transport | None = None
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
-
-    def data_received(self, data: bytes) -> None:
-        self.buffer += data
-        while (end := self.buffer.find(b"\r\n\r\n")) >= 0:
-            total = end + 4 + content_length(bytes(self.buffer[:end]))
-            if len(self.buffer) < total:
-                return
-            del self.buffer[:total]
-            assert self.transport is not None
-            self.transport.write(RESPONSE)
+    def handle(self, head: bytes, body: bytes) -> None:
+        assert self.transport is not None
+        self.transport.write(RESPONSE)
 
 
 async def receive(ports: Queue[int], lifetime: float) -> None:

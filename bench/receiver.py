@@ -67,33 +67,56 @@ def parse_head(head: bytes) -> tuple[str, str, dict[bytes, bytes]]:
     return method, path, headers
 
 
-class Handler(asyncio.Protocol):
+def content_length(head: bytes) -> int:
+    """The Content-Length of a request head (0 if absent), without parsing the rest."""
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return int(value)
+    return 0
+
+
+class HttpFraming(asyncio.Protocol):
+    """Splits an HTTP/1.1 keep-alive byte stream into requests and calls :meth:`handle` with
+    each one's head and body (also the receiver of ``bench/http_clients.py``, which only
+    answers: so the framing parses nothing it does not need)."""
+
     def __init__(self) -> None:
         self.buffer = bytearray()
         self.transport: asyncio.Transport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = cast(asyncio.Transport, transport)
+        self.transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data
         while (end := self.buffer.find(b"\r\n\r\n")) >= 0:
-            method, path, headers = parse_head(bytes(self.buffer[:end]))
-            total = end + 4 + int(headers.get(b"content-length", b"0"))
+            head = bytes(self.buffer[:end])
+            total = end + 4 + content_length(head)
             if len(self.buffer) < total:
                 return
             body = bytes(self.buffer[end + 4 : total])
             del self.buffer[:total]
-            self.handle(method, path, headers, body)
+            self.handle(head, body)
 
-    def handle(self, method: str, path: str, headers: dict[bytes, bytes], body: bytes) -> None:
+    def handle(self, head: bytes, body: bytes) -> None:
+        raise NotImplementedError
+
+
+class Handler(HttpFraming):
+    """Records each delivery (see the module docstring)."""
+
+    def handle(self, head: bytes, body: bytes) -> None:
         assert self.transport is not None
+        method, path, headers = parse_head(head)
         if method == "GET":
             if path == "/_reset":
                 STATS.clear()
             out = orjson.dumps(snapshot(path.partition("?prefix=")[2]))
-            head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(out)}\r\n\r\n"
-            self.transport.write(head.encode() + out)
+            head_out = (
+                f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(out)}\r\n\r\n"
+            )
+            self.transport.write(head_out.encode() + out)
             return
         now = time.time()
         stats = STATS.setdefault(path, PathStats())
