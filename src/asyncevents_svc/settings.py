@@ -48,6 +48,11 @@ class WorkerSettings(BaseModel):
 
     prefetch: int = Field(64, ge=1, description="Events taken from the broker at once.")
     max_in_flight: int = Field(256, ge=1, description="Deliveries sent at once, all subscriptions.")
+    max_in_flight_per_subscription: int = Field(
+        64,
+        ge=1,
+        description="Deliveries sent at once to one subscription (per worker); more wait their turn.",
+    )
     shutdown_grace: float = Field(20.0, ge=0, description="Seconds to finish in-flight work on SIGTERM.")
     lease_seconds: float = Field(60.0, gt=0, description="How long a worker owns a delivery it is sending.")
     poll_interval: float = Field(1.0, gt=0, description="Seconds between scheduler scans for due deliveries.")

@@ -4,7 +4,8 @@ Every ``worker.poll_interval`` seconds it
 
 * claims deliveries that are due (``pending``/``retrying`` with ``next_attempt_at`` past and
   no live lease) with ``FOR UPDATE SKIP LOCKED`` and a fresh lease, so several workers
-  share the work and a dead worker's deliveries come back when its lease runs out;
+  share the work and a dead worker's deliveries come back when its lease runs out — except
+  those of subscriptions already backed up in this worker's dispatcher;
 * re-checks each one's subscription: disabled or deleted ends the delivery ``cancelled``
   with the reason, never silently;
 * dispatches events still ``accepted`` after ``worker.sweep_after`` seconds (their broker
@@ -65,22 +66,20 @@ class Scheduler:
         """One scan: due deliveries first, then stale events."""
         free = 2 * self.runtime.settings.worker.max_in_flight - self.dispatcher.backlog
         if free > 0:
-            self.dispatcher.submit(
-                await self.claim_due(min(free, self.runtime.settings.worker.scheduler_batch))
-            )
+            limit = min(free, self.runtime.settings.worker.scheduler_batch)
+            self.dispatcher.submit(await self.claim_due(limit, skip=self.dispatcher.backed_up()))
         stale = await self.stale_events()
         if stale and not self._stop.is_set():
             self.dispatcher.submit(await dispatch_events(self.runtime, stale, self.ctx))
 
-    async def claim_due(self, limit: int) -> list[SendJob]:
+    async def claim_due(self, limit: int, skip: list[int] | None = None) -> list[SendJob]:
+        """Lease up to ``limit`` due deliveries, none of the subscriptions in ``skip`` (whose
+        jobs already wait in this worker's dispatcher)."""
         now = utcnow()
-        due = (
-            select(Delivery.id)
-            .where(due_for_sending(now))
-            .order_by(Delivery.next_attempt_at)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
+        due = select(Delivery.id).where(due_for_sending(now))
+        if skip:
+            due = due.where(Delivery.subscription_id.not_in(skip))
+        due = due.order_by(Delivery.next_attempt_at).limit(limit).with_for_update(skip_locked=True)
         jobs: list[SendJob] = []
         cancelled: list[tuple[uuid.UUID, str]] = []
         async with self.runtime.sessions() as session, session.begin():
