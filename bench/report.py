@@ -76,10 +76,14 @@ class Report:
             )
         for transport, cases in self.isolation.items():
             alone, fast, slow = (cases[c]["p95_ms"] for c in ("alone", "fast", "slow"))
+            rounds = "; ".join(
+                f"{c} " + ", ".join(f"{v:.0f}" for v in cases[c].get("rounds", [])) for c in cases
+            )
             rows.append(
                 (
-                    f"isolation, healthy p95 with a 2 s subscriber, {transport}",
-                    f"{slow:.0f} ms (alone {alone:.0f} ms; with a 4th fast subscriber {fast:.0f} ms)",
+                    f"isolation, healthy p95 with a 2 s subscriber, {transport} (median of rounds)",
+                    f"{slow:.0f} ms (alone {alone:.0f} ms; with a 4th fast subscriber {fast:.0f} ms; "
+                    f"each round: {rounds} ms)",
                     f"×{slow / alone:.2f} of alone, ×{slow / fast:.2f} of the same load"
                     if alone and fast
                     else "",
