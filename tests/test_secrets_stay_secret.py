@@ -17,6 +17,7 @@ pytestmark = pytest.mark.embedded
 
 BOOTSTRAP = "bootstrap-admin-key-that-must-never-be-logged-0123456789"
 TOKENS = ["first-token-must-not-leak-0001", "second-token-must-not-leak-0002"]
+HEADER_SECRET = "Bearer custom-header-must-not-leak-0003"
 
 
 async def test_no_secret_appears_in_logs_or_in_the_database(
@@ -33,6 +34,7 @@ async def test_no_secret_appears_in_logs_or_in_the_database(
             "event_name": "sales.order.created",
             "recipient_url": f"{receiver.url}/flaky/1",
             "verification_token": TOKENS[0],
+            "headers": {"Authorization": HEADER_SECRET},
         },
     )
     generated = (
@@ -61,7 +63,8 @@ async def test_no_secret_appears_in_logs_or_in_the_database(
     process.send_signal(signal.SIGTERM)
     assert await asyncio.to_thread(process.wait, 30) == 0
 
-    secrets = [BOOTSTRAP, publisher_key, generated, *TOKENS]
+    assert all(r.headers["authorization"] == HEADER_SECRET for r in receiver.on("/flaky/1"))
+    secrets = [BOOTSTRAP, publisher_key, generated, *TOKENS, HEADER_SECRET]
     log = (tmp_path / "serve.log").read_bytes()
     assert b"attempt" in log, "the log should show the run (DEBUG level)"
     stored = b"".join(path.read_bytes() for path in (tmp_path / "var").glob("asyncevents.db*"))
@@ -84,6 +87,7 @@ async def test_a_postgres_dump_holds_no_token_or_key(
             "event_name": "sales.order.created",
             "recipient_url": f"{receiver.url}/ok",
             "verification_token": TOKENS[0],
+            "headers": {"Authorization": HEADER_SECRET},
         },
     )
     await api.patch(
@@ -104,5 +108,5 @@ async def test_a_postgres_dump_holds_no_token_or_key(
     )
 
     assert b"sales.order.created" in dump.stdout
-    for secret in (key, admin_key, *TOKENS):
+    for secret in (key, admin_key, *TOKENS, HEADER_SECRET):
         assert secret.encode() not in dump.stdout, f"{secret[:6]}… is in the dump"

@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, ForeignKey, Index, Integer, String, Text, Uuid, and_, or_
+from sqlalchemy import ColumnElement, Float, ForeignKey, Index, Integer, String, Text, Uuid, and_, or_
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from asyncevents_svc.db.types import BigIntId, JsonColumn, UtcDateTime, utcnow
@@ -37,6 +37,17 @@ class Subscription(Base):
     status: Mapped[str] = mapped_column(String(16), default="active")
     store_id: Mapped[int] = mapped_column(Integer, default=0)
     description: Mapped[str | None] = mapped_column(Text)
+    # Only events whose payload matches get a delivery (subscriptions/filters.py).
+    filter: Mapped[Any | None] = mapped_column(JsonColumn)
+    payload_format: Mapped[str] = mapped_column(String(16), default="data", server_default="data")
+    # Delivery policy; NULL = the service's setting. Header values may be credentials:
+    # stored encrypted, only their names are ever shown.
+    headers_encrypted: Mapped[str | None] = mapped_column(Text)
+    header_names: Mapped[list[str] | None] = mapped_column(JsonColumn)
+    timeout: Mapped[float | None] = mapped_column(Float)
+    retry_schedule: Mapped[list[float] | None] = mapped_column(JsonColumn)
+    max_retries: Mapped[int | None] = mapped_column(Integer)
+    max_in_flight: Mapped[int | None] = mapped_column(Integer)
     subscribed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     modified: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
@@ -58,6 +69,8 @@ class Event(Base):
     error: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     dispatched_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Subscriptions of this name whose filter the payload did not match, and why.
+    skipped: Mapped[Any | None] = mapped_column(JsonColumn)
     # A worker claiming the event from the database queue (or a sweep) holds it until then.
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
 

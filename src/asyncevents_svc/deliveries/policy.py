@@ -11,6 +11,7 @@ end the delivery at once. Retries are counted per chain: a replay starts a new c
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -30,6 +31,25 @@ class Outcome:
 def max_retries(settings: RetrySettings) -> int:
     """Retries allowed after the first attempt: the schedule's length, else ``max_deaths``."""
     return len(settings.schedule) if settings.schedule else settings.max_deaths
+
+
+def for_subscription(
+    base: RetrySettings, schedule: Sequence[float] | None, retries: int | None
+) -> RetrySettings:
+    """The service's retry settings with a subscription's own schedule and retry count.
+
+    A schedule shorter than the retry count repeats its last wait; a longer one is cut."""
+    if schedule is None and retries is None:
+        return base
+    waits = list(schedule) if schedule else list(base.schedule)
+    if retries is None:
+        return base.model_copy(update={"schedule": waits})
+    if not waits:
+        return base.model_copy(update={"max_deaths": retries})
+    if retries == 0:
+        return base.model_copy(update={"schedule": [], "max_deaths": 0})
+    waits = (waits + [waits[-1]] * retries)[:retries]
+    return base.model_copy(update={"schedule": waits})
 
 
 def backoff_seconds(retry_number: int, settings: RetrySettings, rng: random.Random | None = None) -> float:

@@ -20,6 +20,7 @@ from asyncevents_svc.events.schemas import (
     EventBatchResult,
     EventIn,
     EventOut,
+    SkippedSubscription,
 )
 from asyncevents_svc.textchecks import Line
 
@@ -121,4 +122,5 @@ async def get_event(event_id: uuid.UUID, session: SessionDep) -> EventOut:
         received_at=event.received_at,
         dispatched_at=event.dispatched_at,
         deliveries=await deliveries_of_event(session, event.id),
+        skipped=[SkippedSubscription(**skip) for skip in event.skipped or []],
     )

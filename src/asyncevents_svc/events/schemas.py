@@ -71,6 +71,13 @@ class EventBatchResult(BaseModel):
     results: list[BatchItemResult]
 
 
+class SkippedSubscription(BaseModel):
+    """A subscription of this event's name that got no delivery, and why."""
+
+    subscription_id: int
+    reason: str
+
+
 class EventOut(BaseModel):
     """An event with its resolved payload and every delivery and attempt."""
 
@@ -85,3 +92,6 @@ class EventOut(BaseModel):
     received_at: datetime
     dispatched_at: datetime | None
     deliveries: list[DeliveryOut]
+    skipped: list[SkippedSubscription] = Field(
+        default_factory=list, description="Subscriptions whose payload filter this event did not match."
+    )

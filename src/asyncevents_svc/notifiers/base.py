@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from asyncevents_svc.settings import Settings
@@ -31,6 +31,9 @@ class Notification:
     payload: Any
     attempt: int
     previous_token: str | None = None  # during a token rotation overlap: sign with both
+    payload_format: str = "data"  # "data": {"data": payload}; "cloudevents": CloudEvents 1.0 JSON
+    headers: dict[str, str] = field(default_factory=dict)  # the subscription's own extra headers
+    timeout: float | None = None  # the subscription's request timeout (None: the setting)
 
 
 @dataclass(frozen=True)

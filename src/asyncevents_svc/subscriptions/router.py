@@ -12,6 +12,7 @@ from asyncevents_svc.api.problems import PROBLEM_RESPONSES, problem_responses
 from asyncevents_svc.db.models import Subscription
 from asyncevents_svc.errors import ValidationFailed
 from asyncevents_svc.subscriptions.schemas import (
+    POLICY_FIELDS,
     BulkStatus,
     BulkStatusResult,
     Status,
@@ -49,6 +50,13 @@ def to_out(sub: Subscription) -> SubscriptionOut:
         status="active" if sub.status == "active" else "disabled",
         store_id=sub.store_id,
         description=sub.description,
+        filter=sub.filter,
+        payload_format="cloudevents" if sub.payload_format == "cloudevents" else "data",
+        header_names=sub.header_names or [],
+        timeout=sub.timeout,
+        retry_schedule=sub.retry_schedule,
+        max_retries=sub.max_retries,
+        max_in_flight=sub.max_in_flight,
         subscribed_at=sub.subscribed_at,
         modified=sub.modified,
     )
@@ -64,6 +72,16 @@ def _fields(body: SubscriptionCreate | SubscriptionUpdate) -> SubscriptionFields
         status=body.status,
         store_id=body.store_id,
         description=body.description,
+        filter=body.filter,
+        payload_format=body.payload_format,
+        headers=body.headers,
+        timeout=body.timeout,
+        retry_schedule=body.retry_schedule,
+        max_retries=body.max_retries,
+        max_in_flight=body.max_in_flight,
+        cleared=frozenset(
+            name for name in POLICY_FIELDS if name in body.model_fields_set and getattr(body, name) is None
+        ),
     )
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr
 
-from asyncevents_svc.textchecks import Line, Text
+from asyncevents_svc.textchecks import Line, Text, json_without_nul
 
 Status = Literal["active", "disabled"]
 EventNameField = Annotated[
@@ -47,6 +47,62 @@ StoreField = Annotated[
     Field(ge=0, le=2_147_483_647, description="0 = all stores; otherwise only that store's events."),
 ]
 DescriptionField = Annotated[Text, Field(max_length=1000)]
+FilterField = Annotated[
+    dict[str, Any],
+    AfterValidator(json_without_nul),
+    Field(
+        description="Only events whose resolved payload matches get a delivery: `path` plus one of "
+        "`eq`, `ne`, `in`, `exists`, `gt`, `gte`, `lt`, `lte`, combined with `and`/`or` "
+        '(README, "Payload filters"). On PATCH, `null` removes the filter.',
+        examples=[{"and": [{"path": "status", "eq": "paid"}, {"path": "total", "gte": 100}]}],
+    ),
+]
+HeadersField = Annotated[
+    dict[
+        Annotated[str, Field(pattern=r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$", max_length=64)],
+        Annotated[Line, Field(max_length=4096)],
+    ],
+    Field(
+        max_length=20,
+        description="Extra request headers (e.g. a receiver's own auth). Write-only: stored "
+        "encrypted; only `header_names` is shown. Our own headers cannot be replaced.",
+        examples=[{"Authorization": "Bearer receiver-secret"}],
+    ),
+]
+TimeoutField = Annotated[
+    float, Field(gt=0, le=120, description="Seconds for the whole request (default: `HTTP__TIMEOUT`).")
+]
+RetryScheduleField = Annotated[
+    list[Annotated[float, Field(gt=0, le=604_800)]],
+    Field(
+        min_length=1,
+        max_length=50,
+        description="Seconds to wait before each retry (default: the service's retry policy).",
+        examples=[[5, 60, 600, 3600]],
+    ),
+]
+MaxRetriesField = Annotated[
+    int,
+    Field(ge=0, le=50, description="Retries after the first attempt (default: the schedule's length)."),
+]
+MaxInFlightField = Annotated[
+    int,
+    Field(
+        ge=1,
+        le=1000,
+        description="Sends at once to this subscription, per worker process "
+        "(default: `WORKER__MAX_IN_FLIGHT_PER_SUBSCRIPTION`).",
+    ),
+]
+POLICY_FIELDS = ("filter", "headers", "timeout", "retry_schedule", "max_retries", "max_in_flight")
+PayloadFormat = Literal["data", "cloudevents"]
+PayloadFormatField = Annotated[
+    PayloadFormat,
+    Field(
+        description='`data`: the module\'s `{"data": payload}`; `cloudevents`: a CloudEvents 1.0 '
+        "structured-mode JSON event (`application/cloudevents+json`).",
+    ),
+]
 
 
 class SubscriptionCreate(BaseModel):
@@ -61,10 +117,19 @@ class SubscriptionCreate(BaseModel):
     status: Status = "active"
     store_id: StoreField = 0
     description: DescriptionField | None = None
+    filter: FilterField | None = None
+    payload_format: PayloadFormatField = "data"
+    headers: HeadersField | None = None
+    timeout: TimeoutField | None = None
+    retry_schedule: RetryScheduleField | None = None
+    max_retries: MaxRetriesField | None = None
+    max_in_flight: MaxInFlightField | None = None
 
 
 class SubscriptionUpdate(BaseModel):
-    """A partial update; ``verification_token`` rotates the token."""
+    """A partial update; ``verification_token`` rotates the token. ``null`` for `filter`,
+    `headers`, `timeout`, `retry_schedule`, `max_retries` or `max_in_flight` removes it
+    (back to the service's default)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -75,6 +140,13 @@ class SubscriptionUpdate(BaseModel):
     status: Status | None = None
     store_id: StoreField | None = None
     description: DescriptionField | None = None
+    filter: FilterField | None = None
+    payload_format: PayloadFormatField | None = None
+    headers: HeadersField | None = None
+    timeout: TimeoutField | None = None
+    retry_schedule: RetryScheduleField | None = None
+    max_retries: MaxRetriesField | None = None
+    max_in_flight: MaxInFlightField | None = None
 
 
 class SubscriptionOut(BaseModel):
@@ -87,6 +159,13 @@ class SubscriptionOut(BaseModel):
     status: Status
     store_id: int
     description: str | None
+    filter: dict[str, Any] | None
+    payload_format: PayloadFormat
+    header_names: list[str] = Field(description="Names of the custom headers; their values are never shown.")
+    timeout: float | None
+    retry_schedule: list[float] | None
+    max_retries: int | None
+    max_in_flight: int | None
     subscribed_at: datetime
     modified: datetime
 

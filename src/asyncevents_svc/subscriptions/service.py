@@ -2,8 +2,9 @@
 
 Validation at create and update (SPEC §3): the event name exists in the catalogue or the
 pattern matches at least one event; the notifier key is installed; the recipient fits the
-notifier. Tokens are encrypted before they reach the database and never come back out
-through here except to the dispatcher.
+notifier; a payload filter is well formed (:mod:`.filters`); custom headers do not replace
+the service's own. Tokens and custom headers are encrypted before they reach the database
+and never come back out through here except to the dispatcher.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import orjson
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,6 +26,7 @@ from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.errors import Forbidden, NotFound, ValidationFailed
 from asyncevents_svc.notifiers.registry import NotifierRegistry
 from asyncevents_svc.runtime import Runtime
+from asyncevents_svc.subscriptions import filters
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,32 @@ class SubscriptionFields:
     status: str | None = None
     store_id: int | None = None
     description: str | None = None
+    filter: dict[str, Any] | None = None
+    payload_format: str | None = None
+    headers: dict[str, str] | None = None
+    timeout: float | None = None
+    retry_schedule: list[float] | None = None
+    max_retries: int | None = None
+    max_in_flight: int | None = None
+    cleared: frozenset[str] = frozenset()  # policy fields an update sets back to the default
+
+
+#: Headers the notifier sets itself; a subscription cannot replace them.
+RESERVED_HEADERS = frozenset(
+    {
+        "content-type",
+        "content-length",
+        "transfer-encoding",
+        "host",
+        "connection",
+        "user-agent",
+        "webhook-id",
+        "webhook-timestamp",
+        "webhook-signature",
+        "x-magento-signature",
+        "x-asyncevents-event",
+    }
+)
 
 
 class SubscriptionService:
@@ -101,6 +130,29 @@ class SubscriptionService:
         if missing:
             raise Forbidden(f"subscribing to {name!r} needs the resource(s) {', '.join(missing)}")
 
+    def _apply_policy(self, sub: Subscription, fields: SubscriptionFields) -> None:
+        """Set (or, for ``fields.cleared``, remove) the filter and the delivery policy."""
+        if fields.filter is not None:
+            filters.parse(fields.filter, self.prefix + "filter")
+            sub.filter = fields.filter
+        if fields.headers is not None:
+            reserved = sorted(name for name in fields.headers if name.lower() in RESERVED_HEADERS)
+            if reserved:
+                raise ValidationFailed(self.prefix + "headers", f"set by the service itself: {reserved}")
+            if len({name.lower() for name in fields.headers}) != len(fields.headers):
+                raise ValidationFailed(self.prefix + "headers", "a header name appears twice")
+            sub.headers_encrypted = self.cipher.encrypt(orjson.dumps(fields.headers).decode())
+            sub.header_names = sorted(fields.headers)
+        for name in ("timeout", "retry_schedule", "max_retries", "max_in_flight"):
+            value = getattr(fields, name)
+            if value is not None:
+                setattr(sub, name, value)
+        for name in fields.cleared:
+            if name == "headers":
+                sub.headers_encrypted = sub.header_names = None
+            else:
+                setattr(sub, name, None)
+
     async def _check_target(self, notifier_key: str, recipient: str) -> None:
         notifier = self.notifiers.get(notifier_key)
         if notifier is None:
@@ -131,9 +183,11 @@ class SubscriptionService:
             status=fields.status or "active",
             store_id=fields.store_id or 0,
             description=fields.description,
+            payload_format=fields.payload_format or "data",
             subscribed_at=now,
             modified=now,
         )
+        self._apply_policy(sub, fields)
         self.session.add(sub)
         await self.session.flush()
         return sub, generated
@@ -167,6 +221,9 @@ class SubscriptionService:
             sub.store_id = fields.store_id
         if fields.description is not None:
             sub.description = fields.description
+        self._apply_policy(sub, fields)
+        if fields.payload_format is not None:
+            sub.payload_format = fields.payload_format
         sub.modified = utcnow()
         await self.session.flush()
         return sub

@@ -2,16 +2,20 @@
 
 Each send runs as its own task. Two limits hold per worker process: at most
 ``worker.max_in_flight`` sends at once in all, and at most
-``worker.max_in_flight_per_subscription`` to any one subscription. A subscription at its
-limit queues further jobs in a line of its own (at most as long as the limit); free slots go
-to the subscriptions with waiting jobs in turn, so a slow endpoint holds only its own slots
-and a busy one cannot crowd out a quiet one.
+``worker.max_in_flight_per_subscription`` (or the subscription's own ``max_in_flight``) to
+any one subscription. Jobs beyond a subscription's limit wait in a line of their own; free
+slots go to the subscriptions with waiting jobs in turn, so a slow endpoint holds only its
+own slots and a busy one cannot crowd out a quiet one.
 
-Jobs beyond a full line are not kept in memory: their leases are released at once, so the
+A line takes one round of its limit, and more only while the expected wait (rounds ahead
+times the subscription's average send time, once known) stays within a quarter of the
+delivery lease.
+Jobs it does not take are not kept in memory: their leases are released at once, so the
 deliveries stay due in the database, and the scheduler does not claim a subscription's due
-deliveries while its line here is not empty (:meth:`Dispatcher.backed_up`). Another worker
-with room takes them, or this one when its line has drained. The notifier never raises;
-whatever it returns goes to the :class:`AttemptRecorder`.
+deliveries while its line here is not empty (:meth:`Dispatcher.backed_up`); another worker
+with room takes them. A job whose lease would run out before its send could finish is given
+back the same way instead of being sent. The notifier never raises; whatever it returns goes
+to the :class:`AttemptRecorder`.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ import asyncio
 import time
 import uuid
 from collections import Counter, deque
+from dataclasses import dataclass
 
+import orjson
 import structlog
 from sqlalchemy import update
 
@@ -34,6 +40,15 @@ from asyncevents_svc.worker.recorder import AttemptRecorder, Finished
 log = structlog.get_logger(__name__)
 
 
+MAX_LINE_ROUNDS = 16  # a line never holds more than this many times its subscription's limit
+
+
+@dataclass(frozen=True)
+class _Waiting:
+    job: SendJob
+    lease_deadline: float  # monotonic time at which this worker's lease on it runs out
+
+
 class Dispatcher:
     """Runs send jobs within the global and per-subscription limits; results go to the recorder."""
 
@@ -43,18 +58,28 @@ class Dispatcher:
         settings = runtime.settings.worker
         self.limit = settings.max_in_flight
         self.per_subscription = settings.max_in_flight_per_subscription
+        self.lease_seconds = settings.lease_seconds
+        self.default_timeout = runtime.settings.http.timeout
+        # How long a job may expect to wait in a line: well inside its lease.
+        self.wait_budget = settings.lease_seconds / 4
         self._running: dict[asyncio.Task[None], SendJob] = {}
         self._busy: Counter[int] = Counter()  # running sends per subscription
-        self._lines: dict[int, deque[SendJob]] = {}  # waiting jobs per subscription
-        self._waiting = 0
+        self._lines: dict[int, deque[_Waiting]] = {}  # waiting jobs per subscription
         self._turns: deque[int] = deque()  # subscriptions that may start a job, in order
+        self._caps: dict[int, int] = {}  # a subscription's own limit (its max_in_flight), if set
+        self._seconds: dict[int, float] = {}  # moving average of a subscription's send time
         self._releases: set[asyncio.Task[None]] = set()
         self._closing = False
 
     @property
     def backlog(self) -> int:
-        """Jobs running or waiting for a slot."""
-        return len(self._running) + self._waiting
+        """Jobs running, or waiting for a free slot only (not for their subscription's limit):
+        what intake and the scheduler hold back for. A subscription at its limit does not
+        count, so a slow endpoint's waiting jobs never stop the others' intake."""
+        free_to_start = sum(
+            len(line) for sub, line in self._lines.items() if self._busy[sub] < self._cap(sub)
+        )
+        return len(self._running) + free_to_start
 
     def in_flight(self, subscription_id: int) -> int:
         return self._busy[subscription_id]
@@ -65,38 +90,67 @@ class Dispatcher:
 
     def submit(self, jobs: list[SendJob]) -> None:
         overflow: list[uuid.UUID] = []
+        deadline = time.monotonic() + self.lease_seconds
         for job in jobs:
             sub = job.subscription_id
+            if job.max_in_flight is not None:
+                self._caps[sub] = job.max_in_flight
+            else:
+                self._caps.pop(sub, None)
             line = self._lines.get(sub)
-            if self._closing or (line is not None and len(line) >= self.per_subscription):
+            if self._closing or (line is not None and not self._admits(sub, len(line))):
                 overflow.append(job.delivery_id)
                 continue
             if line is None:
                 line = self._lines[sub] = deque()
-            line.append(job)
-            self._waiting += 1
+            line.append(_Waiting(job, deadline))
             self._offer_turn(sub)
         if overflow:
             self._release_later(overflow)
         self._start_jobs()
 
+    def _cap(self, sub: int) -> int:
+        return self._caps.get(sub, self.per_subscription)
+
+    def _admits(self, sub: int, waiting: int) -> bool:
+        """Whether one more job may wait in ``sub``'s line: always up to one round of its
+        limit; beyond that, once its send time is known, while the expected wait (rounds
+        ahead times its average send time) stays within the budget, and never past
+        :data:`MAX_LINE_ROUNDS` rounds."""
+        cap = self._cap(sub)
+        if waiting < cap:
+            return True
+        seconds = self._seconds.get(sub)
+        if seconds is None or waiting >= cap * MAX_LINE_ROUNDS:
+            return False
+        return (waiting + 1) / cap * seconds <= self.wait_budget
+
     def _offer_turn(self, sub: int) -> None:
-        if sub not in self._turns and self._busy[sub] < self.per_subscription and self._lines.get(sub):
+        if sub not in self._turns and self._busy[sub] < self._cap(sub) and self._lines.get(sub):
             self._turns.append(sub)
 
     def _start_jobs(self) -> None:
+        stale: list[uuid.UUID] = []
+        now = time.monotonic()
         while not self._closing and self._turns and len(self._running) < self.limit:
             sub = self._turns.popleft()
             line = self._lines[sub]
-            job = line.popleft()
-            self._waiting -= 1
+            waiting = line.popleft()
             if not line:
                 del self._lines[sub]
+            job = waiting.job
+            if waiting.lease_deadline - now < (job.timeout or self.default_timeout) + 1.0:
+                # The lease could run out mid-send and another worker send it too: give it back.
+                stale.append(job.delivery_id)
+                self._offer_turn(sub)
+                continue
             self._busy[sub] += 1
             task = asyncio.create_task(self._run(job), name=f"send-{job.delivery_id}")
             self._running[task] = job
             task.add_done_callback(self._finished)
             self._offer_turn(sub)
+        if stale:
+            self._release_later(stale)
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         job = self._running.pop(task)
@@ -110,6 +164,11 @@ class Dispatcher:
     async def _run(self, job: SendJob) -> None:
         started_at = utcnow()
         result = await self._send(job)
+        sub = job.subscription_id
+        seconds = result.duration_ms / 1000
+        self._seconds[sub] = 0.8 * self._seconds.get(sub, seconds) + 0.2 * seconds
+        if len(self._seconds) > 100_000:
+            self._seconds.clear()
         self.recorder.record(Finished(job, result, started_at))
 
     async def _send(self, job: SendJob) -> NotifierResult:
@@ -137,6 +196,11 @@ class Dispatcher:
                 previous_token=previous_token,
                 payload=job.payload,
                 attempt=job.attempt,
+                payload_format=job.payload_format,
+                headers=orjson.loads(self.runtime.cipher.decrypt(job.headers_encrypted))
+                if job.headers_encrypted
+                else {},
+                timeout=job.timeout,
             )
             return await notifier.send(notification)
         except asyncio.CancelledError:
@@ -151,7 +215,8 @@ class Dispatcher:
             )
 
     async def wait_for_capacity(self) -> None:
-        """Back-pressure for intake: wait while twice the in-flight limit is queued."""
+        """Back-pressure for intake: wait while twice the in-flight limit is queued
+        (:attr:`backlog`)."""
         limit = 2 * self.limit
         while self.backlog >= limit:
             await asyncio.sleep(0.01)
@@ -185,14 +250,13 @@ class Dispatcher:
             await asyncio.wait(list(self._running), timeout=left, return_when=asyncio.FIRST_COMPLETED)
         self._closing = True
         unfinished = [job.delivery_id for job in self._running.values()]
-        unfinished += [job.delivery_id for line in self._lines.values() for job in line]
+        unfinished += [waiting.job.delivery_id for line in self._lines.values() for waiting in line]
         running = list(self._running)
         for task in running:
             task.cancel()
         await asyncio.gather(*running, return_exceptions=True)
         self._lines.clear()
         self._turns.clear()
-        self._waiting = 0
         await asyncio.gather(*self._releases, return_exceptions=True)
         if unfinished:
             await self.release(unfinished)

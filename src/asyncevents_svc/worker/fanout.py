@@ -9,8 +9,10 @@ transactions rather than several round trips per event:
    marks that event ``failed`` with the error, visible in ``GET /v1/events/{id}``;
 3. in one transaction, with the event rows locked (in id order, so two workers never
    deadlock): read the active subscriptions of those names once, insert one delivery per
-   matching subscription (leased to this worker for the immediate send) and mark the
-   events ``dispatched``. Only after that commit are the broker messages acknowledged.
+   matching subscription whose payload filter (if any) the payload passes — leased to this
+   worker for the immediate send — and mark the events ``dispatched``, keeping on each event
+   which subscriptions its filter skipped and why. Only after that commit are the broker
+   messages acknowledged.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from asyncevents_svc.db.models import Delivery, Event, Subscription
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.errors import AppError
 from asyncevents_svc.runtime import Runtime
+from asyncevents_svc.subscriptions.filters import explain_miss, stored
 from asyncevents_svc.worker.jobs import SendJob
 
 log = structlog.get_logger(__name__)
@@ -36,8 +39,14 @@ EVENTS = cast(Table, Event.__table__)
 _DISPATCHED = (
     update(EVENTS)
     .where(EVENTS.c.id == bindparam("b_id"))
-    .values(status="dispatched", payload=bindparam("b_payload"), dispatched_at=bindparam("b_now"))
+    .values(
+        status="dispatched",
+        payload=bindparam("b_payload"),
+        skipped=bindparam("b_skipped"),
+        dispatched_at=bindparam("b_now"),
+    )
 )
+MAX_SKIPS_KEPT = 100
 _FAILED = (
     update(EVENTS)
     .where(EVENTS.c.id == bindparam("b_id"), EVENTS.c.status == "accepted")
@@ -110,10 +119,17 @@ async def dispatch_events(runtime: Runtime, event_ids: list[uuid.UUID], ctx: Res
             )
         )
         rows: list[dict[str, Any]] = []
+        skipped: dict[uuid.UUID, list[dict[str, Any]]] = {}
         for event_id in locked:
             event, payload = resolved[event_id]
             for sub in subscriptions:
                 if sub.store_id not in (0, event.store_id) or not matches(sub.event_name, event.name):
+                    continue
+                miss = None if sub.filter is None else explain_miss(stored(sub.filter), payload)
+                if miss is not None:
+                    skips = skipped.setdefault(event_id, [])
+                    if len(skips) < MAX_SKIPS_KEPT:
+                        skips.append({"subscription_id": sub.id, "reason": f"filter: {miss}"})
                     continue
                 delivery_id = uuid.uuid4()
                 rows.append(
@@ -146,7 +162,15 @@ async def dispatch_events(runtime: Runtime, event_ids: list[uuid.UUID], ctx: Res
         connection = await session.connection()
         await connection.execute(
             _DISPATCHED,
-            [{"b_id": event_id, "b_payload": resolved[event_id][1], "b_now": now} for event_id in locked],
+            [
+                {
+                    "b_id": event_id,
+                    "b_payload": resolved[event_id][1],
+                    "b_skipped": skipped.get(event_id),
+                    "b_now": now,
+                }
+                for event_id in locked
+            ],
         )
     log.debug("events_dispatched", events=len(locked), deliveries=len(jobs))
     return jobs

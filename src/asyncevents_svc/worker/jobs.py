@@ -24,6 +24,13 @@ class SendJob:
     attempt: int  # 1-based number of the attempt about to be made
     chain_offset: int = 0  # attempts before the current chain (see Delivery.chain_offset)
     previous_token_encrypted: str | None = None  # still valid during a rotation overlap
+    payload_format: str = "data"  # or "cloudevents"
+    # The subscription's delivery policy; None = the service's setting.
+    headers_encrypted: str | None = None
+    timeout: float | None = None
+    retry_schedule: tuple[float, ...] | None = None
+    max_retries: int | None = None
+    max_in_flight: int | None = None
 
     @property
     def retries_done(self) -> int:
@@ -59,4 +66,10 @@ class SendJob:
             attempt=attempt,
             chain_offset=chain_offset,
             previous_token_encrypted=previous,
+            payload_format=sub.payload_format,
+            headers_encrypted=sub.headers_encrypted,
+            timeout=sub.timeout,
+            retry_schedule=tuple(sub.retry_schedule) if sub.retry_schedule else None,
+            max_retries=sub.max_retries,
+            max_in_flight=sub.max_in_flight,
         )

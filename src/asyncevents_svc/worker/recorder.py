@@ -20,7 +20,7 @@ from sqlalchemy import Table, bindparam, func, or_, update
 
 from asyncevents_svc.db.models import Attempt, Delivery
 from asyncevents_svc.db.types import utcnow
-from asyncevents_svc.deliveries.policy import after_attempt
+from asyncevents_svc.deliveries.policy import after_attempt, for_subscription
 from asyncevents_svc.notifiers.base import NotifierResult
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.worker.jobs import SendJob
@@ -106,7 +106,8 @@ class AttemptRecorder:
         updates = []
         for item in batch:
             job, result = item.job, item.result
-            outcome = after_attempt(job.retries_done, result, self.runtime.settings.retry, now)
+            retry = for_subscription(self.runtime.settings.retry, job.retry_schedule, job.max_retries)
+            outcome = after_attempt(job.retries_done, result, retry, now)
             attempts.append(
                 {
                     "delivery_id": job.delivery_id,
