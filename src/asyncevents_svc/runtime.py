@@ -21,6 +21,7 @@ from asyncevents_svc.messaging.publisher import EventPublisher, NullPublisher
 from asyncevents_svc.notifiers.base import NotifierContext
 from asyncevents_svc.notifiers.registry import NotifierRegistry
 from asyncevents_svc.settings import Settings
+from asyncevents_svc.subscriptions.health import operational_events
 
 
 @dataclass
@@ -53,6 +54,8 @@ def _notifies(settings: Settings, engine: AsyncEngine) -> bool:
 def build_runtime(settings: Settings) -> Runtime:
     """Load the catalogue and plugins and create (not yet connect) the engine."""
     catalogue = load_catalogue(settings.events_file)
+    if settings.endpoint_health.publish_event:
+        catalogue = catalogue.with_events(operational_events())
     notifiers = NotifierRegistry.discover(NotifierContext(settings))
     engine = create_engine(settings)
     sessions = session_factory(engine)

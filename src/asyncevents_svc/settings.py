@@ -49,7 +49,7 @@ class WorkerSettings(BaseModel):
     prefetch: int = Field(64, ge=1, description="Events taken from the broker at once.")
     max_in_flight: int = Field(256, ge=1, description="Deliveries sent at once, all subscriptions.")
     max_in_flight_per_subscription: int = Field(
-        64,
+        128,
         ge=1,
         description="Deliveries sent at once to one subscription (per worker); more wait their turn.",
     )
@@ -107,6 +107,23 @@ class RetentionSettings(BaseModel):
     )
     interval: float = Field(3600.0, gt=0, description="Seconds between the worker's clean-ups.")
     batch_size: int = Field(1000, ge=1, description="Rows deleted per statement (short locks).")
+
+
+class EndpointHealthSettings(BaseModel):
+    """When a subscription is disabled for its endpoint's sake."""
+
+    disable_after: float = Field(
+        432_000.0,
+        ge=0,
+        description="Disable a subscription whose deliveries have all failed for this many seconds "
+        "(default 5 days; 0 = never).",
+    )
+    disable_on_gone: bool = Field(True, description="Disable a subscription whose endpoint answers 410 Gone.")
+    publish_event: bool = Field(
+        True,
+        description="Publish the operational event `subscription.disabled` when that happens "
+        "(it is added to the catalogue, so operators can subscribe to it).",
+    )
 
 
 class SecuritySettings(BaseModel):
@@ -200,6 +217,7 @@ class Settings(BaseSettings):
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
     retry: RetrySettings = Field(default_factory=RetrySettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
+    endpoint_health: EndpointHealthSettings = Field(default_factory=EndpointHealthSettings)
     broker: BrokerSettings = Field(default_factory=BrokerSettings)
     security: SecuritySettings = Field(default_factory=SecuritySettings)
     bootstrap_admin_key: SecretStr | None = Field(

@@ -19,6 +19,7 @@ class EventType:
     resources: tuple[str, ...]
     binding: ServiceBinding
     source: str
+    internal: bool = False  # published by the service itself, never through the API
 
 
 class Catalogue:
@@ -46,6 +47,10 @@ class Catalogue:
     def resources(self) -> frozenset[str]:
         """Every ``<resource>`` named in the catalogue (usable as API key scopes)."""
         return frozenset(res for event in self._events.values() for res in event.resources)
+
+    def with_events(self, extra: list[EventType]) -> Catalogue:
+        """This catalogue plus ``extra``; an event of the same name from the files is kept."""
+        return Catalogue({**{event.name: event for event in extra}, **self._events})
 
     def matching(self, pattern: str) -> list[EventType]:
         """Every event type a subscription name or pattern selects."""

@@ -48,6 +48,10 @@ class Subscription(Base):
     retry_schedule: Mapped[list[float] | None] = mapped_column(JsonColumn)
     max_retries: Mapped[int | None] = mapped_column(Integer)
     max_in_flight: Mapped[int | None] = mapped_column(Integer)
+    # Endpoint health: set at the first failure after a success, cleared by a success.
+    failing_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    disabled_reason: Mapped[str | None] = mapped_column(Text)
+    disabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     subscribed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     modified: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 

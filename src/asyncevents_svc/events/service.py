@@ -20,6 +20,7 @@ from asyncevents_svc.catalogue.model import Catalogue
 from asyncevents_svc.db.dialect import insert_ignoring_conflicts
 from asyncevents_svc.db.models import Event
 from asyncevents_svc.db.types import utcnow
+from asyncevents_svc.errors import ValidationFailed
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,8 @@ def prepare(
 ) -> NewEvent:
     """Check the name (404) and arguments (422) now, at ingest, not in the worker."""
     event_type = catalogue.get(name)
+    if event_type.internal:
+        raise ValidationFailed("event_name", f"{name!r} is published by the service itself")
     event_type.binding.check_arguments(arguments)
     stored_key, event_id = normalise_key(key)
     return NewEvent(event_id, name, arguments, store_id, stored_key, source)

@@ -57,6 +57,8 @@ def to_out(sub: Subscription) -> SubscriptionOut:
         retry_schedule=sub.retry_schedule,
         max_retries=sub.max_retries,
         max_in_flight=sub.max_in_flight,
+        disabled_reason=sub.disabled_reason,
+        disabled_at=sub.disabled_at,
         subscribed_at=sub.subscribed_at,
         modified=sub.modified,
     )

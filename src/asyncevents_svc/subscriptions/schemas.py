@@ -166,6 +166,10 @@ class SubscriptionOut(BaseModel):
     retry_schedule: list[float] | None
     max_retries: int | None
     max_in_flight: int | None
+    disabled_reason: str | None = Field(
+        description="Why the service disabled it (410 Gone, or failing for too long); null otherwise."
+    )
+    disabled_at: datetime | None
     subscribed_at: datetime
     modified: datetime
 

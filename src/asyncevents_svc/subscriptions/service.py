@@ -216,7 +216,7 @@ class SubscriptionService:
             sub.previous_token_expires_at = utcnow() + timedelta(seconds=self.rotation_overlap)
             sub.token_encrypted = self.cipher.encrypt(fields.verification_token)
         if fields.status is not None:
-            sub.status = fields.status
+            _set_status(sub, fields.status)
         if fields.store_id is not None:
             sub.store_id = fields.store_id
         if fields.description is not None:
@@ -247,7 +247,15 @@ class SubscriptionService:
         subs = (await self.session.scalars(select(Subscription).where(Subscription.id.in_(ids)))).all()
         now = utcnow()
         for sub in subs:
-            sub.status = status
+            _set_status(sub, status)
             sub.modified = now
         await self.session.flush()
         return sorted(sub.id for sub in subs)
+
+
+def _set_status(sub: Subscription, status: str) -> None:
+    """A status set by hand; turning a subscription back on forgets why it was disabled and
+    restarts its endpoint-health clock."""
+    if status == "active" and sub.status != "active":
+        sub.disabled_reason = sub.disabled_at = sub.failing_since = None
+    sub.status = status

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
@@ -23,6 +25,8 @@ from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.deliveries.policy import after_attempt, for_subscription
 from asyncevents_svc.notifiers.base import NotifierResult
 from asyncevents_svc.runtime import Runtime
+from asyncevents_svc.subscriptions import health
+from asyncevents_svc.subscriptions.health import AttemptSummary
 from asyncevents_svc.worker.jobs import SendJob
 
 log = structlog.get_logger(__name__)
@@ -69,6 +73,8 @@ class AttemptRecorder:
         self._queue: asyncio.Queue[Finished] = asyncio.Queue()
         self._writing = 0
         self._task: asyncio.Task[None] | None = None
+        # Called after commit with the ids of operational events (subscription.disabled).
+        self.on_published: Callable[[list[uuid.UUID]], Awaitable[None]] | None = None
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="attempt-recorder")
@@ -142,10 +148,22 @@ class AttemptRecorder:
                 status_code=result.status_code,
                 outcome=outcome.status,
             )
+        summaries = [
+            AttemptSummary(item.job.subscription_id, item.result.success, item.result.status_code)
+            for item in batch
+        ]
         async with self.runtime.sessions() as session, session.begin():
             await session.execute(ATTEMPTS.insert(), attempts)
             connection = await session.connection()
             await connection.execute(_UPDATE, updates)
+            published = await health.after_attempts(
+                session, summaries, self.runtime.settings.endpoint_health, now
+            )
+        if published and self.on_published is not None:
+            try:
+                await self.on_published(published)
+            except Exception as exc:  # the events are stored: the sweep dispatches them
+                log.warning("operational_events_not_dispatched", error=str(exc), count=len(published))
 
     async def flush(self, timeout: float) -> bool:
         """Wait until everything queued is written; False if the deadline passed first."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import time
+import uuid
 from typing import Protocol
 
 import httpx
@@ -23,6 +24,7 @@ from asyncevents_svc.messaging.dbqueue import DbQueueConsumer, LocalPublisher
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.worker.consumer import AmqpConsumer
 from asyncevents_svc.worker.dispatcher import Dispatcher
+from asyncevents_svc.worker.fanout import dispatch_events
 from asyncevents_svc.worker.maintenance import Maintenance
 from asyncevents_svc.worker.recorder import AttemptRecorder
 from asyncevents_svc.worker.scheduler import Scheduler
@@ -52,6 +54,8 @@ class Worker:
         ctx = ResolveContext(http=self.http)
         self.recorder = AttemptRecorder(runtime)
         self.dispatcher = Dispatcher(runtime, self.recorder)
+        self.recorder.on_published = self._dispatch_now
+        self._ctx = ctx
         self.scheduler = Scheduler(runtime, self.dispatcher, ctx)
         self.maintenance = Maintenance(runtime)
         self.consumer: Consumer
@@ -74,6 +78,10 @@ class Worker:
         self.maintenance.start()
         transport = "amqp" if isinstance(self.consumer, AmqpConsumer) else "database"
         log.info("worker_started", transport=transport)
+
+    async def _dispatch_now(self, event_ids: list[uuid.UUID]) -> None:
+        """Fan out events this worker stored itself (``subscription.disabled``)."""
+        self.dispatcher.submit(await dispatch_events(self.runtime, event_ids, self._ctx))
 
     async def release_leases(self) -> None:
         """On SQLite only one worker runs, so leases left behind are a dead process's: free them
