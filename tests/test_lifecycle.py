@@ -155,7 +155,7 @@ async def test_a_delivery_in_flight_cannot_be_replayed(
 async def test_bulk_replay_dry_run_count_equals_what_is_replayed(
     api: httpx.AsyncClient, worker: Worker, receiver: Receiver
 ) -> None:
-    await subscribe(api, f"{receiver.url}/status/410")
+    await subscribe(api, f"{receiver.url}/status/422")
     events = [await publish(api, arguments={"id": n}) for n in range(7)]
     for event in events:
         await only_delivery(api, event["id"], "dead")
