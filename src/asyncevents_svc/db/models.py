@@ -10,7 +10,19 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, ForeignKey, Index, Integer, String, Text, Uuid, and_, or_
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Uuid,
+    and_,
+    or_,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from asyncevents_svc.db.types import BigIntId, JsonColumn, UtcDateTime, utcnow
@@ -48,12 +60,26 @@ class Subscription(Base):
     retry_schedule: Mapped[list[float] | None] = mapped_column(JsonColumn)
     max_retries: Mapped[int | None] = mapped_column(Integer)
     max_in_flight: Mapped[int | None] = mapped_column(Integer)
+    rate_limit: Mapped[float | None] = mapped_column(Float)  # requests/s, all workers together
     # Endpoint health: set at the first failure after a success, cleared by a success.
     failing_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
     disabled_reason: Mapped[str | None] = mapped_column(Text)
     disabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     subscribed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     modified: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+class RateWindow(Base):
+    """The permits a rate-limited subscription has used in its current window
+    (``worker/ratelimit.py``): one row per subscription, shared by every worker."""
+
+    __tablename__ = "rate_windows"
+
+    subscription_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("subscriptions.id", ondelete="CASCADE"), primary_key=True
+    )
+    window: Mapped[int] = mapped_column(BigInteger)
+    used: Mapped[int] = mapped_column(Integer)
 
 
 class Event(Base):

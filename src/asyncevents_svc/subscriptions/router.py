@@ -57,6 +57,7 @@ def to_out(sub: Subscription) -> SubscriptionOut:
         retry_schedule=sub.retry_schedule,
         max_retries=sub.max_retries,
         max_in_flight=sub.max_in_flight,
+        rate_limit=sub.rate_limit,
         disabled_reason=sub.disabled_reason,
         disabled_at=sub.disabled_at,
         subscribed_at=sub.subscribed_at,
@@ -81,6 +82,7 @@ def _fields(body: SubscriptionCreate | SubscriptionUpdate) -> SubscriptionFields
         retry_schedule=body.retry_schedule,
         max_retries=body.max_retries,
         max_in_flight=body.max_in_flight,
+        rate_limit=body.rate_limit,
         cleared=frozenset(
             name for name in POLICY_FIELDS if name in body.model_fields_set and getattr(body, name) is None
         ),

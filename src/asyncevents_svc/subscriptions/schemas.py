@@ -94,7 +94,24 @@ MaxInFlightField = Annotated[
         "(default: `WORKER__MAX_IN_FLIGHT_PER_SUBSCRIPTION`).",
     ),
 ]
-POLICY_FIELDS = ("filter", "headers", "timeout", "retry_schedule", "max_retries", "max_in_flight")
+RateLimitField = Annotated[
+    float,
+    Field(
+        gt=0,
+        le=10_000,
+        description="Requests per second to this subscription, all workers together (0.5 = one "
+        "every two seconds). Deliveries wait their turn; none is dropped.",
+    ),
+]
+POLICY_FIELDS = (
+    "filter",
+    "headers",
+    "timeout",
+    "retry_schedule",
+    "max_retries",
+    "max_in_flight",
+    "rate_limit",
+)
 PayloadFormat = Literal["data", "cloudevents"]
 PayloadFormatField = Annotated[
     PayloadFormat,
@@ -124,6 +141,7 @@ class SubscriptionCreate(BaseModel):
     retry_schedule: RetryScheduleField | None = None
     max_retries: MaxRetriesField | None = None
     max_in_flight: MaxInFlightField | None = None
+    rate_limit: RateLimitField | None = None
 
 
 class SubscriptionUpdate(BaseModel):
@@ -147,6 +165,7 @@ class SubscriptionUpdate(BaseModel):
     retry_schedule: RetryScheduleField | None = None
     max_retries: MaxRetriesField | None = None
     max_in_flight: MaxInFlightField | None = None
+    rate_limit: RateLimitField | None = None
 
 
 class SubscriptionOut(BaseModel):
@@ -166,6 +185,7 @@ class SubscriptionOut(BaseModel):
     retry_schedule: list[float] | None
     max_retries: int | None
     max_in_flight: int | None
+    rate_limit: float | None
     disabled_reason: str | None = Field(
         description="Why the service disabled it (410 Gone, or failing for too long); null otherwise."
     )

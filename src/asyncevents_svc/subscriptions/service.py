@@ -47,6 +47,7 @@ class SubscriptionFields:
     retry_schedule: list[float] | None = None
     max_retries: int | None = None
     max_in_flight: int | None = None
+    rate_limit: float | None = None
     cleared: frozenset[str] = frozenset()  # policy fields an update sets back to the default
 
 
@@ -143,7 +144,7 @@ class SubscriptionService:
                 raise ValidationFailed(self.prefix + "headers", "a header name appears twice")
             sub.headers_encrypted = self.cipher.encrypt(orjson.dumps(fields.headers).decode())
             sub.header_names = sorted(fields.headers)
-        for name in ("timeout", "retry_schedule", "max_retries", "max_in_flight"):
+        for name in ("timeout", "retry_schedule", "max_retries", "max_in_flight", "rate_limit"):
             value = getattr(fields, name)
             if value is not None:
                 setattr(sub, name, value)

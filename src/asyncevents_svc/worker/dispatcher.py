@@ -3,9 +3,11 @@
 Each send runs as its own task. Two limits hold per worker process: at most
 ``worker.max_in_flight`` sends at once in all, and at most
 ``worker.max_in_flight_per_subscription`` (or the subscription's own ``max_in_flight``) to
-any one subscription. Jobs beyond a subscription's limit wait in a line of their own; free
-slots go to the subscriptions with waiting jobs in turn, so a slow endpoint holds only its
-own slots and a busy one cannot crowd out a quiet one.
+any one subscription; a rate-limited subscription (:mod:`.ratelimit`) gets only the slots
+its rate needs, and each of its sends first waits for a permit. Jobs beyond a
+subscription's limit wait in a line of their own; free slots go to the subscriptions with
+waiting jobs in turn, so a slow endpoint holds only its own slots and a busy one cannot
+crowd out a quiet one.
 
 A line takes one round of its limit, and more only while the expected wait (rounds ahead
 times the subscription's average send time, once known) stays within a quarter of the
@@ -21,6 +23,7 @@ to the :class:`AttemptRecorder`.
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 import uuid
 from collections import Counter, deque
@@ -35,6 +38,7 @@ from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.notifiers.base import Notification, NotifierResult
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.worker.jobs import SendJob
+from asyncevents_svc.worker.ratelimit import RateLimiter
 from asyncevents_svc.worker.recorder import AttemptRecorder, Finished
 
 log = structlog.get_logger(__name__)
@@ -67,9 +71,12 @@ class Dispatcher:
         self._lines: dict[int, deque[_Waiting]] = {}  # waiting jobs per subscription
         self._turns: deque[int] = deque()  # subscriptions that may start a job, in order
         self._caps: dict[int, int] = {}  # a subscription's own limit (its max_in_flight), if set
+        self._rates: dict[int, float] = {}  # a subscription's rate limit, if set
+        self.limiter = RateLimiter(runtime)
         self._seconds: dict[int, float] = {}  # moving average of a subscription's send time
         self._releases: set[asyncio.Task[None]] = set()
         self._closing = False
+        self.sent = 0  # sends this worker has made (attempts, whatever their outcome)
 
     @property
     def backlog(self) -> int:
@@ -93,10 +100,7 @@ class Dispatcher:
         deadline = time.monotonic() + self.lease_seconds
         for job in jobs:
             sub = job.subscription_id
-            if job.max_in_flight is not None:
-                self._caps[sub] = job.max_in_flight
-            else:
-                self._caps.pop(sub, None)
+            self._remember_policy(job)
             line = self._lines.get(sub)
             if self._closing or (line is not None and not self._admits(sub, len(line))):
                 overflow.append(job.delivery_id)
@@ -109,8 +113,26 @@ class Dispatcher:
             self._release_later(overflow)
         self._start_jobs()
 
+    def _remember_policy(self, job: SendJob) -> None:
+        """A subscription's limits, as its latest job carries them."""
+        sub = job.subscription_id
+        if job.max_in_flight is not None:
+            self._caps[sub] = job.max_in_flight
+        else:
+            self._caps.pop(sub, None)
+        if job.rate_limit is not None:
+            self._rates[sub] = job.rate_limit
+        else:
+            self._rates.pop(sub, None)
+
     def _cap(self, sub: int) -> int:
-        return self._caps.get(sub, self.per_subscription)
+        cap = self._caps.get(sub, self.per_subscription)
+        rate = self._rates.get(sub)
+        if rate is None:
+            return cap
+        # A rate-limited subscription needs only enough slots to keep its rate: more would
+        # just wait for permits while holding slots.
+        return min(cap, max(2, math.ceil(2 * rate * max(1.0, self._seconds.get(sub, 1.0)))))
 
     def _admits(self, sub: int, waiting: int) -> bool:
         """Whether one more job may wait in ``sub``'s line: always up to one round of its
@@ -123,7 +145,9 @@ class Dispatcher:
         seconds = self._seconds.get(sub)
         if seconds is None or waiting >= cap * MAX_LINE_ROUNDS:
             return False
-        return (waiting + 1) / cap * seconds <= self.wait_budget
+        rate = self._rates.get(sub)
+        wait = (waiting + 1) / rate if rate is not None else (waiting + 1) / cap * seconds
+        return wait <= self.wait_budget
 
     def _offer_turn(self, sub: int) -> None:
         if sub not in self._turns and self._busy[sub] < self._cap(sub) and self._lines.get(sub):
@@ -162,8 +186,11 @@ class Dispatcher:
         self._start_jobs()
 
     async def _run(self, job: SendJob) -> None:
+        if job.rate_limit is not None:
+            await self.limiter.acquire(job.subscription_id, job.rate_limit)
         started_at = utcnow()
         result = await self._send(job)
+        self.sent += 1
         sub = job.subscription_id
         seconds = result.duration_ms / 1000
         self._seconds[sub] = 0.8 * self._seconds.get(sub, seconds) + 0.2 * seconds

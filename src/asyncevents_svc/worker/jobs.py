@@ -31,6 +31,7 @@ class SendJob:
     retry_schedule: tuple[float, ...] | None = None
     max_retries: int | None = None
     max_in_flight: int | None = None
+    rate_limit: float | None = None
 
     @property
     def retries_done(self) -> int:
@@ -72,4 +73,5 @@ class SendJob:
             retry_schedule=tuple(sub.retry_schedule) if sub.retry_schedule else None,
             max_retries=sub.max_retries,
             max_in_flight=sub.max_in_flight,
+            rate_limit=sub.rate_limit,
         )
