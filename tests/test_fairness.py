@@ -76,3 +76,13 @@ async def test_backed_up_subscriptions_are_left_to_other_workers(
     assert [job for job in skipping if job.subscription_id == sub_id] == []
     mine = [job for job in claimed if job.subscription_id == sub_id]
     assert len(mine) == 4, "one running, one waiting, four released to the database"
+
+
+async def test_a_job_is_sent_at_once_even_when_the_timeout_is_as_long_as_the_lease(
+    api: httpx.AsyncClient, receiver: Receiver, start_worker: Callable[..., Awaitable[Worker]]
+) -> None:
+    # Waiting jobs whose lease is nearly over are given back; a job just claimed never is.
+    await start_worker(worker={"lease_seconds": 10.0}, http={"timeout": 10.0})
+    await subscribe(api, f"{receiver.url}/ok")
+    await publish_many(api, 3)
+    await receiver.wait_for(3, path="/ok", timeout=5)

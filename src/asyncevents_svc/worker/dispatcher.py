@@ -163,8 +163,9 @@ class Dispatcher:
             if not line:
                 del self._lines[sub]
             job = waiting.job
-            if waiting.lease_deadline - now < (job.timeout or self.default_timeout) + 1.0:
-                # The lease could run out mid-send and another worker send it too: give it back.
+            if waiting.lease_deadline - now < self._lease_margin(job):
+                # It waited so long that its lease could run out mid-send and another worker
+                # send it too: give it back.
                 stale.append(job.delivery_id)
                 self._offer_turn(sub)
                 continue
@@ -175,6 +176,12 @@ class Dispatcher:
             self._offer_turn(sub)
         if stale:
             self._release_later(stale)
+
+    def _lease_margin(self, job: SendJob) -> float:
+        """The lease a waiting job must still have to be sent: enough for a whole send, but
+        never more than half the lease (a job sent at once is as safe as it can be, even
+        when the timeout is close to the lease)."""
+        return min((job.timeout or self.default_timeout) + 1.0, self.lease_seconds / 2)
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         job = self._running.pop(task)
