@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -13,6 +14,7 @@ from sqlalchemy import insert
 from asyncevents_svc.db.models import Event
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.runtime import Runtime
+from asyncevents_svc.worker.dispatcher import Dispatcher
 
 TOKEN = "fv38u07Wdh$R@mRd"
 
@@ -76,3 +78,21 @@ async def event_when(
 
     await eventually(check, timeout)
     return found
+
+
+@asynccontextmanager
+async def most_in_flight(dispatcher: Dispatcher, subscription_id: int) -> AsyncIterator[list[int]]:
+    """Watch the sends to one subscription while the block runs; ``[most]`` at the end holds
+    the most there were at once."""
+    most = [0]
+
+    async def watch() -> None:
+        while True:
+            most[0] = max(most[0], dispatcher.in_flight(subscription_id))
+            await asyncio.sleep(0.005)
+
+    watching = asyncio.create_task(watch())
+    try:
+        yield most
+    finally:
+        watching.cancel()

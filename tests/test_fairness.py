@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 import httpx
 
 from asyncevents_svc.worker.runner import Worker
-from tests.helpers import subscribe
+from tests.helpers import most_in_flight, subscribe
 from tests.receiver import Receiver
 
 EVENTS = 10
@@ -29,16 +29,7 @@ async def test_a_slow_subscriber_does_not_hold_up_a_fast_one(
     worker = await start_worker(worker={"max_in_flight": 4, "max_in_flight_per_subscription": 2})
     slow = await subscribe(api, f"{receiver.url}/slow/1.0")
     await subscribe(api, f"{receiver.url}/ok")
-    most_in_flight = 0
-
-    async def watch() -> None:
-        nonlocal most_in_flight
-        while True:
-            most_in_flight = max(most_in_flight, worker.dispatcher.in_flight(slow["subscription_id"]))
-            await asyncio.sleep(0.005)
-
-    watching = asyncio.create_task(watch())
-    try:
+    async with most_in_flight(worker.dispatcher, slow["subscription_id"]) as most:
         started = time.monotonic()
         await publish_many(api, EVENTS)
         fast = await receiver.wait_for(EVENTS, path="/ok", timeout=5)
@@ -47,12 +38,10 @@ async def test_a_slow_subscriber_does_not_hold_up_a_fast_one(
         # The rest of the slow deliveries: two at a time, the overflow picked up again from
         # the database by the scheduler once this worker's line for them has drained.
         slow_received = await receiver.wait_for(EVENTS, path="/slow/1.0", timeout=30)
-    finally:
-        watching.cancel()
 
     assert fast_done < 1.5, f"the fast subscriber waited {fast_done:.2f} s behind the slow one"
     assert slow_by_then <= 4
-    assert most_in_flight == 2
+    assert most == [2]
     assert len({r.headers["webhook-id"] for r in slow_received}) == EVENTS
     await asyncio.sleep(1.2)  # any duplicate send would have arrived by now
     assert len(receiver.on("/slow/1.0")) == EVENTS, "a released delivery was sent twice"

@@ -3,7 +3,6 @@ schedule and count, and the in-flight limit."""
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 from typing import Any
 
@@ -15,7 +14,7 @@ from standardwebhooks import Webhook
 from asyncevents_svc.notifiers.signing import receiver_secret
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.worker.runner import Worker
-from tests.helpers import TOKEN, event_when, publish, subscribe
+from tests.helpers import TOKEN, event_when, most_in_flight, publish, subscribe
 from tests.receiver import Receiver
 
 SECRET_VALUE = "Bearer receiver-s3cret-value"
@@ -113,23 +112,12 @@ async def test_a_subscription_in_flight_limit_holds(
     api: httpx.AsyncClient, worker: Worker, receiver: Receiver
 ) -> None:
     sub = await subscribe(api, f"{receiver.url}/slow/0.2", "example.ping", max_in_flight=1)
-    most = 0
-
-    async def watch() -> None:
-        nonlocal most
-        while True:
-            most = max(most, worker.dispatcher.in_flight(sub["subscription_id"]))
-            await asyncio.sleep(0.005)
-
-    watching = asyncio.create_task(watch())
-    try:
+    async with most_in_flight(worker.dispatcher, sub["subscription_id"]) as most:
         events = [{"event_name": "example.ping", "arguments": {"n": n}} for n in range(5)]
         response = await api.post("/v1/events/batch", json={"events": events})
         assert response.json()["accepted"] == 5
         received = await receiver.wait_for(5, path="/slow/0.2", timeout=15)
-    finally:
-        watching.cancel()
-    assert most == 1
+    assert most == [1]
     arrivals = sorted(r.at for r in received)
     assert all(b - a >= 0.15 for a, b in itertools.pairwise(arrivals)), arrivals
 

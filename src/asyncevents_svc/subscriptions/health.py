@@ -73,20 +73,16 @@ async def after_attempts(
     gone = (
         {a.subscription_id for a in attempts if a.status_code == GONE} if settings.disable_on_gone else set()
     )
-    if succeeded:
-        await session.execute(
-            update(Subscription)
-            .where(Subscription.id.in_(succeeded), Subscription.failing_since.is_not(None))
-            .values(failing_since=None)
-            .execution_options(synchronize_session=False)
-        )
-    if failed:
-        await session.execute(
-            update(Subscription)
-            .where(Subscription.id.in_(failed), Subscription.failing_since.is_(None))
-            .values(failing_since=now)
-            .execution_options(synchronize_session=False)
-        )
+    # A success ends a failing streak; the first failure after a success starts one.
+    column = Subscription.failing_since
+    for subs, since in ((succeeded, None), (failed, now)):
+        if subs:
+            await session.execute(
+                update(Subscription)
+                .where(Subscription.id.in_(subs), column.is_not(None) if since is None else column.is_(None))
+                .values(failing_since=since)
+                .execution_options(synchronize_session=False)
+            )
     disabled: list[Any] = []
     if gone:
         disabled += await _disable(session, gone, "the endpoint answered 410 Gone", now)

@@ -122,7 +122,21 @@ PayloadFormatField = Annotated[
 ]
 
 
-class SubscriptionCreate(BaseModel):
+class DeliveryPolicy(BaseModel):
+    """How deliveries to one subscription are made; each field left out (or ``null``) means
+    the service's setting."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    headers: HeadersField | None = None
+    timeout: TimeoutField | None = None
+    retry_schedule: RetryScheduleField | None = None
+    max_retries: MaxRetriesField | None = None
+    max_in_flight: MaxInFlightField | None = None
+    rate_limit: RateLimitField | None = None
+
+
+class SubscriptionCreate(DeliveryPolicy):
     """A new subscription. Omit ``verification_token`` to have one generated (returned once)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -136,18 +150,12 @@ class SubscriptionCreate(BaseModel):
     description: DescriptionField | None = None
     filter: FilterField | None = None
     payload_format: PayloadFormatField = "data"
-    headers: HeadersField | None = None
-    timeout: TimeoutField | None = None
-    retry_schedule: RetryScheduleField | None = None
-    max_retries: MaxRetriesField | None = None
-    max_in_flight: MaxInFlightField | None = None
-    rate_limit: RateLimitField | None = None
 
 
-class SubscriptionUpdate(BaseModel):
-    """A partial update; ``verification_token`` rotates the token. ``null`` for `filter`,
-    `headers`, `timeout`, `retry_schedule`, `max_retries` or `max_in_flight` removes it
-    (back to the service's default)."""
+class SubscriptionUpdate(DeliveryPolicy):
+    """A partial update; ``verification_token`` rotates the token. ``null`` for `filter` or a
+    delivery-policy field (`headers`, `timeout`, `retry_schedule`, `max_retries`,
+    `max_in_flight`, `rate_limit`) removes it (back to the service's default)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -160,12 +168,6 @@ class SubscriptionUpdate(BaseModel):
     description: DescriptionField | None = None
     filter: FilterField | None = None
     payload_format: PayloadFormatField | None = None
-    headers: HeadersField | None = None
-    timeout: TimeoutField | None = None
-    retry_schedule: RetryScheduleField | None = None
-    max_retries: MaxRetriesField | None = None
-    max_in_flight: MaxInFlightField | None = None
-    rate_limit: RateLimitField | None = None
 
 
 class SubscriptionOut(BaseModel):
