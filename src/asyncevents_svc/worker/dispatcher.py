@@ -194,7 +194,12 @@ class Dispatcher:
 
     async def _run(self, job: SendJob) -> None:
         if job.rate_limit is not None:
-            await self.limiter.acquire(job.subscription_id, job.rate_limit)
+            try:
+                await self.limiter.acquire(job.subscription_id, job.rate_limit)
+            except Exception as exc:  # no permit without the database: give the job back
+                log.warning("rate_limit_unavailable", error=f"{type(exc).__name__}: {exc}")
+                self._release_later([job.delivery_id])
+                return
         started_at = utcnow()
         result = await self._send(job)
         self.sent += 1
