@@ -1,9 +1,10 @@
 """The ``http`` notifier: a signed JSON POST to the subscription's ``recipient_url``.
 
 Body: the compact JSON ``{"data": <payload>}``, or a CloudEvents 1.0 JSON event when the
-subscription's ``payload_format`` is ``cloudevents`` (:func:`render`). Headers: ``x-magento-signature`` (the
-module's scheme), the Standard Webhooks trio ``webhook-id`` / ``webhook-timestamp`` /
-``webhook-signature`` and ``x-asyncevents-event`` with the event name. aiohttp is the client
+subscription's ``payload_format`` is ``cloudevents`` (:func:`render`). Headers:
+``x-magento-signature`` (the module's scheme), the Standard Webhooks trio ``webhook-id`` /
+``webhook-timestamp`` / ``webhook-signature`` and ``x-asyncevents-event`` with the event
+name; a subscription's own ``headers`` never replace these (:data:`RESERVED_HEADERS`). aiohttp is the client
 because it measured several times faster than httpx's default transport against the same
 loopback receiver (see README, "Choice of HTTP client"). Redirects are never followed.
 
@@ -53,6 +54,23 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
 
 
 CLOUDEVENTS_CONTENT_TYPE = "application/cloudevents+json"
+#: What a subscription's custom headers may not set: the headers :meth:`HttpNotifier.headers`
+#: writes, the session's user-agent, and HTTP framing.
+RESERVED_HEADERS = frozenset(
+    {
+        "content-type",
+        "x-magento-signature",
+        "webhook-id",
+        "webhook-timestamp",
+        "webhook-signature",
+        "x-asyncevents-event",
+        "user-agent",
+        "content-length",
+        "transfer-encoding",
+        "host",
+        "connection",
+    }
+)
 
 
 def render_body(payload: object) -> bytes:
@@ -102,7 +120,6 @@ class HttpNotifier(Notifier):
             )
         self.policy = policy
         self._session: aiohttp.ClientSession | None = None
-        self._default_timeout = self._timeout(settings.timeout)
 
     async def check_recipient(self, recipient: str) -> str | None:
         try:
@@ -127,7 +144,7 @@ class HttpNotifier(Notifier):
             )
             self._session = aiohttp.ClientSession(
                 connector=connector,
-                timeout=self._default_timeout,
+                timeout=self._timeout(self.settings.timeout),
                 headers={"user-agent": self.settings.user_agent},
             )
 
@@ -159,6 +176,8 @@ class HttpNotifier(Notifier):
 
     async def send(self, notification: Notification) -> NotifierResult:
         started = time.perf_counter()
+        seconds = notification.timeout or self.settings.timeout  # the subscription's, else the setting
+        timeout = self._timeout(seconds)
         try:
             # IP literals never reach the resolver: the guard checks them (and the scheme) here.
             refused = self.policy.precheck(notification.recipient)
@@ -169,8 +188,6 @@ class HttpNotifier(Notifier):
             body, content_type = render(notification)
             now = time.time()
             headers = {**notification.headers, **self.headers(notification, body, int(now), content_type)}
-            # The subscription's own timeout, else the setting (never None: that means none).
-            timeout = self._timeout(notification.timeout) if notification.timeout else self._default_timeout
             async with self._session.post(
                 notification.recipient, data=body, headers=headers, allow_redirects=False, timeout=timeout
             ) as response:
@@ -178,7 +195,6 @@ class HttpNotifier(Notifier):
                 status = response.status
                 retry_after = parse_retry_after(response.headers.get("retry-after"), now)
         except TimeoutError:
-            seconds = notification.timeout or self.settings.timeout
             return self._failure(started, f"timed out after {seconds:g} s")
         except aiohttp.ClientConnectorError as exc:
             if isinstance(exc.os_error, RecipientRefused):

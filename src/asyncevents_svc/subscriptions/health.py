@@ -83,9 +83,7 @@ async def after_attempts(
                 .values(failing_since=since)
                 .execution_options(synchronize_session=False)
             )
-    disabled: list[Any] = []
-    if gone:
-        disabled += await _disable(session, gone, "the endpoint answered 410 Gone", now)
+    disabled = await _disable(session, gone, "the endpoint answered 410 Gone", now)
     if failed and settings.disable_after > 0:
         cutoff = now - timedelta(seconds=settings.disable_after)
         reason = f"every delivery failed for {_describe(settings.disable_after)}"

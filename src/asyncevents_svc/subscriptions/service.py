@@ -24,6 +24,7 @@ from asyncevents_svc.crypto import TokenCipher, generate_token
 from asyncevents_svc.db.models import Subscription
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.errors import Forbidden, NotFound, ValidationFailed
+from asyncevents_svc.notifiers.http import RESERVED_HEADERS
 from asyncevents_svc.notifiers.registry import NotifierRegistry
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.subscriptions import filters
@@ -49,24 +50,6 @@ class SubscriptionFields:
     max_in_flight: int | None = None
     rate_limit: float | None = None
     cleared: frozenset[str] = frozenset()  # policy fields an update sets back to the default
-
-
-#: Headers the notifier sets itself; a subscription cannot replace them.
-RESERVED_HEADERS = frozenset(
-    {
-        "content-type",
-        "content-length",
-        "transfer-encoding",
-        "host",
-        "connection",
-        "user-agent",
-        "webhook-id",
-        "webhook-timestamp",
-        "webhook-signature",
-        "x-magento-signature",
-        "x-asyncevents-event",
-    }
-)
 
 
 class SubscriptionService:
@@ -132,7 +115,10 @@ class SubscriptionService:
             raise Forbidden(f"subscribing to {name!r} needs the resource(s) {', '.join(missing)}")
 
     def _apply_policy(self, sub: Subscription, fields: SubscriptionFields) -> None:
-        """Set (or, for ``fields.cleared``, remove) the filter and the delivery policy."""
+        """Set (or, for ``fields.cleared``, remove) the filter, the payload format and the
+        delivery policy."""
+        if fields.payload_format is not None:
+            sub.payload_format = fields.payload_format
         if fields.filter is not None:
             filters.parse(fields.filter, self.prefix + "filter")
             sub.filter = fields.filter
@@ -184,7 +170,6 @@ class SubscriptionService:
             status=fields.status or "active",
             store_id=fields.store_id or 0,
             description=fields.description,
-            payload_format=fields.payload_format or "data",
             subscribed_at=now,
             modified=now,
         )
@@ -223,8 +208,6 @@ class SubscriptionService:
         if fields.description is not None:
             sub.description = fields.description
         self._apply_policy(sub, fields)
-        if fields.payload_format is not None:
-            sub.payload_format = fields.payload_format
         sub.modified = utcnow()
         await self.session.flush()
         return sub

@@ -253,11 +253,15 @@ class Dispatcher:
                 detail=f"notifier error: {type(exc).__name__}",
             )
 
+    @property
+    def room(self) -> int:
+        """How many more jobs intake and the scheduler may bring: up to twice the in-flight
+        limit may be queued (:attr:`backlog`)."""
+        return 2 * self.limit - self.backlog
+
     async def wait_for_capacity(self) -> None:
-        """Back-pressure for intake: wait while twice the in-flight limit is queued
-        (:attr:`backlog`)."""
-        limit = 2 * self.limit
-        while self.backlog >= limit:
+        """Back-pressure for intake: wait while there is no :attr:`room`."""
+        while self.room <= 0:
             await asyncio.sleep(0.01)
 
     def _release_later(self, ids: list[uuid.UUID]) -> None:

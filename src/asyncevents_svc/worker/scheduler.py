@@ -64,7 +64,7 @@ class Scheduler:
 
     async def tick(self) -> None:
         """One scan: due deliveries first, then stale events."""
-        free = 2 * self.runtime.settings.worker.max_in_flight - self.dispatcher.backlog
+        free = self.dispatcher.room
         if free > 0:
             limit = min(free, self.runtime.settings.worker.scheduler_batch)
             self.dispatcher.submit(await self.claim_due(limit, skip=self.dispatcher.backed_up()))
