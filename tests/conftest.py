@@ -140,7 +140,7 @@ async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
         # As in `serve`: an ingest wakes the in-loop worker's database queue at once.
         rt.publisher = LocalPublisher()
     yield rt
-    await rt.engine.dispose()
+    await rt.close()  # again if the app's lifespan closed it: stops what tests started without one
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from typing import Any
 import aio_pika
 import orjson
 import structlog
+import yarl
 from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractQueue, AbstractRobustConnection
 
 from asyncevents_svc.catalogue.patterns import NAME_RE
@@ -54,6 +55,20 @@ async def declare(channel: AbstractChannel, settings: BrokerSettings) -> Topolog
         magento = await channel.declare_queue(settings.magento_queue, durable=True)
         await magento.bind(magento_exchange, settings.magento_routing_key)
     return Topology(exchange, events, magento)
+
+
+async def connect(url: str, *, timeout: float) -> AbstractRobustConnection:
+    """``aio_pika.connect_robust``, except that a connect cancelled or failed half-way closes
+    what it had opened (``connect_robust`` would leave that connection, with its reader,
+    writer and heartbeat tasks, running with no owner)."""
+    connection = aio_pika.RobustConnection(yarl.URL(url))
+    try:
+        await connection.connect(timeout=timeout)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            await connection.close()
+        raise
+    return connection
 
 
 def ready_message(event_ids: list[uuid.UUID]) -> aio_pika.Message:
@@ -163,7 +178,7 @@ class AmqpPublisher:
 
     async def _connect(self) -> AbstractExchange:
         if self._exchange is None:
-            self._connection = await aio_pika.connect_robust(self.url, timeout=5)
+            self._connection = await connect(self.url, timeout=5)
             channel = await self._connection.channel(publisher_confirms=True)
             self._exchange = (await declare(channel, self.settings)).exchange
         return self._exchange

@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import uuid
 
-import aio_pika
 import structlog
 from aio_pika.abc import (
     AbstractChannel,
@@ -27,6 +26,7 @@ from asyncevents_svc.errors import AppError
 from asyncevents_svc.events import service as ingest
 from asyncevents_svc.messaging.amqp import (
     MagentoMessageError,
+    connect,
     declare,
     parse_magento_body,
     parse_ready_body,
@@ -55,7 +55,7 @@ class AmqpConsumer:
 
     async def start(self) -> None:
         self._batcher = asyncio.create_task(self._fan_out_batches(), name="fan-out")
-        self._connection = await aio_pika.connect_robust(self.url, timeout=10)
+        self._connection = await connect(self.url, timeout=10)
         self._channel = await self._connection.channel()
         await self._channel.set_qos(prefetch_count=self.runtime.settings.worker.prefetch)
         topology = await declare(self._channel, self.runtime.settings.broker)
