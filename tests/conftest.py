@@ -32,6 +32,7 @@ from asyncevents_svc.messaging.dbqueue import LocalPublisher
 from asyncevents_svc.runtime import Runtime, build_runtime
 from asyncevents_svc.settings import BrokerSettings, Settings
 from asyncevents_svc.worker.runner import Worker
+from tests.aws import bus, moto_url, moto_with_auth_url, proxy
 from tests.receiver import Receiver, start_receiver
 from tests.serving import serve
 
@@ -220,4 +221,6 @@ async def receiver() -> AsyncIterator[Receiver]:
     await runner.cleanup()
 
 
-__all__ = ["serve"]  # the `serve` fixture (a real `asyncevents-svc serve` process) lives in tests/serving.py
+# Fixtures kept beside what they start: `serve` (a real `asyncevents-svc serve` process) in
+# tests/serving.py; moto's server, a bus and the PutEvents proxy in tests/aws.py.
+__all__ = ["bus", "moto_url", "moto_with_auth_url", "proxy", "serve"]

@@ -126,6 +126,43 @@ class EndpointHealthSettings(BaseModel):
     )
 
 
+class EventBridgeSettings(BaseModel):
+    """The ``eventbridge`` notifier (AWS EventBridge PutEvents). Credentials and region left
+    unset come from the standard AWS chain (environment, shared files, container or instance
+    role)."""
+
+    source: str = Field(
+        "asyncevents-svc", min_length=1, max_length=256, description="`Source` of every entry put."
+    )
+    region: str | None = Field(
+        None, description="AWS region of buses given by name (an ARN names its own). Unset: the AWS chain."
+    )
+    access_key_id: SecretStr | None = Field(None, description="AWS access key id. Unset: the AWS chain.")
+    secret_access_key: SecretStr | None = Field(None, description="AWS secret access key.")
+    session_token: SecretStr | None = Field(None, description="AWS session token (temporary credentials).")
+    endpoint_url: str | None = Field(
+        None, description="Another EventBridge endpoint (a VPC endpoint, LocalStack, moto)."
+    )
+    timeout: float = Field(10.0, gt=0, description="Seconds for one PutEvents call.")
+    max_calls_per_bus: int = Field(
+        8, ge=1, description="PutEvents calls in flight at once to one bus, per worker."
+    )
+
+
+class AmqpNotifierSettings(BaseModel):
+    """The ``amqp`` notifier (publish to a RabbitMQ exchange). Recipient URLs name the broker
+    and user but never a password: passwords are kept here, by ``user@host:port``."""
+
+    passwords: dict[str, SecretStr] = Field(
+        default_factory=dict,
+        description="JSON object of broker passwords by `user@host:port`, "
+        'e.g. `{"svc@mq.internal:5672": "…"}`.',
+    )
+    timeout: float = Field(
+        10.0, gt=0, description="Seconds to connect, or for the broker to confirm a publish."
+    )
+
+
 class SecuritySettings(BaseModel):
     """API keys, recipient checks and input limits."""
 
@@ -220,6 +257,8 @@ class Settings(BaseSettings):
     endpoint_health: EndpointHealthSettings = Field(default_factory=EndpointHealthSettings)
     broker: BrokerSettings = Field(default_factory=BrokerSettings)
     security: SecuritySettings = Field(default_factory=SecuritySettings)
+    eventbridge: EventBridgeSettings = Field(default_factory=EventBridgeSettings)
+    amqp_notifier: AmqpNotifierSettings = Field(default_factory=AmqpNotifierSettings)
     bootstrap_admin_key: SecretStr | None = Field(
         None,
         description="An admin API key to create at start-up when no admin key exists yet "

@@ -54,7 +54,7 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
 
 
 CLOUDEVENTS_CONTENT_TYPE = "application/cloudevents+json"
-#: What a subscription's custom headers may not set: the headers :meth:`HttpNotifier.headers`
+#: What a subscription's custom headers may not set: the headers :func:`signed_headers`
 #: writes, the session's user-agent, and HTTP framing.
 RESERVED_HEADERS = frozenset(
     {
@@ -96,6 +96,27 @@ def render(notification: Notification) -> tuple[bytes, str]:
         "data": notification.payload,
     }
     return orjson.dumps(event), CLOUDEVENTS_CONTENT_TYPE
+
+
+def signed_headers(
+    notification: Notification, body: bytes, timestamp: int, content_type: str = "application/json"
+) -> dict[str, str]:
+    """The headers a notification carries: content type, both signature schemes, the event name."""
+    key = notification.token.encode()
+    msg_id = str(notification.delivery_id)
+    signatures = [standard_signature(key, msg_id, timestamp, body)]
+    if notification.previous_token:
+        # Rotation overlap: Standard Webhooks receivers accept any one of the
+        # space-separated signatures, so both the old and the new secret verify.
+        signatures.append(standard_signature(notification.previous_token.encode(), msg_id, timestamp, body))
+    return {
+        "content-type": content_type,
+        "x-magento-signature": magento_signature(key, body),
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": " ".join(signatures),
+        "x-asyncevents-event": notification.event_name,
+    }
 
 
 class HttpNotifier(Notifier):
@@ -156,23 +177,7 @@ class HttpNotifier(Notifier):
     def headers(
         self, notification: Notification, body: bytes, timestamp: int, content_type: str = "application/json"
     ) -> dict[str, str]:
-        key = notification.token.encode()
-        msg_id = str(notification.delivery_id)
-        signatures = [standard_signature(key, msg_id, timestamp, body)]
-        if notification.previous_token:
-            # Rotation overlap: Standard Webhooks receivers accept any one of the
-            # space-separated signatures, so both the old and the new secret verify.
-            signatures.append(
-                standard_signature(notification.previous_token.encode(), msg_id, timestamp, body)
-            )
-        return {
-            "content-type": content_type,
-            "x-magento-signature": magento_signature(key, body),
-            "webhook-id": msg_id,
-            "webhook-timestamp": str(timestamp),
-            "webhook-signature": " ".join(signatures),
-            "x-asyncevents-event": notification.event_name,
-        }
+        return signed_headers(notification, body, timestamp, content_type)
 
     async def send(self, notification: Notification) -> NotifierResult:
         started = time.perf_counter()

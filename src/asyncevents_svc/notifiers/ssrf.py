@@ -228,19 +228,28 @@ class RecipientPolicy:
         return None
 
     async def check_url(self, url: str, *, allow_unresolved: bool = False) -> str | None:
-        """``None`` if webhooks may go to ``url``, else why not.
-
-        A host name is resolved with the event loop's ``getaddrinfo`` and refused if ANY of
-        its addresses is refused (unless the name is allow-listed). A name that does not
-        resolve is refused, or accepted with ``allow_unresolved`` (create time: see the
-        module doc)."""
+        """``None`` if webhooks may go to ``url``, else why not (see :meth:`check_host`)."""
         problem = self.precheck(url)
         if problem is not None:
             return problem
         host = urlsplit(url).hostname
         assert host is not None  # precheck refuses URLs without one
-        if self.is_host_allowlisted(host) or looks_numeric(host):
-            return None  # allow-listed, or an IP literal precheck already judged
+        return await self.check_host(host, allow_unresolved=allow_unresolved)
+
+    async def check_host(self, host: str, *, allow_unresolved: bool = False) -> str | None:
+        """``None`` if notifications may go to ``host``, else why not.
+
+        An IP literal is judged as it is. A host name is resolved with the event loop's
+        ``getaddrinfo`` and refused if ANY of its addresses is refused (unless the name is
+        allow-listed). A name that does not resolve is refused, or accepted with
+        ``allow_unresolved`` (create time: see the module doc)."""
+        if self.is_host_allowlisted(host):
+            return None
+        if looks_numeric(host):
+            address = parse_address(host)
+            if address is None:
+                return f"recipient host {host} is not a canonical IP address"
+            return self.check_address(address)
         try:
             async with asyncio.timeout(self.resolve_timeout):
                 infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
