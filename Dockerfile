@@ -64,6 +64,7 @@ ENV VIRTUAL_ENV=/app/.venv \
     PYTHONUNBUFFERED=1 \
     ASYNCEVENTS_HOST=0.0.0.0 \
     ASYNCEVENTS_PORT=8000 \
+    ASYNCEVENTS_WORKER__METRICS_HOST=0.0.0.0 \
     ASYNCEVENTS_LOG_FORMAT=json \
     ASYNCEVENTS_DATA_DIR=/app/var
 # ASYNCEVENTS_EVENTS_FILE is left at its default, "events.xml" in the working directory /app.
@@ -71,7 +72,8 @@ ENV VIRTUAL_ENV=/app/.venv \
 # Numeric, so runtimes can verify it is not root (e.g. Kubernetes runAsNonRoot).
 USER 10001:10001
 
-EXPOSE 8000
+# 8000: the API (and the console at /admin); 9464: a worker's /metrics.
+EXPOSE 8000 9464
 
 # Liveness of the API (slim has no curl). The worker and migrate roles have no HTTP server:
 # compose.yaml disables this check for them.

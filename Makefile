@@ -3,11 +3,14 @@
 UV ?= $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 PYTEST = $(UV) run pytest -p no:cacheprovider
 
-.PHONY: install run test test-postgres-rabbitmq test-postgres-dbqueue test-sqlite-dbqueue test-faults \
+.PHONY: install chromium run test test-postgres-rabbitmq test-postgres-dbqueue test-sqlite-dbqueue test-faults \
 	lint typecheck migrations-check check bench soak bench-quick bench-http-clients format docs
 
 install: $(filter .tools/bin/uv,$(UV))  ## create .venv from uv.lock
 	$(UV) sync --frozen
+
+chromium:  ## Debian's Chromium for the console's browser tests (installed when missing)
+	@command -v chromium >/dev/null || .ci/install-chromium
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -16,7 +19,7 @@ install: $(filter .tools/bin/uv,$(UV))  ## create .venv from uv.lock
 run: install  ## the embedded default: API + worker in one process, SQLite in ./var, no other services
 	$(UV) run asyncevents-svc serve
 
-test: install  ## lint, types, migrations, the whole suite on all three backends, then the fault suite
+test: install chromium  ## lint, types, migrations, the whole suite on all three backends, then the fault suite
 	$(MAKE) check
 	$(MAKE) test-postgres-rabbitmq test-postgres-dbqueue test-sqlite-dbqueue test-faults
 

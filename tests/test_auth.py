@@ -49,6 +49,7 @@ ROUTES: list[tuple[str, str, str]] = [
     ("PUT", "/V1/async_event/1", "subscriptions:write"),
     ("GET", "/rest/V1/async_event/1", "subscriptions:read"),
     ("PUT", "/rest/default/V1/async_event/1", "subscriptions:write"),
+    ("GET", "/metrics", "metrics:read"),
 ]
 PUBLIC = {"/health/live", "/health/ready", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 

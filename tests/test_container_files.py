@@ -90,7 +90,7 @@ def test_one_image_runs_every_role_as_a_non_root_user() -> None:
     assert last["ENTRYPOINT"] == '["asyncevents-svc"]'
     assert last["CMD"] == '["api"]'
     assert last["WORKDIR"] == "/app"
-    assert last["EXPOSE"] == "8000"
+    assert last["EXPOSE"] == "8000 9464"
     assert last["USER"].split(":")[0] not in {"0", "root"}
     assert "/health/live" in last["HEALTHCHECK"]
 

@@ -14,6 +14,8 @@ from typing import Any
 
 import structlog
 
+from asyncevents_svc.observability.tracing import add_trace_ids
+
 _SECRET_WORDS = ("token", "secret", "password", "authorization", "api_key", "encryption_key")
 
 
@@ -37,6 +39,7 @@ def configure_logging(level: str = "INFO", fmt: str = "console") -> None:
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
+        add_trace_ids,
         redact,
     ]
     structlog.configure(

@@ -20,6 +20,8 @@ from asyncevents_svc.events.committer import GroupCommitter
 from asyncevents_svc.messaging.publisher import EventPublisher, NullPublisher
 from asyncevents_svc.notifiers.base import NotifierContext
 from asyncevents_svc.notifiers.registry import NotifierRegistry
+from asyncevents_svc.observability.metrics import Metrics
+from asyncevents_svc.observability.tracing import Tracing
 from asyncevents_svc.settings import Settings
 from asyncevents_svc.subscriptions.health import operational_events
 
@@ -34,6 +36,8 @@ class Runtime:
     sessions: SessionFactory
     keys: KeyVerifier
     ingest: GroupCommitter
+    metrics: Metrics
+    tracing: Tracing
     publisher: EventPublisher = field(default_factory=NullPublisher)
 
     async def close(self) -> None:
@@ -41,6 +45,7 @@ class Runtime:
         await self.publisher.close()
         await self.notifiers.close()
         await self.engine.dispose()
+        await self.tracing.close()
 
 
 #: PostgreSQL channel on which ingest tells database-queue workers that events are ready.
@@ -59,6 +64,7 @@ def build_runtime(settings: Settings) -> Runtime:
     notifiers = NotifierRegistry.discover(NotifierContext(settings))
     engine = create_engine(settings)
     sessions = session_factory(engine)
+    metrics = Metrics()
     return Runtime(
         settings=settings,
         catalogue=catalogue,
@@ -68,5 +74,9 @@ def build_runtime(settings: Settings) -> Runtime:
         sessions=sessions,
         keys=KeyVerifier(sessions),
         # The database queue on PostgreSQL: ingest NOTIFYs the workers (see messaging/dbqueue.py).
-        ingest=GroupCommitter(sessions, READY_CHANNEL if _notifies(settings, engine) else None),
+        ingest=GroupCommitter(
+            sessions, READY_CHANNEL if _notifies(settings, engine) else None, metrics=metrics
+        ),
+        metrics=metrics,
+        tracing=Tracing(settings.tracing),
     )

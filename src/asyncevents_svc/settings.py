@@ -67,6 +67,13 @@ class WorkerSettings(BaseModel):
         ge=0,
         description="`/health/ready` fails when work has waited longer than this (seconds; 0 = never).",
     )
+    metrics_host: str = Field("127.0.0.1", description="Address a worker process serves `/metrics` on.")
+    metrics_port: int = Field(
+        9464,
+        ge=0,
+        le=65535,
+        description="Port of a worker process's `/metrics` (0: none; `serve` uses the API's).",
+    )
     queue_poll_interval: float = Field(
         0.2, gt=0, description="Database queue only: seconds between polls for new events."
     )
@@ -160,6 +167,21 @@ class AmqpNotifierSettings(BaseModel):
     )
     timeout: float = Field(
         10.0, gt=0, description="Seconds to connect, or for the broker to confirm a publish."
+    )
+
+
+class TracingSettings(BaseModel):
+    """OpenTelemetry traces: ingest, payload resolution and every attempt, exported over OTLP."""
+
+    enabled: bool = Field(False, description="Export traces (off by default).")
+    endpoint: str | None = Field(
+        None,
+        description="OTLP/HTTP traces URL (`http://collector:4318/v1/traces`). Unset: the standard "
+        "`OTEL_EXPORTER_OTLP_*` variables, else localhost:4318.",
+    )
+    service_name: str = Field("asyncevents-svc", description="`service.name` of the spans.")
+    sample_ratio: float = Field(
+        1.0, ge=0, le=1, description="Share of new traces kept (a parent's choice wins)."
     )
 
 
@@ -259,6 +281,7 @@ class Settings(BaseSettings):
     security: SecuritySettings = Field(default_factory=SecuritySettings)
     eventbridge: EventBridgeSettings = Field(default_factory=EventBridgeSettings)
     amqp_notifier: AmqpNotifierSettings = Field(default_factory=AmqpNotifierSettings)
+    tracing: TracingSettings = Field(default_factory=TracingSettings)
     bootstrap_admin_key: SecretStr | None = Field(
         None,
         description="An admin API key to create at start-up when no admin key exists yet "

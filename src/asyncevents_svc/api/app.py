@@ -13,10 +13,13 @@ from asyncevents_svc.auth.bootstrap import ensure_admin
 from asyncevents_svc.auth.router import router as keys_router
 from asyncevents_svc.catalogue.router import router as catalogue_router
 from asyncevents_svc.compat.router import routers as magento_routers
+from asyncevents_svc.console.app import PREFIX as CONSOLE_PREFIX
+from asyncevents_svc.console.app import create_console
 from asyncevents_svc.deliveries.router import router as deliveries_router
 from asyncevents_svc.events.router import router as events_router
 from asyncevents_svc.messaging.amqp import AmqpPublisher
 from asyncevents_svc.messaging.publisher import NullPublisher
+from asyncevents_svc.observability.router import router as metrics_router
 from asyncevents_svc.runtime import Runtime, build_runtime
 from asyncevents_svc.settings import Settings
 from asyncevents_svc.subscriptions.router import router as subscriptions_router
@@ -67,6 +70,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(deliveries_router)
     app.include_router(catalogue_router)
     app.include_router(keys_router)
+    app.include_router(metrics_router)
     for router in magento_routers:
         app.include_router(router)
+    app.mount(CONSOLE_PREFIX, create_console(app, runtime))
     return app

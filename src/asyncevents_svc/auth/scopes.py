@@ -11,8 +11,17 @@ SUBSCRIPTIONS_READ = "subscriptions:read"
 SUBSCRIPTIONS_WRITE = "subscriptions:write"
 DELIVERIES_READ = "deliveries:read"
 DELIVERIES_REPLAY = "deliveries:replay"
+METRICS_READ = "metrics:read"
 ADMIN = "admin"
-ALL = (EVENTS_PUBLISH, SUBSCRIPTIONS_READ, SUBSCRIPTIONS_WRITE, DELIVERIES_READ, DELIVERIES_REPLAY, ADMIN)
+ALL = (
+    EVENTS_PUBLISH,
+    SUBSCRIPTIONS_READ,
+    SUBSCRIPTIONS_WRITE,
+    DELIVERIES_READ,
+    DELIVERIES_REPLAY,
+    METRICS_READ,
+    ADMIN,
+)
 
 #: (method or "*", path prefix of the route template, scope); the first match wins.
 _RULES: tuple[tuple[str, str, str], ...] = (
@@ -26,6 +35,7 @@ _RULES: tuple[tuple[str, str, str], ...] = (
     ("POST", "/v1/deliveries", DELIVERIES_REPLAY),
     ("GET", "/v1/replays", DELIVERIES_READ),
     ("POST", "/v1/replays", DELIVERIES_REPLAY),
+    ("GET", "/metrics", METRICS_READ),
     ("GET", "/V1/", SUBSCRIPTIONS_READ),
     ("*", "/V1/", SUBSCRIPTIONS_WRITE),
     ("GET", "/rest/", SUBSCRIPTIONS_READ),

@@ -103,6 +103,8 @@ class Event(Base):
     skipped: Mapped[Any | None] = mapped_column(JsonColumn)
     # A worker claiming the event from the database queue (or a sweep) holds it until then.
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # W3C traceparent of the accepting request (tracing on): workers continue that trace.
+    trace_context: Mapped[str | None] = mapped_column(String(64))
 
 
 class Delivery(Base):

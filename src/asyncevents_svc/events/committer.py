@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from asyncevents_svc.batching import take_whole
 from asyncevents_svc.db.engine import SessionFactory
 from asyncevents_svc.events.service import NewEvent, StoredEvent, store
+from asyncevents_svc.observability.metrics import Metrics
 
 MAX_EVENTS = 2000  # per transaction
 COMMITTERS = 2
@@ -26,11 +27,14 @@ Waiting = tuple[list[NewEvent], asyncio.Future[list[StoredEvent]]]
 
 
 class GroupCommitter:
-    def __init__(self, sessions: SessionFactory, notify_channel: str | None = None) -> None:
+    def __init__(
+        self, sessions: SessionFactory, notify_channel: str | None = None, *, metrics: Metrics | None = None
+    ) -> None:
         """``notify_channel``: PostgreSQL channel to NOTIFY in each group's transaction
         (delivered at commit), so workers on the database queue wake up at once."""
         self.sessions = sessions
         self.notify_channel = notify_channel
+        self.metrics = metrics
         self._queue: list[Waiting] = []
         self._arrived = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
@@ -63,6 +67,10 @@ class GroupCommitter:
                     if not done.done():
                         done.set_exception(exc)
                 continue
+            if self.metrics is not None:
+                for saved in stored:
+                    if not saved.duplicate:
+                        self.metrics.events_accepted.labels(saved.name).inc()
             offset = 0
             for events, done in group:
                 if not done.done():

@@ -6,6 +6,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, status
+from opentelemetry.trace import SpanKind
 
 from asyncevents_svc.api.deps import RuntimeDep, SessionDep, authorize
 from asyncevents_svc.api.problems import PROBLEM_RESPONSES, problem_responses
@@ -51,16 +52,20 @@ async def publish_event(
     """Accept one event. A 202 means it is committed and will be delivered."""
     if body.id and idempotency_key and body.id != idempotency_key:
         raise ValidationFailed("id", "differs from the Idempotency-Key header; send one or make them equal")
-    new = service.prepare(
-        runtime.catalogue,
-        name=body.event_name,
-        arguments=body.arguments,
-        store_id=body.store_id,
-        key=body.id or idempotency_key,
-    )
-    [stored] = await runtime.ingest.store([new])
-    if not stored.duplicate:
-        await runtime.publisher.publish_ready([stored.id])
+    tracing = runtime.tracing
+    with tracing.span("ingest", kind=SpanKind.SERVER, attributes={"event.name": body.event_name}) as span:
+        new = service.prepare(
+            runtime.catalogue,
+            name=body.event_name,
+            arguments=body.arguments,
+            store_id=body.store_id,
+            key=body.id or idempotency_key,
+            trace_context=tracing.traceparent(),
+        )
+        [stored] = await runtime.ingest.store([new])
+        span.set_attribute("event.id", str(stored.id))
+        if not stored.duplicate:
+            await runtime.publisher.publish_ready([stored.id])
     return EventAccepted(
         id=stored.id,
         event_name=stored.name,
@@ -78,8 +83,14 @@ async def publish_event(
 )
 async def publish_batch(body: EventBatchIn, runtime: RuntimeDep) -> EventBatchResult:
     """Accept up to 1,000 events; each gets its own result (202, 404 or 422) in request order."""
+    with runtime.tracing.span("ingest batch", kind=SpanKind.SERVER, attributes={"events": len(body.events)}):
+        return await _publish_batch(body, runtime)
+
+
+async def _publish_batch(body: EventBatchIn, runtime: RuntimeDep) -> EventBatchResult:
     results: list[BatchItemResult | None] = []
     ready: list[tuple[int, service.NewEvent]] = []
+    trace_context = runtime.tracing.traceparent()
     for index, item in enumerate(body.events):
         try:
             new = service.prepare(
@@ -88,6 +99,7 @@ async def publish_batch(body: EventBatchIn, runtime: RuntimeDep) -> EventBatchRe
                 arguments=item.arguments,
                 store_id=item.store_id,
                 key=item.id,
+                trace_context=trace_context,
             )
         except AppError as exc:
             status_code = 404 if exc.status == 404 else 422

@@ -35,6 +35,7 @@ class NewEvent:
     source: str = "http"
     status: str = "accepted"
     error: str | None = None
+    trace_context: str | None = None  # the accepting request's traceparent (tracing on)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ def prepare(
     store_id: int,
     key: str | None,
     source: str = "http",
+    trace_context: str | None = None,
 ) -> NewEvent:
     """Check the name (404) and arguments (422) now, at ingest, not in the worker."""
     event_type = catalogue.get(name)
@@ -72,7 +74,7 @@ def prepare(
         raise ValidationFailed("event_name", f"{name!r} is published by the service itself")
     event_type.binding.check_arguments(arguments)
     stored_key, event_id = normalise_key(key)
-    return NewEvent(event_id, name, arguments, store_id, stored_key, source)
+    return NewEvent(event_id, name, arguments, store_id, stored_key, source, trace_context=trace_context)
 
 
 async def store(session: AsyncSession, events: list[NewEvent]) -> list[StoredEvent]:
@@ -90,6 +92,7 @@ async def store(session: AsyncSession, events: list[NewEvent]) -> list[StoredEve
             "source": e.source,
             "status": e.status,
             "error": e.error,
+            "trace_context": e.trace_context,
             "received_at": now,
         }
         for e in events

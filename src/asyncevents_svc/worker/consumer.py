@@ -160,6 +160,7 @@ class AmqpConsumer:
         await message.ack()
         if stored.duplicate or new.status != "accepted":
             return
+        self.runtime.metrics.events_accepted.labels(stored.name).inc()
         try:
             self.dispatcher.submit(await dispatch_events(self.runtime, [stored.id], self.ctx))
         except Exception as exc:  # committed: the scheduler's sweep dispatches it later

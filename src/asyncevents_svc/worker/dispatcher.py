@@ -31,11 +31,13 @@ from dataclasses import dataclass
 
 import orjson
 import structlog
+from opentelemetry.trace import SpanKind
 from sqlalchemy import update
 
 from asyncevents_svc.db.models import Delivery
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.notifiers.base import Notification, NotifierResult
+from asyncevents_svc.observability.tracing import failed
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.worker.jobs import SendJob
 from asyncevents_svc.worker.ratelimit import RateLimiter
@@ -87,6 +89,11 @@ class Dispatcher:
             len(line) for sub, line in self._lines.items() if self._busy[sub] < self._cap(sub)
         )
         return len(self._running) + free_to_start
+
+    @property
+    def sending(self) -> int:
+        """Sends in flight now, all subscriptions."""
+        return len(self._running)
 
     def in_flight(self, subscription_id: int) -> int:
         return self._busy[subscription_id]
@@ -201,7 +208,7 @@ class Dispatcher:
                 self._release_later([job.delivery_id])
                 return
         started_at = utcnow()
-        result = await self._send(job)
+        result = await (self._traced_send(job) if self.runtime.tracing.enabled else self._send(job))
         self.sent += 1
         sub = job.subscription_id
         seconds = result.duration_ms / 1000
@@ -209,6 +216,27 @@ class Dispatcher:
         if len(self._seconds) > 100_000:
             self._seconds.clear()
         self.recorder.record(Finished(job, result, started_at))
+
+    async def _traced_send(self, job: SendJob) -> NotifierResult:
+        """:meth:`_send` in an ``attempt`` span of the event's trace."""
+        attributes: dict[str, str | int] = {
+            "delivery.id": str(job.delivery_id),
+            "delivery.attempt": job.attempt,
+            "subscription.id": job.subscription_id,
+            "notifier": job.notifier,
+            "event.name": job.event_name,
+        }
+        tracing = self.runtime.tracing
+        with tracing.span(
+            "attempt", parent=job.trace_context, kind=SpanKind.CLIENT, attributes=attributes
+        ) as span:
+            result = await self._send(job)
+            span.set_attribute("attempt.success", result.success)
+            if result.status_code is not None:
+                span.set_attribute("http.response.status_code", result.status_code)
+            if not result.success:
+                failed(span, result.detail)
+            return result
 
     async def _send(self, job: SendJob) -> NotifierResult:
         started = time.perf_counter()

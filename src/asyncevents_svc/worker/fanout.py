@@ -30,6 +30,7 @@ from asyncevents_svc.catalogue.services import ResolutionError, ResolveContext
 from asyncevents_svc.db.models import Delivery, Event, Subscription
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.errors import AppError
+from asyncevents_svc.observability.tracing import failed
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.subscriptions.filters import explain_miss, stored
 from asyncevents_svc.worker.jobs import SendJob
@@ -55,25 +56,31 @@ _FAILED = (
 
 
 async def _resolve(runtime: Runtime, event: Event, ctx: ResolveContext) -> tuple[Any, str | None]:
-    """The payload, or the reason it could not be resolved."""
-    if event.name not in runtime.catalogue:
-        return None, f"event {event.name!r} is no longer in the catalogue"
-    try:
-        return await runtime.catalogue.get(event.name).binding.resolve(event.arguments, ctx), None
-    except (ResolutionError, AppError) as exc:
-        return None, str(exc)
+    """The payload, or the reason it could not be resolved (a ``resolve`` span in the event's trace)."""
+    attributes = {"event.id": str(event.id), "event.name": event.name}
+    with runtime.tracing.span("resolve", parent=event.trace_context, attributes=attributes) as span:
+        if event.name not in runtime.catalogue:
+            error = f"event {event.name!r} is no longer in the catalogue"
+            failed(span, error)
+            return None, error
+        try:
+            return await runtime.catalogue.get(event.name).binding.resolve(event.arguments, ctx), None
+        except (ResolutionError, AppError) as exc:
+            failed(span, str(exc))
+            return None, str(exc)
 
 
-async def _mark_failed(runtime: Runtime, failures: list[tuple[uuid.UUID, str]]) -> None:
+async def _mark_failed(runtime: Runtime, failures: list[tuple[Event, str]]) -> None:
     now = utcnow()
     async with runtime.sessions() as session, session.begin():
         connection = await session.connection()
         await connection.execute(
             _FAILED,
-            [{"b_id": event_id, "b_error": error[:4000], "b_now": now} for event_id, error in failures],
+            [{"b_id": event.id, "b_error": error[:4000], "b_now": now} for event, error in failures],
         )
-    for event_id, error in failures:
-        log.warning("event_failed", event_id=str(event_id), error=error)
+    for event, error in failures:
+        runtime.metrics.events_failed.labels(event.name).inc()
+        log.warning("event_failed", event_id=str(event.id), error=error)
 
 
 async def dispatch_events(runtime: Runtime, event_ids: list[uuid.UUID], ctx: ResolveContext) -> list[SendJob]:
@@ -87,7 +94,7 @@ async def dispatch_events(runtime: Runtime, event_ids: list[uuid.UUID], ctx: Res
     if not events:
         return []
     outcomes = await asyncio.gather(*(_resolve(runtime, event, ctx) for event in events))
-    failures = [(e.id, error) for e, (_, error) in zip(events, outcomes, strict=True) if error is not None]
+    failures = [(e, error) for e, (_, error) in zip(events, outcomes, strict=True) if error is not None]
     if failures:
         await _mark_failed(runtime, failures)
     resolved = {
@@ -155,6 +162,7 @@ async def dispatch_events(runtime: Runtime, event_ids: list[uuid.UUID], ctx: Res
                         store_id=event.store_id,
                         payload=payload,
                         attempt=1,
+                        trace_context=event.trace_context,
                     )
                 )
         if rows:

@@ -32,6 +32,7 @@ class SendJob:
     max_retries: int | None = None
     max_in_flight: int | None = None
     rate_limit: float | None = None
+    trace_context: str | None = None  # the event's traceparent: attempts join its trace
 
     @property
     def retries_done(self) -> int:
@@ -50,6 +51,7 @@ class SendJob:
         payload: Any,
         attempt: int,
         chain_offset: int = 0,
+        trace_context: str | None = None,
     ) -> SendJob:
         """The job for sending to ``sub`` now (with its previous token while that is valid)."""
         expires = sub.previous_token_expires_at
@@ -74,4 +76,5 @@ class SendJob:
             max_retries=sub.max_retries,
             max_in_flight=sub.max_in_flight,
             rate_limit=sub.rate_limit,
+            trace_context=trace_context,
         )

@@ -159,11 +159,20 @@ class AttemptRecorder:
             published = await health.after_attempts(
                 session, summaries, self.runtime.settings.endpoint_health, now
             )
+        self._count(batch, [str(u["b_status"]) for u in updates])
         if published and self.on_published is not None:
             try:
                 await self.on_published(published)
             except Exception as exc:  # the events are stored: the sweep dispatches them
                 log.warning("operational_events_not_dispatched", error=str(exc), count=len(published))
+
+    def _count(self, batch: list[Finished], outcomes: list[str]) -> None:
+        metrics = self.runtime.metrics
+        for item, outcome in zip(batch, outcomes, strict=True):
+            notifier = item.job.notifier
+            metrics.attempts.labels(notifier, "success" if item.result.success else "failure").inc()
+            metrics.deliveries.labels(notifier, outcome).inc()
+            metrics.attempt_seconds.labels(notifier).observe(item.result.duration_ms / 1000)
 
     async def flush(self, timeout: float) -> bool:
         """Wait until everything queued is written; False if the deadline passed first."""

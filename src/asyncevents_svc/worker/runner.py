@@ -21,6 +21,7 @@ from sqlalchemy import update
 from asyncevents_svc.catalogue.services import ResolveContext
 from asyncevents_svc.db.models import Delivery, Event
 from asyncevents_svc.messaging.dbqueue import DbQueueConsumer, LocalPublisher
+from asyncevents_svc.observability.server import start_metrics_server
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.worker.consumer import AmqpConsumer
 from asyncevents_svc.worker.dispatcher import Dispatcher
@@ -54,6 +55,7 @@ class Worker:
         ctx = ResolveContext(http=self.http)
         self.recorder = AttemptRecorder(runtime)
         self.dispatcher = Dispatcher(runtime, self.recorder)
+        runtime.metrics.watch_dispatcher(lambda: self.dispatcher.sending, lambda: self.dispatcher.backlog)
         self.recorder.on_published = self._dispatch_now
         self._ctx = ctx
         self.scheduler = Scheduler(runtime, self.dispatcher, ctx)
@@ -117,9 +119,13 @@ async def run_worker(runtime: Runtime, stop: asyncio.Event | None = None) -> Non
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     worker = Worker(runtime)
+    metrics = None
     try:
         await worker.start()
+        metrics = await start_metrics_server(runtime)
         await stop.wait()
         await worker.stop()
     finally:
+        if metrics is not None:
+            await metrics.cleanup()
         await runtime.close()

@@ -95,12 +95,12 @@ class Scheduler:
             if not claimed:
                 return []
             rows = await session.execute(
-                select(Delivery, Event.name, Event.store_id, Event.payload, Subscription)
+                select(Delivery, Event.name, Event.store_id, Event.payload, Event.trace_context, Subscription)
                 .join(Event, Event.id == Delivery.event_id)
                 .outerjoin(Subscription, Subscription.id == Delivery.subscription_id)
                 .where(Delivery.id.in_(claimed))
             )
-            for delivery, name, store_id, payload, sub in rows:
+            for delivery, name, store_id, payload, trace_context, sub in rows:
                 if sub is None:
                     cancelled.append((delivery.id, "subscription was deleted"))
                 elif sub.status != "active":
@@ -116,6 +116,7 @@ class Scheduler:
                             payload=payload,
                             attempt=delivery.attempts + 1,
                             chain_offset=delivery.chain_offset,
+                            trace_context=trace_context,
                         )
                     )
             for delivery_id, reason in cancelled:

@@ -1,0 +1,335 @@
+"""The admin console at ``/admin``: server-rendered pages over the public API.
+
+Pages: sign-in (an API key), subscriptions (filters, mass enable/disable), a subscription's
+create/edit form (event from the catalogue, notifier from the registry, store, token
+rotation), the delivery log (the search language of ``GET /v1/deliveries``), a delivery's
+trace (attempt timeline, status codes, durations, the payload) with Replay, and dead
+letters with bulk replay after a dry-run count. Every action is a call to the API with the
+signed-in key (:mod:`.api`); the JavaScript only selects rows and asks for confirmation.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from importlib.resources import files
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
+
+from asyncevents_svc.console.api import ConsoleApi
+from asyncevents_svc.console.session import COOKIE, MAX_AGE, seal, unseal
+from asyncevents_svc.runtime import Runtime
+
+PREFIX = "/admin"
+Page = Callable[[Request, ConsoleApi], Awaitable[Response]]
+SUBSCRIPTION_FIELDS = (
+    "event_name",
+    "recipient_url",
+    "metadata",
+    "store_id",
+    "status",
+    "description",
+    "payload_format",
+)
+
+
+def next_page(request: Request, cursor: str) -> str:
+    """This page's URL with its filters and the next page's cursor."""
+    query = {k: v for k, v in request.query_params.items() if k not in ("cursor", "flash")}
+    return f"{request.url.path}?{urlencode({**query, 'cursor': cursor})}"
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("asyncevents_svc.console", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["pretty"] = lambda value: json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)
+    env.filters["when"] = lambda value: (value or "")[:19].replace("T", " ")
+    env.globals["prefix"] = PREFIX
+    env.globals["next_page"] = next_page
+    return env
+
+
+async def form_fields(request: Request) -> dict[str, list[str]]:
+    """A urlencoded form body (the API's body limit applies before we get here)."""
+    body = (await request.body()).decode("utf-8", errors="replace")
+    return parse_qs(body, keep_blank_values=True)
+
+
+def first(fields: dict[str, list[str]], name: str) -> str:
+    return fields.get(name, [""])[0].strip()
+
+
+def same_origin(request: Request) -> bool:
+    """A form POST must come from a console page (defence in depth beside SameSite=Strict)."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None and site not in ("same-origin", "none"):
+        return False
+    origin = request.headers.get("origin")
+    return origin is None or origin == f"{request.url.scheme}://{request.url.netloc}"
+
+
+def back(path: str, **query: str) -> RedirectResponse:
+    """See-other to a console page, with an optional flash message in the query."""
+    shown = {k: v for k, v in query.items() if v}
+    return RedirectResponse(f"{PREFIX}{path}" + (f"?{urlencode(shown)}" if shown else ""), status_code=303)
+
+
+class Console:
+    def __init__(self, api_app: ASGIApp, runtime: Runtime) -> None:
+        self.api_app = api_app
+        self.runtime = runtime
+        self.templates = _environment()
+
+    def render(self, request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        page = self.templates.get_template(name).render(
+            request=request, flash=request.query_params.get("flash", ""), **context
+        )
+        return HTMLResponse(page, status_code=status)
+
+    # --- sign-in ---------------------------------------------------------------------------
+
+    async def login_page(self, request: Request) -> Response:
+        return self.render(request, "login.html", error="")
+
+    async def login(self, request: Request) -> Response:
+        if not same_origin(request):
+            return Response("cross-site form post refused", status_code=403)
+        key = first(await form_fields(request), "key")
+        caller = await self.runtime.keys.verify(key) if key else None
+        if caller is None:
+            return self.render(
+                request, "login.html", status=401, error="That API key is unknown, revoked or expired."
+            )
+        response = back("/subscriptions")
+        response.set_cookie(
+            COOKIE,
+            seal(self.runtime.cipher, key),
+            max_age=MAX_AGE,
+            path=PREFIX,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+        )
+        return response
+
+    async def logout(self, request: Request) -> Response:
+        response = back("/login")
+        response.delete_cookie(COOKIE, path=PREFIX)
+        return response
+
+    def signed_in(self, page: Page, *, post: bool = False) -> Callable[[Request], Awaitable[Response]]:
+        """Wrap a page: redirect to sign-in without a valid cookie; refuse cross-site posts."""
+
+        async def endpoint(request: Request) -> Response:
+            key = unseal(self.runtime.cipher, request.cookies.get(COOKIE, ""))
+            if key is None or await self.runtime.keys.verify(key) is None:
+                return back("/login", flash="Sign in with an API key.")
+            if post and not same_origin(request):
+                return Response("cross-site form post refused", status_code=403)
+            return await page(request, ConsoleApi(self.api_app, key))
+
+        return endpoint
+
+    # --- subscriptions ---------------------------------------------------------------------
+
+    async def subscriptions(self, request: Request, api: ConsoleApi) -> Response:
+        q = request.query_params
+        filters = {k: q.get(k, "") for k in ("event_name", "status", "metadata", "store_id")}
+        answer = await api.get("/v1/subscriptions", **filters, cursor=q.get("cursor"), limit=100)
+        notifiers = await api.get("/v1/notifiers")
+        return self.render(
+            request,
+            "subscriptions.html",
+            answer=answer,
+            filters=filters,
+            notifiers=notifiers.body["items"] if notifiers.ok else [],
+        )
+
+    async def bulk_status(self, request: Request, api: ConsoleApi) -> Response:
+        fields = await form_fields(request)
+        ids = [int(i) for i in fields.get("ids", []) if i.isdigit()]
+        status = first(fields, "status")
+        if not ids:
+            return back("/subscriptions", flash="Select at least one subscription.")
+        answer = await api.post("/v1/subscriptions/bulk-status", {"ids": ids, "status": status})
+        if not answer.ok:
+            return back("/subscriptions", flash=f"Not changed: {answer.problem}")
+        done = len(answer.body["updated"])
+        return back("/subscriptions", flash=f"{done} subscription{'s' if done != 1 else ''} now {status}.")
+
+    async def _form_choices(self, api: ConsoleApi) -> dict[str, Any]:
+        events = await api.get("/v1/event-types")
+        notifiers = await api.get("/v1/notifiers")
+        return {
+            "event_names": [e["name"] for e in events.body["items"]] if events.ok else [],
+            "notifiers": notifiers.body["items"] if notifiers.ok else ["http"],
+        }
+
+    async def new_subscription(self, request: Request, api: ConsoleApi) -> Response:
+        values = dict.fromkeys(SUBSCRIPTION_FIELDS, "")
+        values |= {"metadata": "http", "status": "active", "store_id": "0", "payload_format": "data"}
+        return self.render(
+            request,
+            "subscription_form.html",
+            sub=None,
+            values=values,
+            errors={},
+            **await self._form_choices(api),
+        )
+
+    async def edit_subscription(self, request: Request, api: ConsoleApi) -> Response:
+        answer = await api.get(f"/v1/subscriptions/{request.path_params['subscription_id']}")
+        if not answer.ok:
+            return self.render(
+                request, "message.html", status=answer.status, title="Subscription", message=answer.problem
+            )
+        values = {k: "" if answer.body[k] is None else str(answer.body[k]) for k in SUBSCRIPTION_FIELDS}
+        return self.render(
+            request,
+            "subscription_form.html",
+            sub=answer.body,
+            values=values,
+            errors={},
+            **await self._form_choices(api),
+        )
+
+    async def save_subscription(self, request: Request, api: ConsoleApi) -> Response:
+        fields = await form_fields(request)
+        values = {k: first(fields, k) for k in SUBSCRIPTION_FIELDS}
+        body: dict[str, Any] = {k: v for k, v in values.items() if v != ""}
+        if "store_id" in body:
+            body["store_id"] = int(body["store_id"]) if body["store_id"].isdigit() else body["store_id"]
+        token = first(fields, "verification_token")
+        if token:
+            body["verification_token"] = token
+        sub_id = request.path_params.get("subscription_id")
+        if sub_id is None:
+            answer = await api.post("/v1/subscriptions", body)
+        else:
+            if not values["description"]:
+                body["description"] = None
+            answer = await api.patch(f"/v1/subscriptions/{sub_id}", body)
+        if answer.ok:
+            if sub_id is None and answer.body.get("verification_token"):
+                return self.render(
+                    request, "token.html", sub=answer.body, token=answer.body["verification_token"]
+                )
+            verb = "created" if sub_id is None else "saved"
+            return back(f"/subscriptions/{answer.body['subscription_id']}", flash=f"Subscription {verb}.")
+        current = None
+        if sub_id is not None:
+            found = await api.get(f"/v1/subscriptions/{sub_id}")
+            current = found.body if found.ok else None
+        return self.render(
+            request,
+            "subscription_form.html",
+            status=answer.status,
+            sub=current,
+            values=values,
+            errors=answer.errors or {"": answer.problem},
+            **await self._form_choices(api),
+        )
+
+    # --- deliveries ------------------------------------------------------------------------
+
+    async def deliveries(self, request: Request, api: ConsoleApi) -> Response:
+        q = request.query_params
+        filters = {k: q.get(k, "") for k in ("q", "status", "event_name", "subscription_id")}
+        answer = await api.get("/v1/deliveries", **filters, cursor=q.get("cursor"), limit=100)
+        return self.render(request, "deliveries.html", answer=answer, filters=filters)
+
+    async def delivery(self, request: Request, api: ConsoleApi) -> Response:
+        answer = await api.get(f"/v1/deliveries/{request.path_params['delivery_id']}")
+        if not answer.ok:
+            return self.render(
+                request, "message.html", status=answer.status, title="Delivery", message=answer.problem
+            )
+        attempts = answer.body["attempts"]
+        longest = max((a["duration_ms"] for a in attempts), default=0.0) or 1.0
+        return self.render(request, "delivery.html", d=answer.body, longest=longest)
+
+    async def replay(self, request: Request, api: ConsoleApi) -> Response:
+        delivery_id = request.path_params["delivery_id"]
+        answer = await api.post(f"/v1/deliveries/{delivery_id}/replay", {})
+        flash = (
+            "Replay queued: the delivery is pending again."
+            if answer.ok
+            else f"Not replayed: {answer.problem}"
+        )
+        return back(f"/deliveries/{delivery_id}", flash=flash)
+
+    # --- dead letters ----------------------------------------------------------------------
+
+    @staticmethod
+    def _dead_criteria(source: dict[str, str]) -> dict[str, Any]:
+        criteria: dict[str, Any] = {"status": ["dead"]}
+        if source.get("event_name"):
+            criteria["event_name"] = source["event_name"]
+        if source.get("subscription_id", "").isdigit():
+            criteria["subscription_id"] = int(source["subscription_id"])
+        return criteria
+
+    async def dead(self, request: Request, api: ConsoleApi) -> Response:
+        q = request.query_params
+        filters = {k: q.get(k, "") for k in ("event_name", "subscription_id")}
+        answer = await api.get("/v1/deliveries", status="dead", **filters, cursor=q.get("cursor"), limit=100)
+        count = await api.post("/v1/replays", {**self._dead_criteria(filters), "dry_run": True})
+        return self.render(request, "dead.html", answer=answer, filters=filters, count=count)
+
+    async def replay_dead(self, request: Request, api: ConsoleApi) -> Response:
+        fields = await form_fields(request)
+        criteria = self._dead_criteria({k: first(fields, k) for k in ("event_name", "subscription_id")})
+        answer = await api.post("/v1/replays", criteria)
+        if not answer.ok:
+            return back("/dead", flash=f"Not replayed: {answer.problem}")
+        return back(f"/replays/{answer.body['id']}")
+
+    async def replay_job(self, request: Request, api: ConsoleApi) -> Response:
+        answer = await api.get(f"/v1/replays/{request.path_params['job_id']}")
+        if not answer.ok:
+            return self.render(
+                request, "message.html", status=answer.status, title="Replay", message=answer.problem
+            )
+        return self.render(request, "replay.html", job=answer.body)
+
+
+async def home(request: Request) -> Response:
+    return back("/subscriptions")
+
+
+def create_console(api_app: ASGIApp, runtime: Runtime) -> Starlette:
+    """The console, to mount at :data:`PREFIX` on the API app it calls."""
+    c = Console(api_app, runtime)
+    s = c.signed_in
+    static = StaticFiles(directory=str(files("asyncevents_svc.console") / "static"))
+    routes = [
+        Route("/", home),
+        Route("/login", c.login_page, methods=["GET"]),
+        Route("/login", c.login, methods=["POST"]),
+        Route("/logout", c.logout, methods=["POST"]),
+        Route("/subscriptions", s(c.subscriptions)),
+        Route("/subscriptions/bulk-status", s(c.bulk_status, post=True), methods=["POST"]),
+        Route("/subscriptions/new", s(c.new_subscription), methods=["GET"]),
+        Route("/subscriptions/new", s(c.save_subscription, post=True), methods=["POST"]),
+        Route("/subscriptions/{subscription_id:int}", s(c.edit_subscription), methods=["GET"]),
+        Route("/subscriptions/{subscription_id:int}", s(c.save_subscription, post=True), methods=["POST"]),
+        Route("/deliveries", s(c.deliveries)),
+        Route("/deliveries/{delivery_id:uuid}", s(c.delivery), methods=["GET"]),
+        Route("/deliveries/{delivery_id:uuid}/replay", s(c.replay, post=True), methods=["POST"]),
+        Route("/dead", s(c.dead)),
+        Route("/dead/replay", s(c.replay_dead, post=True), methods=["POST"]),
+        Route("/replays/{job_id:uuid}", s(c.replay_job)),
+        Mount("/static", static, name="static"),
+    ]
+    return Starlette(routes=routes)

@@ -1,0 +1,43 @@
+"""A worker process's own ``/metrics`` (the API serves its metrics on its own port).
+
+A small aiohttp server in the worker's event loop on ``WORKER__METRICS_HOST`` /
+``WORKER__METRICS_PORT`` (0 turns it off). It asks for the same thing the API does: an API key
+with the ``metrics:read`` scope (or ``admin``) as ``Authorization: Bearer <key>``.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from asyncevents_svc.auth.scopes import METRICS_READ, allows
+from asyncevents_svc.observability.metrics import CONTENT_TYPE
+from asyncevents_svc.runtime import Runtime
+
+
+def metrics_app(runtime: Runtime) -> web.Application:
+    async def metrics(request: web.Request) -> web.Response:
+        scheme, _, key = request.headers.get("authorization", "").partition(" ")
+        caller = (
+            await runtime.keys.verify(key.strip()) if scheme.lower() == "bearer" and key.strip() else None
+        )
+        if caller is None:
+            return web.Response(status=401, text="send an API key with the metrics:read scope\n")
+        if not allows(caller.scopes, METRICS_READ):
+            return web.Response(status=403, text="this API key lacks the scope 'metrics:read'\n")
+        body = await runtime.metrics.exposition(runtime.sessions)
+        return web.Response(body=body, headers={"content-type": CONTENT_TYPE})
+
+    app = web.Application()
+    app.router.add_get("/metrics", metrics)
+    return app
+
+
+async def start_metrics_server(runtime: Runtime) -> web.AppRunner | None:
+    """Serve the worker's metrics; None when ``WORKER__METRICS_PORT`` is 0."""
+    settings = runtime.settings.worker
+    if not settings.metrics_port:
+        return None
+    runner = web.AppRunner(metrics_app(runtime), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, settings.metrics_host, settings.metrics_port).start()
+    return runner
