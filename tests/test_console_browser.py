@@ -8,6 +8,7 @@ delivered in the log, open its trace, replay it, mass-disable; no page logs an e
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -20,6 +21,7 @@ from tests.serving import Start, until_up
 
 pytestmark = [pytest.mark.embedded, pytest.mark.browser]
 ADMIN_KEY = "bootstrap-admin-key-for-the-console-browser-test-42"
+ORDER_EVENT = {"event_name": "example.ping", "arguments": {"order": 42}}
 CHROMIUM = os.environ.get("ASYNCEVENTS_TEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
@@ -84,9 +86,7 @@ async def test_sign_in_subscribe_deliver_trace_and_replay_in_a_browser(
         await expect(page.get_by_role("heading", name="Subscription 1")).to_be_visible()
 
         # Send an event through the API; the log shows it delivered.
-        published = await api.post(
-            "/v1/events", json={"event_name": "example.ping", "arguments": {"order": 42}}
-        )
+        published = await api.post("/v1/events", json=ORDER_EVENT)
         assert published.status_code == 202
         await receiver.wait_for(1)
         await page.get_by_role("link", name="Delivery log").click()
@@ -127,9 +127,22 @@ async def test_sign_in_subscribe_deliver_trace_and_replay_in_a_browser(
         await expect(page.get_by_text("1 subscription now disabled.")).to_be_visible()
         await expect(page.locator("tbody span.badge.disabled")).to_have_count(1)
 
+        # A receiver that refuses: its delivery ends dead; count it, then replay every one.
+        refusing = {"event_name": "example.ping", "recipient_url": f"{receiver.url}/status/400"}
+        assert (await api.post("/v1/subscriptions", json=refusing)).status_code == 201
+        assert (await api.post("/v1/events", json=ORDER_EVENT)).status_code == 202
         await page.get_by_role("link", name="Dead letters").click()
-        await expect(page.get_by_test_id("dead-count")).to_have_text("0")
+        for _ in range(50):
+            if await page.get_by_test_id("dead-count").text_content() == "1":
+                break
+            await page.wait_for_timeout(200)
+            await page.reload()
+        await expect(page.get_by_test_id("dead-count")).to_have_text("1")
+        await expect(page.locator("tbody span.badge.dead")).to_have_count(1)
         await screens.take(page, "dead-letters")
+        await page.get_by_role("button", name="Replay all 1").click()
+        await expect(page.get_by_role("heading", name="Bulk replay")).to_be_visible()
+        await expect(page.get_by_test_id("replay-status")).to_have_text(re.compile("pending|running|done"))
     finally:
         await context.close()
         await api.aclose()

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import sys
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import TextIO
 
@@ -15,7 +17,7 @@ from asyncevents_svc.auth.keys import create_key
 from asyncevents_svc.catalogue.loader import load_catalogue
 from asyncevents_svc.cli_output import Progress, emit, table
 from asyncevents_svc.crypto import cipher_from_settings
-from asyncevents_svc.db.engine import create_engine, session_factory
+from asyncevents_svc.db.engine import SessionFactory, create_engine, session_factory
 from asyncevents_svc.db.models import ApiKey, Subscription
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.deliveries import queries, replays, retention
@@ -220,6 +222,16 @@ DELIVERY_COLUMNS = [
 ]
 
 
+@asynccontextmanager
+async def database(settings: Settings) -> AsyncIterator[SessionFactory]:
+    """Sessions on the configured database for one verb; the engine is closed after it."""
+    engine = create_engine(settings)
+    try:
+        yield session_factory(engine)
+    finally:
+        await engine.dispose()
+
+
 async def list_subscriptions(
     settings: Settings,
     *,
@@ -230,28 +242,24 @@ async def list_subscriptions(
     out: TextIO = sys.stdout,
 ) -> int:
     """Subscriptions, oldest first (never their tokens or header values)."""
-    engine = create_engine(settings)
-    try:
-        query = select(Subscription).order_by(Subscription.id).limit(limit)
-        if event_name:
-            query = query.where(Subscription.event_name == event_name)
-        if status:
-            query = query.where(Subscription.status == status)
-        async with session_factory(engine)() as session:
-            rows = [
-                {
-                    "id": sub.id,
-                    "event_name": sub.event_name,
-                    "metadata": sub.notifier,
-                    "recipient_url": sub.recipient_url,
-                    "store_id": sub.store_id,
-                    "status": sub.status,
-                    "subscribed_at": sub.subscribed_at,
-                }
-                for sub in await session.scalars(query)
-            ]
-    finally:
-        await engine.dispose()
+    query = select(Subscription).order_by(Subscription.id).limit(limit)
+    if event_name:
+        query = query.where(Subscription.event_name == event_name)
+    if status:
+        query = query.where(Subscription.status == status)
+    async with database(settings) as sessions, sessions() as session:
+        rows = [
+            {
+                "id": sub.id,
+                "event_name": sub.event_name,
+                "metadata": sub.notifier,
+                "recipient_url": sub.recipient_url,
+                "store_id": sub.store_id,
+                "status": sub.status,
+                "subscribed_at": sub.subscribed_at,
+            }
+            for sub in await session.scalars(query)
+        ]
     emit(rows, as_json=as_json, text=table(rows, SUBSCRIPTION_COLUMNS), out=out)
     return 0
 
@@ -265,12 +273,8 @@ async def list_deliveries(
     out: TextIO = sys.stdout,
 ) -> int:
     """Deliveries, newest first, filtered as ``GET /v1/deliveries`` filters them."""
-    engine = create_engine(settings)
-    try:
-        async with session_factory(engine)() as session:
-            items, _ = await queries.page(session, criteria, None, limit)
-    finally:
-        await engine.dispose()
+    async with database(settings) as sessions, sessions() as session:
+        items, _ = await queries.page(session, criteria, None, limit)
     rows = [item.model_dump() for item in items]
     emit(rows, as_json=as_json, text=table(rows, DELIVERY_COLUMNS), out=out)
     return 0

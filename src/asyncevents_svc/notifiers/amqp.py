@@ -20,7 +20,10 @@ queue (``mandatory``).
 Outcomes: unroutable (no queue bound yet), a negative confirm, timeouts and connection
 trouble are retryable; credentials refused, a missing exchange or a refused host are final.
 One connection and one confirming channel per broker and user, opened on first use and
-re-opened after an error; hosts pass the same recipient guard as webhooks when they connect.
+re-opened after an error; hosts pass the same recipient guard as webhooks when a connection
+opens. The connection is then made to the host name (TLS needs it), so unlike the http
+notifier, which connects to the very address it checked, a name whose DNS answer changes
+between the check and the connect is not caught: allow-list broker hosts you control.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ from aiormq.exceptions import (
     PublishError,
 )
 
-from asyncevents_svc.notifiers.base import Notification, Notifier, NotifierContext, NotifierResult
+from asyncevents_svc.notifiers.base import Notification, Notifier, NotifierContext, NotifierResult, failure
 from asyncevents_svc.notifiers.http import render, signed_headers
 from asyncevents_svc.notifiers.ssrf import RecipientPolicy
 from asyncevents_svc.settings import AmqpNotifierSettings
@@ -175,13 +178,13 @@ class AmqpNotifier(Notifier):
         try:
             target = parse_target(notification.recipient)
         except RecipientError as exc:
-            return self._failure(started, str(exc), retryable=False)
+            return failure(started, str(exc), retryable=False)
         broker = target.broker
         seconds = notification.timeout or self.settings.timeout
         try:
             connection = await self._connection(broker)
             if connection is None:
-                return self._failure(
+                return failure(
                     started,
                     f"no password for {broker.password_key} in ASYNCEVENTS_AMQP_NOTIFIER__PASSWORDS",
                     retryable=False,
@@ -189,7 +192,7 @@ class AmqpNotifier(Notifier):
             if not connection.is_open:  # the guard runs when a connection opens, not per message
                 refused = await self.policy.check_host(broker.host)
                 if refused is not None:
-                    return self._failure(started, refused, retryable=False)
+                    return failure(started, refused, retryable=False)
             channel = await connection.channel_for_publish()
             exchange: AbstractExchange = (
                 await channel.get_exchange(target.exchange, ensure=False)
@@ -200,30 +203,30 @@ class AmqpNotifier(Notifier):
             await exchange.publish(self.message(notification), routing_key, mandatory=True, timeout=seconds)
         except ProbableAuthenticationError as exc:
             await self._drop(broker)
-            return self._failure(
+            return failure(
                 started,
                 f"the broker refused the credentials of {broker.password_key}: {exc}",
                 retryable=False,
             )
         except ChannelNotFoundEntity as exc:
-            return self._failure(started, f"not found on the broker: {exc}", retryable=False)
+            return failure(started, f"not found on the broker: {exc}", retryable=False)
         except ChannelAccessRefused as exc:
-            return self._failure(started, f"access refused by the broker: {exc}", retryable=False)
+            return failure(started, f"access refused by the broker: {exc}", retryable=False)
         except PublishError:
-            return self._failure(started, "unroutable: no queue is bound for this exchange and routing key")
+            return failure(started, "unroutable: no queue is bound for this exchange and routing key")
         except DeliveryError as exc:
-            return self._failure(started, f"the broker did not confirm the message: {exc}")
+            return failure(started, f"the broker did not confirm the message: {exc}")
         except TimeoutError:
             await self._drop(broker)
-            return self._failure(started, f"timed out after {seconds:g} s")
+            return failure(started, f"timed out after {seconds:g} s")
         except (AMQPConnectionError, OSError, ConnectionError) as exc:
             await self._drop(broker)
-            return self._failure(started, f"{type(exc).__name__}: {exc}")
+            return failure(started, f"{type(exc).__name__}: {exc}")
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a bug must still become an attempt record
             await self._drop(broker)
-            return self._failure(started, f"unexpected {type(exc).__name__}: {exc}", retryable=False)
+            return failure(started, f"unexpected {type(exc).__name__}: {exc}", retryable=False)
         duration = (time.perf_counter() - started) * 1000
         shown = target.exchange or "(default)"
         detail = f"confirmed by the broker (exchange {shown!r}, routing key {routing_key!r})"
@@ -271,10 +274,6 @@ class AmqpNotifier(Notifier):
         connection = self._connections.pop(broker, None)
         if connection is not None:
             await connection.close()
-
-    @staticmethod
-    def _failure(started: float, detail: str, *, retryable: bool = True) -> NotifierResult:
-        return NotifierResult(False, retryable, (time.perf_counter() - started) * 1000, detail=detail)
 
 
 def AmqpNotifierFactory(ctx: NotifierContext) -> AmqpNotifier:  # noqa: N802 - entry-point name

@@ -9,6 +9,7 @@ with a :class:`NotifierContext` once per process.
 
 from __future__ import annotations
 
+import time
 import uuid
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -46,6 +47,11 @@ class NotifierResult:
     status_code: int | None = None
     retry_after: float | None = None
     detail: str | None = None
+
+
+def failure(started: float, detail: str, *, retryable: bool = True) -> NotifierResult:
+    """A failed attempt that began at ``started`` (``time.perf_counter()``)."""
+    return NotifierResult(False, retryable, (time.perf_counter() - started) * 1000, detail=detail)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import aiohttp
 import orjson
 
-from asyncevents_svc.notifiers.base import Notification, Notifier, NotifierContext, NotifierResult
+from asyncevents_svc.notifiers.base import Notification, Notifier, NotifierContext, NotifierResult, failure
 from asyncevents_svc.notifiers.signing import magento_signature, standard_signature
 from asyncevents_svc.notifiers.ssrf import RecipientPolicy, RecipientRefused
 from asyncevents_svc.settings import HttpSettings, SecuritySettings, Settings
@@ -187,7 +187,7 @@ class HttpNotifier(Notifier):
             # IP literals never reach the resolver: the guard checks them (and the scheme) here.
             refused = self.policy.precheck(notification.recipient)
             if refused is not None:
-                return self._failure(started, refused, retryable=False)
+                return failure(started, refused, retryable=False)
             await self.start()
             assert self._session is not None
             body, content_type = render(notification)
@@ -200,17 +200,17 @@ class HttpNotifier(Notifier):
                 status = response.status
                 retry_after = parse_retry_after(response.headers.get("retry-after"), now)
         except TimeoutError:
-            return self._failure(started, f"timed out after {seconds:g} s")
+            return failure(started, f"timed out after {seconds:g} s")
         except aiohttp.ClientConnectorError as exc:
             if isinstance(exc.os_error, RecipientRefused):
-                return self._failure(started, exc.os_error.reason, retryable=False)
-            return self._failure(started, f"{type(exc).__name__}: {exc}")
+                return failure(started, exc.os_error.reason, retryable=False)
+            return failure(started, f"{type(exc).__name__}: {exc}")
         except aiohttp.ClientError as exc:
-            return self._failure(started, f"{type(exc).__name__}: {exc}")
+            return failure(started, f"{type(exc).__name__}: {exc}")
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a bug must still become an attempt record
-            return self._failure(started, f"unexpected {type(exc).__name__}: {exc}", retryable=False)
+            return failure(started, f"unexpected {type(exc).__name__}: {exc}", retryable=False)
         duration = (time.perf_counter() - started) * 1000
         text = excerpt.decode("utf-8", errors="replace")
         if 200 <= status < 300:
@@ -222,10 +222,6 @@ class HttpNotifier(Notifier):
 
     def _timeout(self, total: float) -> aiohttp.ClientTimeout:
         return aiohttp.ClientTimeout(total=total, sock_connect=min(total, self.settings.connect_timeout))
-
-    @staticmethod
-    def _failure(started: float, detail: str, *, retryable: bool = True) -> NotifierResult:
-        return NotifierResult(False, retryable, (time.perf_counter() - started) * 1000, detail=detail)
 
 
 def HttpNotifierFactory(ctx: NotifierContext) -> HttpNotifier:  # noqa: N802 - entry-point name

@@ -218,14 +218,15 @@ class RecipientPolicy:
             return "must be an absolute http(s) URL"
         if self.https_only and parts.scheme != "https":
             return "must use https (ASYNCEVENTS_SECURITY__HTTPS_ONLY is set)"
-        if self.is_host_allowlisted(host):
+        if self.is_host_allowlisted(host) or not looks_numeric(host):
             return None
-        if looks_numeric(host):
-            address = parse_address(host)
-            if address is None:
-                return f"recipient host {host} is not a canonical IP address"
-            return self.check_address(address)
-        return None
+        return self._check_literal(host)
+
+    def _check_literal(self, host: str) -> str | None:
+        address = parse_address(host)
+        if address is None:
+            return f"recipient host {host} is not a canonical IP address"
+        return self.check_address(address)
 
     async def check_url(self, url: str, *, allow_unresolved: bool = False) -> str | None:
         """``None`` if webhooks may go to ``url``, else why not (see :meth:`check_host`)."""
@@ -246,10 +247,7 @@ class RecipientPolicy:
         if self.is_host_allowlisted(host):
             return None
         if looks_numeric(host):
-            address = parse_address(host)
-            if address is None:
-                return f"recipient host {host} is not a canonical IP address"
-            return self.check_address(address)
+            return self._check_literal(host)
         try:
             async with asyncio.timeout(self.resolve_timeout):
                 infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
