@@ -109,3 +109,18 @@ async def test_a_worker_process_serves_its_own_metrics(
         await server.cleanup()
     assert response.status_code == 200
     assert ("asyncevents_sends_in_flight", ()) in parse(response.text)
+
+
+async def test_a_second_worker_on_a_taken_metrics_port_runs_on_without_metrics(
+    start_worker: Callable[..., Coroutine[Any, Any, Worker]],
+) -> None:
+    port = free_port()
+    first = await start_worker(worker={"metrics_port": port})
+    second = await start_worker(worker={"metrics_port": port})
+    serving = await start_metrics_server(first.runtime)
+    try:
+        assert serving is not None
+        assert await start_metrics_server(second.runtime) is None
+    finally:
+        if serving is not None:
+            await serving.cleanup()

@@ -67,3 +67,5 @@ def configure_logging(level: str = "INFO", fmt: str = "console") -> None:
     logging.getLogger("aiormq").setLevel(logging.WARNING)
     logging.getLogger("aio_pika").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # httpx logs every request at INFO, and each console page calls the API in-process.
+    logging.getLogger("httpx").setLevel(logging.WARNING)

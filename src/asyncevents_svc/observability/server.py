@@ -7,11 +7,14 @@ with the ``metrics:read`` scope (or ``admin``) as ``Authorization: Bearer <key>`
 
 from __future__ import annotations
 
+import structlog
 from aiohttp import web
 
 from asyncevents_svc.auth.scopes import METRICS_READ, allows
 from asyncevents_svc.observability.metrics import CONTENT_TYPE
 from asyncevents_svc.runtime import Runtime
+
+log = structlog.get_logger(__name__)
 
 
 def metrics_app(runtime: Runtime) -> web.Application:
@@ -33,11 +36,26 @@ def metrics_app(runtime: Runtime) -> web.Application:
 
 
 async def start_metrics_server(runtime: Runtime) -> web.AppRunner | None:
-    """Serve the worker's metrics; None when ``WORKER__METRICS_PORT`` is 0."""
+    """Serve the worker's metrics; None when ``WORKER__METRICS_PORT`` is 0 or taken.
+
+    A taken port (a second worker on the same host with the default port) is logged and the
+    worker runs on without metrics: delivering matters more than being scraped."""
     settings = runtime.settings.worker
     if not settings.metrics_port:
         return None
     runner = web.AppRunner(metrics_app(runtime), access_log=None)
     await runner.setup()
-    await web.TCPSite(runner, settings.metrics_host, settings.metrics_port).start()
+    try:
+        await web.TCPSite(runner, settings.metrics_host, settings.metrics_port).start()
+    except OSError as exc:
+        await runner.cleanup()
+        log.error(
+            "metrics_port_unavailable",
+            host=settings.metrics_host,
+            port=settings.metrics_port,
+            error=str(exc),
+            hint="give each worker on a host its own ASYNCEVENTS_WORKER__METRICS_PORT (0 turns it off)",
+        )
+        return None
+    log.info("metrics_serving", host=settings.metrics_host, port=settings.metrics_port)
     return runner
