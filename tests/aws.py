@@ -26,6 +26,9 @@ import pytest
 from aiobotocore.session import ClientCreatorContext, get_session
 from aiohttp import web
 
+from tests.helpers import on_loopback
+from tests.serving import free_port
+
 if TYPE_CHECKING:
     from types_aiobotocore_events.client import EventBridgeClient
     from types_aiobotocore_sqs.client import SQSClient
@@ -34,13 +37,6 @@ REGION = "us-east-1"
 ACCESS_KEY_ID = "AKIDTESTING"
 SECRET_ACCESS_KEY = "moto-secret-Kx93pQ"
 SOURCE = "asyncevents-svc"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def start_moto(**env: str) -> Iterator[str]:
@@ -207,10 +203,5 @@ async def proxy(moto_url: str) -> AsyncIterator[PutEventsProxy]:
     recorder = PutEventsProxy(moto_url)
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", recorder.handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    recorder.url = f"http://127.0.0.1:{port}"
-    yield recorder
-    await runner.cleanup()
+    async with on_loopback(app) as recorder.url:
+        yield recorder

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+from aiohttp import web
 from sqlalchemy import insert
 
 from asyncevents_svc.db.models import Event
@@ -36,6 +37,21 @@ async def stored_event(runtime: Runtime, **columns: Any) -> uuid.UUID:
         await session.execute(insert(Event).values(**row))
     event_id: uuid.UUID = row["id"]
     return event_id
+
+
+@asynccontextmanager
+async def on_loopback(app: web.Application) -> AsyncIterator[str]:
+    """Serve ``app`` on a free loopback port while the block runs; yields its base URL."""
+    from tests.serving import free_port
+
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
 
 
 async def subscribe(

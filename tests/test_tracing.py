@@ -21,8 +21,7 @@ from asyncevents_svc.observability.tracing import Tracing, add_trace_ids
 from asyncevents_svc.runtime import Runtime, build_runtime
 from asyncevents_svc.settings import Settings, TracingSettings
 from asyncevents_svc.worker.runner import Worker
-from tests.aws import free_port
-from tests.helpers import eventually, subscribe
+from tests.helpers import eventually, on_loopback, subscribe
 from tests.receiver import Receiver
 
 
@@ -46,13 +45,9 @@ async def collector() -> AsyncIterator[Collector]:
     found = Collector()
     app = web.Application()
     app.router.add_post("/v1/traces", found.handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    found.url = f"http://127.0.0.1:{port}/v1/traces"
-    yield found
-    await runner.cleanup()
+    async with on_loopback(app) as base:
+        found.url = f"{base}/v1/traces"
+        yield found
 
 
 def attribute(span: Span, name: str) -> object:

@@ -40,6 +40,7 @@ def banner(settings: Settings, admin_key: str | None) -> str:
         f"asyncevents-svc is running\n"
         f"  API   {base}/v1/events\n"
         f"  docs  {base}/docs\n"
+        f"  admin {base}/admin (sign in with an API key)\n"
         f"  data  {database}, {queue}\n"
         f"  stop  Ctrl-C"
     ) + (

@@ -154,6 +154,7 @@ class EventBridgeNotifier(Notifier):
             for item in lane.waiting:
                 if not item.done.done():
                     item.done.set_result(_Outcome(False, True, "the worker stopped before the entry was put"))
+            lane.waiting.clear()  # a flush the cancelled calls scheduled finds nothing to send
         self._lanes.clear()
         await self._exits.aclose()
         self._exits = contextlib.AsyncExitStack()
