@@ -23,7 +23,13 @@ import aio_pika
 import orjson
 import structlog
 import yarl
-from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractQueue, AbstractRobustConnection
+from aio_pika.abc import (
+    AbstractChannel,
+    AbstractConnection,
+    AbstractExchange,
+    AbstractQueue,
+    AbstractRobustConnection,
+)
 
 from asyncevents_svc.catalogue.patterns import NAME_RE
 from asyncevents_svc.settings import BrokerSettings
@@ -59,16 +65,23 @@ async def declare(channel: AbstractChannel, settings: BrokerSettings) -> Topolog
 
 async def connect(url: str, *, timeout: float) -> AbstractRobustConnection:
     """``aio_pika.connect_robust``, except that a connect cancelled or failed half-way closes
-    what it had opened (``connect_robust`` would leave that connection, with its reader,
-    writer and heartbeat tasks, running with no owner)."""
+    what it had opened (see :func:`open_or_close`)."""
     connection = aio_pika.RobustConnection(yarl.URL(url))
+    await open_or_close(connection, timeout=timeout)
+    return connection
+
+
+async def open_or_close(connection: AbstractConnection, *, timeout: float) -> None:
+    """Connect ``connection``; if that fails or is cancelled half-way, close what it opened.
+
+    ``aio_pika.connect`` and ``connect_robust`` would leave such a connection, with its
+    reader, writer and heartbeat tasks, running with no owner."""
     try:
         await connection.connect(timeout=timeout)
     except BaseException:
         with contextlib.suppress(Exception):
             await connection.close()
         raise
-    return connection
 
 
 def ready_message(event_ids: list[uuid.UUID]) -> aio_pika.Message:

@@ -47,6 +47,7 @@ from aiormq.exceptions import (
     PublishError,
 )
 
+from asyncevents_svc.messaging.amqp import open_or_close
 from asyncevents_svc.notifiers.base import Notification, Notifier, NotifierContext, NotifierResult, failure
 from asyncevents_svc.notifiers.http import render, signed_headers
 from asyncevents_svc.notifiers.ssrf import RecipientPolicy
@@ -138,7 +139,9 @@ class _Connection:
                 return self.channel
             if self.connection is None or self.connection.is_closed:
                 await self.close()
-                self.connection = await aio_pika.connect(self.url, timeout=self.timeout)
+                connection = aio_pika.Connection(self.url)
+                await open_or_close(connection, timeout=self.timeout)
+                self.connection = connection
             self.channel = await self.connection.channel(publisher_confirms=True, on_return_raises=True)
             return self.channel
 
