@@ -14,10 +14,28 @@ from sqlalchemy import insert
 
 from asyncevents_svc.db.models import Event
 from asyncevents_svc.db.types import utcnow
+from asyncevents_svc.notifiers.base import Notification
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.worker.dispatcher import Dispatcher
 
 TOKEN = "fv38u07Wdh$R@mRd"
+
+
+def notification(**changes: Any) -> Notification:
+    """One attempt of one ``sales.order.created`` delivery, for calling a notifier directly;
+    ``changes`` replace any field."""
+    fields: dict[str, Any] = {
+        "delivery_id": uuid.uuid4(),
+        "event_id": uuid.uuid4(),
+        "event_name": "sales.order.created",
+        "store_id": 0,
+        "subscription_id": 1,
+        "recipient": "http://127.0.0.1:9/hook",
+        "token": TOKEN,
+        "payload": {"id": 1},
+        "attempt": 1,
+    }
+    return Notification(**(fields | changes))
 
 
 async def stored_event(runtime: Runtime, **columns: Any) -> uuid.UUID:

@@ -6,7 +6,6 @@ why; the recipient must be a bus name or ARN."""
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -19,7 +18,7 @@ from asyncevents_svc.notifiers.eventbridge import Bus, EventBridgeNotifier, pars
 from asyncevents_svc.settings import EventBridgeSettings
 from asyncevents_svc.worker.runner import Worker
 from tests.aws import ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY, SOURCE, PutEventsProxy, TestBus
-from tests.helpers import TOKEN, eventually, subscribe
+from tests.helpers import TOKEN, eventually, notification, subscribe
 
 StartWorker = Callable[..., Coroutine[Any, Any, Worker]]
 
@@ -34,18 +33,8 @@ def aws_settings(endpoint: str, **changes: Any) -> dict[str, Any]:
     }
 
 
-def notification(bus: str, n: int) -> Notification:
-    return Notification(
-        delivery_id=uuid.uuid4(),
-        event_id=uuid.uuid4(),
-        event_name="example.ping",
-        store_id=0,
-        subscription_id=1,
-        recipient=bus,
-        token=TOKEN,
-        payload={"n": n},
-        attempt=1,
-    )
+def to_bus(bus: str, n: int) -> Notification:
+    return notification(event_name="example.ping", recipient=bus, payload={"n": n})
 
 
 async def deliveries(api: httpx.AsyncClient, sub: dict[str, Any]) -> list[dict[str, Any]]:
@@ -112,7 +101,7 @@ async def test_an_entry_eventbridge_refuses_fails_alone_and_is_retried_alone(
 ) -> None:
     notifier = EventBridgeNotifier(EventBridgeSettings(**aws_settings(proxy.url)))
     proxy.refuse = {2: "ThrottlingException"}
-    sent = [notification(bus.name, n) for n in range(3)]
+    sent = [to_bus(bus.name, n) for n in range(3)]
     try:
         results = await asyncio.gather(*(notifier.send(n) for n in sent))  # one call: started together
 
@@ -161,10 +150,10 @@ async def test_a_throttled_call_is_retryable(bus: TestBus, proxy: PutEventsProxy
     notifier = EventBridgeNotifier(EventBridgeSettings(**aws_settings(proxy.url)))
     proxy.refuse_calls = 1
     try:
-        throttled = await notifier.send(notification(bus.name, 1))
+        throttled = await notifier.send(to_bus(bus.name, 1))
         assert (throttled.success, throttled.retryable) == (False, True)
         assert "ThrottlingException" in str(throttled.detail)
-        assert (await notifier.send(notification(bus.name, 1))).success
+        assert (await notifier.send(to_bus(bus.name, 1))).success
     finally:
         await notifier.close()
 
@@ -198,7 +187,7 @@ async def test_missing_credentials_are_a_failed_attempt_that_says_why(
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     notifier = EventBridgeNotifier(EventBridgeSettings(endpoint_url=bus.endpoint, region=REGION))
     try:
-        result = await notifier.send(notification(bus.name, 1))
+        result = await notifier.send(to_bus(bus.name, 1))
     finally:
         await notifier.close()
     assert (result.success, result.retryable) == (False, False)

@@ -30,6 +30,7 @@ from asyncevents_svc.notifiers.signing import (
     standard_signature,
 )
 from asyncevents_svc.settings import HttpSettings
+from tests.helpers import notification as any_notification
 
 # The repository is cloned next to ``shared/`` (here /work/main beside /work/shared).
 SIGNATURES = Path(__file__).resolve().parents[2] / "shared" / "testdata" / "signatures.json"
@@ -58,19 +59,8 @@ def at(timestamp: str) -> datetime:
 
 
 def notification(token: str, delivery_id: uuid.UUID | None = None, **changes: Any) -> Notification:
-    fields: dict[str, Any] = {
-        "delivery_id": delivery_id or uuid.uuid4(),
-        "event_id": uuid.uuid4(),
-        "event_name": "sales.order.created",
-        "store_id": 0,
-        "subscription_id": 1,
-        "recipient": "http://127.0.0.1:9/hook",
-        "token": token,
-        "payload": PAYLOAD,
-        "attempt": 1,
-    }
-    fields.update(changes)
-    return Notification(**fields)
+    """A delivery of :data:`PAYLOAD` signed with ``token``."""
+    return any_notification(token=token, delivery_id=delivery_id or uuid.uuid4(), payload=PAYLOAD, **changes)
 
 
 # --- the Standard Webhooks spec vector ---------------------------------------------------------

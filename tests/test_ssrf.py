@@ -4,7 +4,6 @@ create/update and again at send time, unless allow-listed (or loopback in develo
 from __future__ import annotations
 
 import socket
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -14,13 +13,12 @@ import pytest
 from aiohttp.abc import AbstractResolver, ResolveResult
 
 from asyncevents_svc.api.app import create_app
-from asyncevents_svc.notifiers.base import Notification
 from asyncevents_svc.notifiers.http import HttpNotifier
 from asyncevents_svc.notifiers.ssrf import GuardedResolver, RecipientPolicy, RecipientRefused
 from asyncevents_svc.runtime import Runtime, build_runtime
 from asyncevents_svc.settings import HttpSettings, SecuritySettings, Settings
 from asyncevents_svc.worker.runner import Worker
-from tests.helpers import event_when, publish, subscribe
+from tests.helpers import event_when, notification, publish, subscribe
 from tests.receiver import Receiver
 
 StartWorker = Callable[..., Awaitable[Worker]]
@@ -234,26 +232,12 @@ async def test_the_real_resolver_refuses_localhost() -> None:
         await GuardedResolver(policy()).resolve("localhost", 80, socket.AF_UNSPEC)
 
 
-def notification(recipient: str) -> Notification:
-    return Notification(
-        delivery_id=uuid.uuid4(),
-        event_id=uuid.uuid4(),
-        event_name="sales.order.created",
-        store_id=0,
-        subscription_id=1,
-        recipient=recipient,
-        token="fv38u07Wdh$R@mRd",
-        payload={"id": 1},
-        attempt=1,
-    )
-
-
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
 async def test_the_notifier_refuses_at_send_time_without_retry(receiver: Receiver, host: str) -> None:
     port = receiver.url.rsplit(":", 1)[1]
     notifier = HttpNotifier(HttpSettings(), policy=policy())
     try:
-        result = await notifier.send(notification(f"http://{host}:{port}/ok"))
+        result = await notifier.send(notification(recipient=f"http://{host}:{port}/ok"))
     finally:
         await notifier.close()
 
@@ -267,8 +251,10 @@ async def test_the_notifier_refuses_at_send_time_without_retry(receiver: Receive
 async def test_the_notifier_sends_to_an_allow_listed_loopback_receiver(receiver: Receiver) -> None:
     notifier = HttpNotifier(HttpSettings(), policy=policy("127.0.0.1/32"))
     try:
-        by_address = await notifier.send(notification(f"{receiver.url}/ok"))
-        by_name = await notifier.send(notification(f"{receiver.url.replace('127.0.0.1', 'localhost')}/ok"))
+        by_address = await notifier.send(notification(recipient=f"{receiver.url}/ok"))
+        by_name = await notifier.send(
+            notification(recipient=f"{receiver.url.replace('127.0.0.1', 'localhost')}/ok")
+        )
     finally:
         await notifier.close()
 
