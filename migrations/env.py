@@ -21,7 +21,12 @@ def database_url() -> str:
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=database_url(), target_metadata=target_metadata, literal_binds=True)
+    context.configure(
+        url=database_url(),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        transaction_per_migration=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -32,6 +37,10 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        # One transaction per revision: a revision that must build an index outside any
+        # transaction (0010, CONCURRENTLY) then commits only itself, and a failure leaves
+        # the database at the last revision that completed, stamped as such.
+        transaction_per_migration=True,
     )
     with context.begin_transaction():
         context.run_migrations()

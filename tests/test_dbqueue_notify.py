@@ -30,7 +30,9 @@ async def test_an_ingest_wakes_a_database_queue_worker_long_before_its_poll(
     try:
         await asyncio.sleep(1.0)  # the worker's first poll has run; now it waits up to 30 s
         published = time.monotonic()
-        new = prepare(runtime.catalogue, name="example.ping", arguments={"n": 1}, store_id=0, key=None)
+        new = prepare(
+            runtime.catalogue, name="example.ping", arguments={"n": 1}, store_id=0, key=None, scope="test"
+        )
         await runtime.ingest.store([new])
         [request] = await receiver.wait_for(1, timeout=10)
         assert request.at - published < 2.0, "woken by the NOTIFY, not by the 30 s poll"

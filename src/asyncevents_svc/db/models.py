@@ -86,13 +86,21 @@ class Event(Base):
     """One published occurrence; its payload is stored once, after resolution."""
 
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_status_received", "status", "received_at"),)
+    __table_args__ = (
+        Index("ix_events_status_received", "status", "received_at"),
+        # A key is unique per scope (events/idempotency.py); NULLs (no key) never collide.
+        Index("uq_events_idempotency", "idempotency_scope", "idempotency_key", unique=True),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     name: Mapped[str] = mapped_column(String(255))
     arguments: Mapped[Any] = mapped_column(JsonColumn)
     store_id: Mapped[int] = mapped_column(Integer, default=0)
-    idempotency_key: Mapped[str | None] = mapped_column(String(255), unique=True)
+    # Whose key it is: ``key:<api key id>``, ``magento`` or ``legacy``; set with the key.
+    idempotency_scope: Mapped[str | None] = mapped_column(String(64))
+    idempotency_key: Mapped[str | None] = mapped_column(String(255))
+    # SHA-256 of the event as sent: a repeat of the key with another one is a 409.
+    idempotency_fingerprint: Mapped[str | None] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(String(16), default="http")
     payload: Mapped[Any | None] = mapped_column(JsonColumn)
     status: Mapped[str] = mapped_column(String(16), default="accepted")

@@ -17,13 +17,13 @@ from sqlalchemy import func, select
 
 from asyncevents_svc.batching import take_whole
 from asyncevents_svc.db.engine import SessionFactory
-from asyncevents_svc.events.service import NewEvent, StoredEvent, store
+from asyncevents_svc.events.service import Ingested, NewEvent, StoredEvent, store
 from asyncevents_svc.observability.metrics import Metrics
 
 MAX_EVENTS = 2000  # per transaction
 COMMITTERS = 2
 
-Waiting = tuple[list[NewEvent], asyncio.Future[list[StoredEvent]]]
+Waiting = tuple[list[NewEvent], asyncio.Future[list[Ingested]]]
 
 
 class GroupCommitter:
@@ -39,11 +39,11 @@ class GroupCommitter:
         self._arrived = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
 
-    async def store(self, events: list[NewEvent]) -> list[StoredEvent]:
+    async def store(self, events: list[NewEvent]) -> list[Ingested]:
         """Insert ``events`` and return once they are committed (in request order)."""
         if not self._tasks:
             self._tasks = [asyncio.create_task(self._run(), name="group-commit") for _ in range(COMMITTERS)]
-        done: asyncio.Future[list[StoredEvent]] = asyncio.get_running_loop().create_future()
+        done: asyncio.Future[list[Ingested]] = asyncio.get_running_loop().create_future()
         self._queue.append((events, done))
         self._arrived.set()
         return await done
@@ -59,7 +59,8 @@ class GroupCommitter:
             try:
                 async with self.sessions() as session:
                     stored = await store(session, [e for events, _ in group for e in events])
-                    if self.notify_channel and any(not s.duplicate for s in stored):
+                    new = [s for s in stored if isinstance(s, StoredEvent) and not s.duplicate]
+                    if self.notify_channel and new:
                         await session.execute(select(func.pg_notify(self.notify_channel, "")))
                     await session.commit()
             except Exception as exc:
@@ -68,9 +69,8 @@ class GroupCommitter:
                         done.set_exception(exc)
                 continue
             if self.metrics is not None:
-                for saved in stored:
-                    if not saved.duplicate:
-                        self.metrics.events_accepted.labels(saved.name).inc()
+                for saved in new:
+                    self.metrics.events_accepted.labels(saved.name).inc()
             offset = 0
             for events, done in group:
                 if not done.done():

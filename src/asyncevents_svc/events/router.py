@@ -8,12 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, status
 from opentelemetry.trace import SpanKind
 
-from asyncevents_svc.api.deps import RuntimeDep, SessionDep, authorize
+from asyncevents_svc.api.deps import CallerDep, RuntimeDep, SessionDep, authorize
 from asyncevents_svc.api.problems import PROBLEM_RESPONSES, problem_responses
 from asyncevents_svc.db.models import Event
 from asyncevents_svc.deliveries.queries import deliveries_of_event
-from asyncevents_svc.errors import AppError, NotFound, ValidationFailed
-from asyncevents_svc.events import service
+from asyncevents_svc.errors import AppError, Conflict, FieldError, NotFound, ValidationFailed
+from asyncevents_svc.events import idempotency, service
 from asyncevents_svc.events.schemas import (
     BatchItemResult,
     EventAccepted,
@@ -40,16 +40,25 @@ IdempotencyKey = Annotated[
 ]
 
 
+def key_conflict(loc: str) -> Conflict:
+    """The 409 of a key already used, by this caller, for another event."""
+    msg = "this idempotency key was already used for a different event (name, arguments or store id)"
+    return Conflict(f"{loc}: {msg}", errors=[FieldError(loc, msg, "conflict")])
+
+
 @router.post(
     "",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=EventAccepted,
-    responses=problem_responses(404, 413),
+    responses=problem_responses(404, 409, 413),
 )
 async def publish_event(
-    body: EventIn, runtime: RuntimeDep, idempotency_key: IdempotencyKey = None
+    body: EventIn, runtime: RuntimeDep, caller: CallerDep, idempotency_key: IdempotencyKey = None
 ) -> EventAccepted:
-    """Accept one event. A 202 means it is committed and will be delivered."""
+    """Accept one event. A 202 means it is committed and will be delivered.
+
+    A repeat of the same event with the same key (per API key) answers the original; the
+    same key with another event is a 409."""
     if body.id and idempotency_key and body.id != idempotency_key:
         raise ValidationFailed("id", "differs from the Idempotency-Key header; send one or make them equal")
     tracing = runtime.tracing
@@ -60,9 +69,12 @@ async def publish_event(
             arguments=body.arguments,
             store_id=body.store_id,
             key=body.id or idempotency_key,
+            scope=idempotency.of_caller(caller),
             trace_context=tracing.traceparent(),
         )
         [stored] = await runtime.ingest.store([new])
+        if isinstance(stored, service.KeyConflict):
+            raise key_conflict("id" if body.id else "Idempotency-Key")
         span.set_attribute("event.id", str(stored.id))
         if not stored.duplicate:
             await runtime.publisher.publish_ready([stored.id])
@@ -81,13 +93,13 @@ async def publish_event(
     response_model=EventBatchResult,
     responses=problem_responses(413),
 )
-async def publish_batch(body: EventBatchIn, runtime: RuntimeDep) -> EventBatchResult:
-    """Accept up to 1,000 events; each gets its own result (202, 404 or 422) in request order."""
+async def publish_batch(body: EventBatchIn, runtime: RuntimeDep, caller: CallerDep) -> EventBatchResult:
+    """Accept up to 1,000 events; each gets its own result (202, 404, 409 or 422) in request order."""
     with runtime.tracing.span("ingest batch", kind=SpanKind.SERVER, attributes={"events": len(body.events)}):
-        return await _publish_batch(body, runtime)
+        return await _publish_batch(body, runtime, idempotency.of_caller(caller))
 
 
-async def _publish_batch(body: EventBatchIn, runtime: RuntimeDep) -> EventBatchResult:
+async def _publish_batch(body: EventBatchIn, runtime: RuntimeDep, scope: str) -> EventBatchResult:
     results: list[BatchItemResult | None] = []
     ready: list[tuple[int, service.NewEvent]] = []
     trace_context = runtime.tracing.traceparent()
@@ -99,6 +111,7 @@ async def _publish_batch(body: EventBatchIn, runtime: RuntimeDep) -> EventBatchR
                 arguments=item.arguments,
                 store_id=item.store_id,
                 key=item.id,
+                scope=scope,
                 trace_context=trace_context,
             )
         except AppError as exc:
@@ -109,8 +122,13 @@ async def _publish_batch(body: EventBatchIn, runtime: RuntimeDep) -> EventBatchR
         ready.append((index, new))
     stored = await runtime.ingest.store([new for _, new in ready]) if ready else []
     for (index, _), saved in zip(ready, stored, strict=True):
-        results[index] = BatchItemResult(index=index, status=202, id=saved.id, duplicate=saved.duplicate)
-    await runtime.publisher.publish_ready([s.id for s in stored if not s.duplicate])
+        if isinstance(saved, service.KeyConflict):
+            results[index] = BatchItemResult(index=index, status=409, error=key_conflict("id").problem())
+        else:
+            results[index] = BatchItemResult(index=index, status=202, id=saved.id, duplicate=saved.duplicate)
+    await runtime.publisher.publish_ready(
+        [s.id for s in stored if isinstance(s, service.StoredEvent) and not s.duplicate]
+    )
     final = [r for r in results if r is not None]
     accepted = sum(1 for r in final if r.status == 202)
     return EventBatchResult(accepted=accepted, rejected=len(final) - accepted, results=final)

@@ -16,7 +16,10 @@ ClientId = Annotated[
     Field(
         min_length=1,
         max_length=255,
-        description="Idempotency key: a repeat returns the first result.",
+        description=(
+            "Idempotency key, unique per API key: a repeat of the same event returns the first"
+            " result, the same key with a different event is a 409."
+        ),
     ),
 ]
 
@@ -59,7 +62,7 @@ class BatchItemResult(BaseModel):
     """The outcome of one batch item, in request order."""
 
     index: int
-    status: Literal[202, 404, 422]
+    status: Literal[202, 404, 409, 422]
     id: uuid.UUID | None = None
     duplicate: bool = False
     error: dict[str, Any] | None = Field(None, description="problem+json of a refused item.")

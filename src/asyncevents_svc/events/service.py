@@ -1,19 +1,27 @@
 """Ingest: validate an event against the catalogue, then store it durably.
 
 The event row is committed before the caller answers 202; the broker hint comes after and
-may be lost (the worker's sweep finds the event anyway). Idempotency: the client ``id`` or
-``Idempotency-Key`` is stored in a unique column, so a repeat inserts nothing and answers
-with the original event.
+may be lost (the worker's sweep finds the event anyway).
+
+Idempotency (``events/idempotency.py``): a client ``id`` or ``Idempotency-Key`` is unique
+per scope, (``idempotency_scope``, ``idempotency_key``) being a unique index. Every group
+of events is one ``INSERT … ON CONFLICT DO NOTHING``; only when rows were left out does
+:func:`store` look further, and then one query finds the originals of all of them: same
+fingerprint, the original is the answer (``duplicate``); another fingerprint, a
+:class:`KeyConflict`. A row left out whose key has no original collided on its id alone
+(a UUID key is the event's id when that id is free): it is stored again under a fresh id,
+so a UUID that another scope already used neither blocks the event nor reveals it.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from asyncevents_svc.catalogue.model import Catalogue
@@ -21,6 +29,11 @@ from asyncevents_svc.db.dialect import insert_ignoring_conflicts
 from asyncevents_svc.db.models import Event
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.errors import ValidationFailed
+from asyncevents_svc.events.idempotency import Claim, fingerprint
+
+# Insert statements per group at most: the second stores, under fresh ids, events whose
+# UUID key was taken as an id; a third only ever runs after a random-UUID collision.
+MAX_ROUNDS = 3
 
 
 @dataclass(frozen=True)
@@ -31,7 +44,7 @@ class NewEvent:
     name: str
     arguments: dict[str, Any]
     store_id: int
-    idempotency_key: str | None
+    claim: Claim | None  # its idempotency key, if the producer sent one
     source: str = "http"
     status: str = "accepted"
     error: str | None = None
@@ -47,6 +60,17 @@ class StoredEvent:
     duplicate: bool
 
 
+@dataclass(frozen=True)
+class KeyConflict:
+    """The key was already used, in the same scope, for a different event: nothing was
+    stored, and nothing of the other event is told."""
+
+    key: str
+
+
+Ingested = StoredEvent | KeyConflict
+
+
 def normalise_key(key: str | None) -> tuple[str | None, uuid.UUID]:
     """The stored key and the event id: a UUID key is canonicalised and becomes the id."""
     if key is None:
@@ -58,6 +82,15 @@ def normalise_key(key: str | None) -> tuple[str | None, uuid.UUID]:
     return str(as_uuid), as_uuid
 
 
+def claim(
+    key: str | None, *, scope: str, name: str, store_id: int, arguments: dict[str, Any]
+) -> Claim | None:
+    """The idempotency claim of an event sent with ``key`` (already normalised), if any."""
+    if key is None:
+        return None
+    return Claim(scope, key, fingerprint(name=name, store_id=store_id, arguments=arguments))
+
+
 def prepare(
     catalogue: Catalogue,
     *,
@@ -65,30 +98,108 @@ def prepare(
     arguments: dict[str, Any],
     store_id: int,
     key: str | None,
+    scope: str,
     source: str = "http",
     trace_context: str | None = None,
 ) -> NewEvent:
-    """Check the name (404) and arguments (422) now, at ingest, not in the worker."""
+    """Check the name (404) and arguments (422) now, at ingest, not in the worker.
+
+    ``scope``: whose key it is (``idempotency.of_caller``, or ``idempotency.MAGENTO``)."""
     event_type = catalogue.get(name)
     if event_type.internal:
         raise ValidationFailed("event_name", f"{name!r} is published by the service itself")
     event_type.binding.check_arguments(arguments)
     stored_key, event_id = normalise_key(key)
-    return NewEvent(event_id, name, arguments, store_id, stored_key, source, trace_context=trace_context)
+    return NewEvent(
+        event_id,
+        name,
+        arguments,
+        store_id,
+        claim(stored_key, scope=scope, name=name, store_id=store_id, arguments=arguments),
+        source,
+        trace_context=trace_context,
+    )
 
 
-async def store(session: AsyncSession, events: list[NewEvent]) -> list[StoredEvent]:
-    """Insert the events in one statement; repeats of a known key return the original."""
-    if not events:
-        return []
+@dataclass(frozen=True)
+class _Holder:
+    """The stored event that holds a (scope, key) slot, as a repeat of it is answered."""
+
+    fingerprint: str | None  # None: stored before fingerprints (migration 0010)
+    event: StoredEvent
+
+    def answer(self, claim: Claim) -> Ingested:
+        """A repeat of the same event gets the original; a different event, a conflict. A
+        row without a fingerprint answers as every repeat did before fingerprints."""
+        if self.fingerprint is None or self.fingerprint == claim.fingerprint:
+            return self.event
+        return KeyConflict(claim.key)
+
+
+async def store(session: AsyncSession, events: list[NewEvent]) -> list[Ingested]:
+    """Insert the events (one statement while nothing conflicts); answer each in order.
+
+    Within the list, a key's first event is the one inserted, and its later ones are its
+    repeats; an id that two events share (one UUID key sent in two scopes) stays with the
+    first, the other gets a fresh one. So the statement holds each slot and id once, and a
+    row left out always collided with a row stored before.
+    """
     now = utcnow()
+    results: dict[int, Ingested] = {}
+    holders: dict[tuple[str, str], _Holder] = {}
+    first_of_slot: set[tuple[str, str]] = set()
+    repeats: list[tuple[int, Claim]] = []
+    ids: set[uuid.UUID] = set()
+    pending: dict[int, NewEvent] = {}
+    for index, event in enumerate(events):
+        if event.claim is not None:
+            if event.claim.slot in first_of_slot:
+                repeats.append((index, event.claim))
+                continue
+            first_of_slot.add(event.claim.slot)
+        if event.id in ids:
+            event = replace(event, id=uuid.uuid4())
+        ids.add(event.id)
+        pending[index] = event
+    for _ in range(MAX_ROUNDS):
+        inserted = await _insert(session, pending.values(), now)
+        left_out: dict[int, NewEvent] = {}
+        for index, event in pending.items():
+            if event.id not in inserted:
+                left_out[index] = event
+                continue
+            results[index] = StoredEvent(event.id, event.name, event.status, now, duplicate=False)
+            if event.claim is not None:
+                repeated = StoredEvent(event.id, event.name, event.status, now, duplicate=True)
+                holders[event.claim.slot] = _Holder(event.claim.fingerprint, repeated)
+        holders.update(await _holders(session, [e.claim for e in left_out.values() if e.claim]))
+        pending = {}
+        for index, event in left_out.items():
+            holder = holders.get(event.claim.slot) if event.claim else None
+            if event.claim is not None and holder is not None:
+                results[index] = holder.answer(event.claim)
+            else:  # it collided on its id alone
+                pending[index] = replace(event, id=uuid.uuid4())
+        if not pending:
+            break
+    else:
+        raise RuntimeError(f"{len(pending)} event(s) collided on fresh random ids {MAX_ROUNDS} times")
+    for index, repeat in repeats:
+        results[index] = holders[repeat.slot].answer(repeat)
+    return [results[index] for index in range(len(events))]
+
+
+async def _insert(session: AsyncSession, events: Iterable[NewEvent], now: datetime) -> set[uuid.UUID]:
+    """``INSERT … ON CONFLICT DO NOTHING`` of ``events``; the ids of the rows inserted."""
     rows = [
         {
             "id": e.id,
             "name": e.name,
             "arguments": e.arguments,
             "store_id": e.store_id,
-            "idempotency_key": e.idempotency_key,
+            "idempotency_scope": e.claim.scope if e.claim else None,
+            "idempotency_key": e.claim.key if e.claim else None,
+            "idempotency_fingerprint": e.claim.fingerprint if e.claim else None,
             "source": e.source,
             "status": e.status,
             "error": e.error,
@@ -97,27 +208,34 @@ async def store(session: AsyncSession, events: list[NewEvent]) -> list[StoredEve
         }
         for e in events
     ]
+    if not rows:
+        return set()
     # Parameters apart from the statement, so its compiled form is cached; SQLAlchemy still
     # sends one multi-row INSERT ("insertmanyvalues").
     statement = insert_ignoring_conflicts(session, Event).returning(Event.id)
-    inserted = set((await session.scalars(statement, rows)).all())
-    keys = [e.idempotency_key for e in events if e.id not in inserted and e.idempotency_key]
-    originals: dict[str, Event] = {}
-    if keys:
-        found = await session.scalars(select(Event).where(Event.idempotency_key.in_(keys)))
-        originals = {ev.idempotency_key: ev for ev in found if ev.idempotency_key}
-    results: list[StoredEvent] = []
-    claimed: set[uuid.UUID] = set()
-    for e in events:
-        if e.id in inserted and e.id not in claimed:
-            claimed.add(e.id)
-            results.append(StoredEvent(e.id, e.name, e.status, now, duplicate=False))
-            continue
-        original = originals.get(e.idempotency_key or "")
-        if original is None:  # the same key twice in this very batch: the first one won
-            results.append(StoredEvent(e.id, e.name, e.status, now, duplicate=True))
-        else:
-            results.append(
-                StoredEvent(original.id, original.name, original.status, original.received_at, True)
+    return set((await session.scalars(statement, rows)).all())
+
+
+async def _holders(session: AsyncSession, claims: list[Claim]) -> dict[tuple[str, str], _Holder]:
+    """The stored events holding these claims' slots, in one query (only after a conflict)."""
+    if not claims:
+        return {}
+    slot = tuple_(Event.idempotency_scope, Event.idempotency_key)
+    found = await session.execute(
+        select(
+            Event.idempotency_scope,
+            Event.idempotency_key,
+            Event.idempotency_fingerprint,
+            Event.id,
+            Event.name,
+            Event.status,
+            Event.received_at,
+        ).where(slot.in_(list({c.slot for c in claims})))
+    )
+    holders: dict[tuple[str, str], _Holder] = {}
+    for scope, key, stored_print, id_, name, status, received_at in found:
+        if scope is not None and key is not None:  # always: the query matched both
+            holders[scope, key] = _Holder(
+                stored_print, StoredEvent(id_, name, status, received_at, duplicate=True)
             )
-    return results
+    return holders

@@ -23,8 +23,10 @@ from aio_pika.abc import (
 from asyncevents_svc.batching import take_whole
 from asyncevents_svc.catalogue.services import ResolveContext
 from asyncevents_svc.errors import AppError
+from asyncevents_svc.events import idempotency
 from asyncevents_svc.events import service as ingest
 from asyncevents_svc.messaging.amqp import (
+    MagentoMessage,
     MagentoMessageError,
     connect,
     declare,
@@ -37,6 +39,22 @@ from asyncevents_svc.worker.fanout import dispatch_events
 
 log = structlog.get_logger(__name__)
 MAX_BATCH = 500  # events fanned out in one transaction
+
+
+def _failed(parsed: MagentoMessage, key: str | None, error: str) -> ingest.NewEvent:
+    """A Magento message that cannot be an event, kept as a failed one (visible through the
+    API) rather than dropped; with its key, so that its redelivery is not kept twice."""
+    name, arguments, store_id = parsed.event_name, parsed.arguments, parsed.store_id
+    return ingest.NewEvent(
+        uuid.uuid4(),
+        name[:255],
+        arguments,
+        store_id,
+        ingest.claim(key, scope=idempotency.MAGENTO, name=name, store_id=store_id, arguments=arguments),
+        source="amqp",
+        status="failed",
+        error=error,
+    )
 
 
 class AmqpConsumer:
@@ -124,6 +142,7 @@ class AmqpConsumer:
             )
             await message.reject(requeue=False)
             return
+        # The message id is the key, in Magento's own scope: no API caller can take it.
         key = f"amqp:{message.message_id}" if message.message_id else None
         try:
             new = ingest.prepare(
@@ -132,31 +151,29 @@ class AmqpConsumer:
                 arguments=parsed.arguments,
                 store_id=parsed.store_id,
                 key=key,
+                scope=idempotency.MAGENTO,
                 source="amqp",
             )
         except AppError as exc:
-            # Kept as a failed event, visible through the API, rather than dropped.
-            new = ingest.NewEvent(
-                uuid.uuid4(),
-                parsed.event_name[:255],
-                parsed.arguments,
-                parsed.store_id,
-                key,
-                source="amqp",
-                status="failed",
-                error=exc.detail,
-            )
             log.warning("magento_event_invalid", event_name=parsed.event_name, error=exc.detail)
+            new = _failed(parsed, key, exc.detail)
         await self.dispatcher.wait_for_capacity()
         try:
             async with self.runtime.sessions() as session:
-                [stored] = await ingest.store(session, [new])
+                [result] = await ingest.store(session, [new])
+                if isinstance(result, ingest.KeyConflict):
+                    # Not a redelivery: another message reused the id. Kept, not dropped.
+                    log.warning("magento_message_id_reused", message_id=message.message_id)
+                    new = _failed(parsed, None, "message_id already used for a different event")
+                    [result] = await ingest.store(session, [new])
                 await session.commit()
         except Exception as exc:
             log.warning("magento_ingest_failed", error=f"{type(exc).__name__}: {exc}")
             await asyncio.sleep(1.0)
             await message.nack(requeue=True)
             return
+        assert isinstance(result, ingest.StoredEvent)  # an event without a key cannot conflict
+        stored = result
         await message.ack()
         if stored.duplicate or new.status != "accepted":
             return
