@@ -24,8 +24,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
+from asyncevents_svc.api.deps import client_address
 from asyncevents_svc.console.api import ConsoleApi
 from asyncevents_svc.console.session import COOKIE, MAX_AGE, seal, unseal
+from asyncevents_svc.errors import TooManyRequests
 from asyncevents_svc.runtime import Runtime
 
 PREFIX = "/admin"
@@ -106,7 +108,18 @@ class Console:
         if not same_origin(request):
             return Response("cross-site form post refused", status_code=403)
         key = first(await form_fields(request), "key")
-        caller = await self.runtime.keys.verify(key) if key else None
+        try:
+            # The sign-in is an authentication like the API's: same verifier, same budget.
+            caller = await self.runtime.keys.verify(key, client=client_address(request)) if key else None
+        except TooManyRequests as refused:
+            page = self.render(
+                request,
+                "login.html",
+                status=429,
+                error=f"Too many failed sign-ins from this address; try again in {refused.retry_after} s.",
+            )
+            page.headers.update(refused.headers)
+            return page
         if caller is None:
             return self.render(
                 request, "login.html", status=401, error="That API key is unknown, revoked or expired."
@@ -137,7 +150,7 @@ class Console:
                 return back("/login", flash="Sign in with an API key.")
             if post and not same_origin(request):
                 return Response("cross-site form post refused", status_code=403)
-            return await page(request, ConsoleApi(self.api_app, key))
+            return await page(request, ConsoleApi(self.api_app, key, client=request.client))
 
         return endpoint
 
