@@ -27,6 +27,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from asyncevents_svc.auth import web_sessions
 from asyncevents_svc.auth.scopes import ADMIN, ALL
 from asyncevents_svc.auth.throttle import FailureLimiter
 from asyncevents_svc.db.engine import SessionFactory
@@ -110,6 +111,18 @@ async def create_key(
     session.add(row)
     await session.flush()
     return row, key
+
+
+async def revoke_key(session: AsyncSession, key_id: uuid.UUID) -> ApiKey | None:
+    """Revoke a key (the API's and the CLI's way) and end its web sessions, so a console
+    signed in with it is signed out in every process at once; None if no such key. The
+    caller commits."""
+    row = await session.get(ApiKey, key_id)
+    if row is None:
+        return None
+    row.revoked_at = row.revoked_at or utcnow()
+    await web_sessions.end_for_key(session, key_id)
+    return row
 
 
 async def prefix_taken(session: AsyncSession, key: str) -> bool:

@@ -25,6 +25,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from asyncevents_svc.api.deps import client_address
+from asyncevents_svc.auth import web_sessions
+from asyncevents_svc.auth.web_sessions import SessionKind
 from asyncevents_svc.console.api import ConsoleApi
 from asyncevents_svc.console.session import COOKIE, MAX_AGE, seal, unseal
 from asyncevents_svc.errors import TooManyRequests
@@ -124,10 +126,13 @@ class Console:
             return self.render(
                 request, "login.html", status=401, error="That API key is unknown, revoked or expired."
             )
+        session_id = await web_sessions.start(
+            self.runtime.sessions, SessionKind.CONSOLE, caller.key_id, lifetime=MAX_AGE
+        )
         response = back("/subscriptions")
         response.set_cookie(
             COOKIE,
-            seal(self.runtime.cipher, key),
+            seal(self.runtime.cipher, session_id, key),
             max_age=MAX_AGE,
             path=PREFIX,
             httponly=True,
@@ -137,16 +142,34 @@ class Console:
         return response
 
     async def logout(self, request: Request) -> Response:
+        """End the session in the database (a copy of the cookie dies with it), then the
+        browser's cookie."""
+        sealed = unseal(self.runtime.cipher, request.cookies.get(COOKIE, ""))
+        if sealed is not None:
+            await web_sessions.end(self.runtime.sessions, sealed.session_id)
         response = back("/login")
         response.delete_cookie(COOKIE, path=PREFIX)
         return response
+
+    async def _signed_in_key(self, request: Request) -> str | None:
+        """The key of a live console session, or None: the cookie must unseal, its session
+        be live (one primary-key lookup) and its key still valid and the session's own."""
+        sealed = unseal(self.runtime.cipher, request.cookies.get(COOKIE, ""))
+        if sealed is None:
+            return None
+        session = await web_sessions.live(self.runtime.sessions, sealed.session_id, SessionKind.CONSOLE)
+        if session is None:
+            return None
+        # No client address: a sealed key is no guess, so it neither counts nor is throttled.
+        caller = await self.runtime.keys.verify(sealed.key)
+        return sealed.key if caller is not None and caller.key_id == session.key_id else None
 
     def signed_in(self, page: Page, *, post: bool = False) -> Callable[[Request], Awaitable[Response]]:
         """Wrap a page: redirect to sign-in without a valid cookie; refuse cross-site posts."""
 
         async def endpoint(request: Request) -> Response:
-            key = unseal(self.runtime.cipher, request.cookies.get(COOKIE, ""))
-            if key is None or await self.runtime.keys.verify(key) is None:
+            key = await self._signed_in_key(request)
+            if key is None:
                 return back("/login", flash="Sign in with an API key.")
             if post and not same_origin(request):
                 return Response("cross-site form post refused", status_code=403)
