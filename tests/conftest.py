@@ -44,7 +44,7 @@ BACKEND = os.environ.get("ASYNCEVENTS_TEST_BACKEND", "postgres-rabbitmq")
 if BACKEND not in ("postgres-rabbitmq", "postgres-dbqueue", "sqlite-dbqueue"):
     raise RuntimeError(f"unknown ASYNCEVENTS_TEST_BACKEND {BACKEND!r}")
 SQLITE = BACKEND.startswith("sqlite")
-TABLES = ("attempts", "deliveries", "events", "subscriptions", "replay_jobs", "api_keys")
+TABLES = ("attempts", "deliveries", "events", "subscriptions", "replay_jobs", "web_sessions", "api_keys")
 
 configure_logging("WARNING")
 

@@ -69,7 +69,8 @@ async def test_sign_in_subscribe_deliver_trace_and_replay_in_a_browser(
     try:
         # Sign in: the console sends a signed-out visitor to the sign-in page.
         await page.goto(f"{base}/admin")
-        await expect(page).to_have_url(f"{base}/admin/login?flash=Sign+in+with+an+API+key.")
+        await expect(page).to_have_url(f"{base}/admin/login?flash=sign-in")
+        await expect(page.get_by_text("Sign in with an API key.")).to_be_visible()
         await screens.take(page, "sign-in")
         await page.get_by_label("API key").fill(ADMIN_KEY)
         await page.get_by_role("button", name="Sign in").click()

@@ -13,13 +13,12 @@ from typing import TextIO
 
 from sqlalchemy import func, select
 
-from asyncevents_svc.auth.keys import create_key
+from asyncevents_svc.auth.keys import create_key, revoke_key
 from asyncevents_svc.catalogue.loader import load_catalogue
 from asyncevents_svc.cli_output import Progress, emit, table
 from asyncevents_svc.crypto import cipher_from_settings
 from asyncevents_svc.db.engine import SessionFactory, create_engine, session_factory
 from asyncevents_svc.db.models import ApiKey, Subscription
-from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.deliveries import queries, replays, retention
 from asyncevents_svc.deliveries.service import DeliveryFilter, count_replayable, replay_one
 from asyncevents_svc.errors import NotFound, ValidationFailed
@@ -190,10 +189,9 @@ async def keys(
                 ]
                 emit(rows, as_json=as_json, text=table(rows, columns), out=out)
             else:
-                found = await session.get(ApiKey, key_id) if key_id else None
+                found = await revoke_key(session, key_id) if key_id else None
                 if found is None:
                     raise NotFound(f"API key {key_id} does not exist")
-                found.revoked_at = found.revoked_at or utcnow()
                 await session.commit()
                 emit({"revoked": str(found.id)}, as_json=as_json, text=f"revoked {found.id}", out=out)
     finally:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
+from asyncevents_svc.db.private_files import private_folder
 from asyncevents_svc.settings import Settings
 
 
@@ -73,7 +74,7 @@ def _key_file(data_dir: Path) -> str:
     path = data_dir / "encryption.key"
     if path.exists():
         return path.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(data_dir)
     key = Fernet.generate_key().decode()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:

@@ -3,7 +3,7 @@
 ``AppError``
     base; carries an HTTP ``status``, a stable ``type`` slug and a ``title``.
 ``NotFound`` (404), ``ValidationFailed`` (422, names the field), ``Conflict`` (409),
-``Unauthorized`` (401), ``Forbidden`` (403),
+``Unauthorized`` (401), ``Forbidden`` (403), ``TooManyRequests`` (429, with ``Retry-After``),
 ``BadRequest`` (400), ``Unavailable`` (503, a dependency is down).
 ``CatalogueError``
     raised at start-up when ``events.xml`` cannot be loaded; names file and line.
@@ -35,6 +35,11 @@ class AppError(Exception):
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or []
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Response headers this error needs beside its body."""
+        return {}
 
     def problem(self, instance: str | None = None) -> dict[str, Any]:
         """The RFC 9457 body."""
@@ -89,6 +94,27 @@ class Forbidden(AppError):
     status = 403
     type = "forbidden"
     title = "Forbidden"
+
+
+class TooManyRequests(AppError):
+    """429: this client address spent its budget of failed authentications (auth/throttle.py).
+
+    On ``/V1`` it answers in Magento's shape, ``%1`` being the seconds to wait."""
+
+    status = 429
+    type = "too-many-requests"
+    title = "Too many requests"
+
+    def __init__(self, retry_after: int) -> None:
+        message = "Too many failed authentication attempts from this address; retry in %1 seconds."
+        super().__init__(message.replace("%1", str(retry_after)))
+        self.retry_after = retry_after
+        self.magento_message = message
+        self.magento_parameters = [retry_after]
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
 
 
 class Conflict(AppError):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from asyncevents_svc.auth.keys import KeyVerifier
+from asyncevents_svc.auth.throttle import FailureLimiter
 from asyncevents_svc.catalogue.loader import load_catalogue
 from asyncevents_svc.catalogue.model import Catalogue
 from asyncevents_svc.crypto import TokenCipher, cipher_from_settings
@@ -72,7 +73,14 @@ def build_runtime(settings: Settings) -> Runtime:
         cipher=cipher_from_settings(settings),
         engine=engine,
         sessions=sessions,
-        keys=KeyVerifier(sessions),
+        keys=KeyVerifier(
+            sessions,
+            FailureLimiter(
+                budget=settings.security.auth_failure_budget,
+                window=settings.security.auth_failure_window,
+                max_clients=settings.security.auth_failure_clients,
+            ),
+        ),
         # The database queue on PostgreSQL: ingest NOTIFYs the workers (see messaging/dbqueue.py).
         ingest=GroupCommitter(
             sessions, READY_CHANNEL if _notifies(settings, engine) else None, metrics=metrics

@@ -202,6 +202,21 @@ class SecuritySettings(BaseModel):
     )
     max_body_bytes: int = Field(5_000_000, ge=1024, description="Largest request body accepted.")
     max_json_depth: int = Field(32, ge=2, description="Deepest JSON nesting accepted in a request body.")
+    auth_failure_budget: int = Field(
+        20,
+        ge=0,
+        description="Failed authentications (wrong API keys, console sign-ins) one client address "
+        "may make before it gets 429 with `Retry-After`; per process (0: no limit).",
+    )
+    auth_failure_window: float = Field(
+        60.0, gt=0, description="Seconds in which a spent budget refills completely (evenly)."
+    )
+    auth_failure_clients: int = Field(
+        10_000,
+        ge=1,
+        description="Client addresses whose failures a process remembers; past it the least "
+        "recently failing is forgotten.",
+    )
 
     @field_validator("recipient_allowlist", mode="before")
     @classmethod

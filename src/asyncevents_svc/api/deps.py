@@ -33,17 +33,25 @@ async def get_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 
+def client_address(request: Request) -> str:
+    """The address failed authentications are counted by ("" when the server gives none)."""
+    return request.client.host if request.client else ""
+
+
 async def authorize(request: Request, runtime: RuntimeDep) -> Caller:
     """The single gate every non-public route passes through.
 
     ``Authorization: Bearer <key>``: a missing, unknown, revoked or expired key is a 401; a
-    key without the scope the route needs (``auth/scopes.py``) is a 403.
+    key without the scope the route needs (``auth/scopes.py``) is a 403. Wrong keys count
+    against the client address (the ASGI scope's client: behind a proxy, what uvicorn's
+    ``--proxy-headers``/``--forwarded-allow-ips`` make of ``X-Forwarded-For``); past its
+    budget the address gets a 429 with ``Retry-After`` (``auth/throttle.py``).
     """
     header = request.headers.get("authorization", "")
     scheme, _, key = header.partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
         raise Unauthorized("send an API key: Authorization: Bearer <key>")
-    caller = await runtime.keys.verify(key.strip())
+    caller = await runtime.keys.verify(key.strip(), client=client_address(request))
     if caller is None:
         raise Unauthorized("the API key is unknown, revoked or expired")
     route = request.scope.get("route")

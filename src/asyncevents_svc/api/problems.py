@@ -60,6 +60,8 @@ _PROBLEM_DESCRIPTIONS = {
     409: "The resource is not in a state that allows this.",
     413: "The request body is larger than `ASYNCEVENTS_SECURITY__MAX_BODY_BYTES`.",
     422: "Validation failed; `errors` names each failing field.",
+    429: "This client address made too many failed authentication attempts; retry after "
+    "`Retry-After` seconds.",
     503: "The database is unavailable; retry later.",
 }
 
@@ -76,7 +78,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 #: What any authenticated native route can answer; routes add 400/404/409/413 themselves.
-PROBLEM_RESPONSES = problem_responses(401, 403, 422, 503)
+PROBLEM_RESPONSES = problem_responses(401, 403, 422, 429, 503)
 
 
 def is_magento_path(path: str) -> bool:
@@ -91,7 +93,9 @@ def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
 
 
 def render(request: Request, error: AppError) -> JSONResponse:
-    headers = {"WWW-Authenticate": 'Bearer realm="asyncevents"'} if error.status == 401 else None
+    headers = dict(error.headers)
+    if error.status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="asyncevents"'
     if is_magento_path(request.url.path):
         message = getattr(error, "magento_message", None) or error.detail
         params = getattr(error, "magento_parameters", None) or []

@@ -5,6 +5,12 @@ finds the row and :func:`hmac.compare_digest` compares the hashes in constant ti
 verified key is cached for a few seconds per process so that authentication costs no
 query on the hot path; a revocation through this process takes effect at once, through
 another process within :data:`CACHE_SECONDS`.
+
+Failed attempts are budgeted per client address (:mod:`.throttle`): past the budget, a key
+that is not in the cache is refused with :class:`TooManyRequests` before any lookup. A key
+this process verified in the last few seconds still passes from a throttled address (it
+costs nothing and proves nothing new to a guesser); any other key, even a valid one, waits
+for ``Retry-After`` there, while the same key from another address works at once.
 """
 
 from __future__ import annotations
@@ -21,11 +27,13 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from asyncevents_svc.auth import web_sessions
 from asyncevents_svc.auth.scopes import ADMIN, ALL
+from asyncevents_svc.auth.throttle import FailureLimiter
 from asyncevents_svc.db.engine import SessionFactory
 from asyncevents_svc.db.models import ApiKey
 from asyncevents_svc.db.types import utcnow
-from asyncevents_svc.errors import ValidationFailed
+from asyncevents_svc.errors import TooManyRequests, ValidationFailed
 
 CACHE_SECONDS = 5.0
 LAST_USED_EVERY = 60.0
@@ -105,6 +113,18 @@ async def create_key(
     return row, key
 
 
+async def revoke_key(session: AsyncSession, key_id: uuid.UUID) -> ApiKey | None:
+    """Revoke a key (the API's and the CLI's way) and end its web sessions, so a console
+    signed in with it is signed out in every process at once; None if no such key. The
+    caller commits."""
+    row = await session.get(ApiKey, key_id)
+    if row is None:
+        return None
+    row.revoked_at = row.revoked_at or utcnow()
+    await web_sessions.end_for_key(session, key_id)
+    return row
+
+
 async def prefix_taken(session: AsyncSession, key: str) -> bool:
     prefix = prefix_of(key)
     return (
@@ -124,10 +144,12 @@ async def admin_exists(session: AsyncSession) -> bool:
 
 
 class KeyVerifier:
-    """Verifies bearer keys against the database, with a short per-process cache."""
+    """Verifies bearer keys against the database, with a short per-process cache and a
+    per-address budget of failures."""
 
-    def __init__(self, sessions: SessionFactory) -> None:
+    def __init__(self, sessions: SessionFactory, limiter: FailureLimiter | None = None) -> None:
         self.sessions = sessions
+        self.limiter = limiter or FailureLimiter(budget=0, window=1.0, max_clients=1)
         self._cache: dict[str, tuple[float, Caller, datetime | None]] = {}
         self._last_used: dict[uuid.UUID, float] = {}
         self._looking_up: dict[str, asyncio.Future[Caller | None]] = {}
@@ -138,13 +160,33 @@ class KeyVerifier:
             if caller.key_id == key_id:
                 del self._cache[cached]
 
-    async def verify(self, key: str) -> Caller | None:
-        """The caller for ``key``, or ``None`` if it is unknown, revoked or expired."""
+    async def verify(self, key: str, client: str | None = None) -> Caller | None:
+        """The caller for ``key``, or ``None`` if it is unknown, revoked or expired.
+
+        ``client`` is the address the key came from; with it, a wrong key counts against
+        that address's budget and a spent budget raises :class:`TooManyRequests` (no
+        lookup). Without it (a key sealed in a console cookie, not a guess) nothing counts.
+        """
         now = time.monotonic()
         hashed = digest(key)
         hit = self._cache.get(hashed)
         if hit is not None and hit[0] > now and (hit[2] is None or hit[2] > utcnow()):
             return hit[1]
+        if client is None:
+            return await self._shared_look_up(key, hashed, now)
+        wait = self.limiter.take(client)
+        if wait is not None:
+            raise TooManyRequests(wait)
+        try:
+            caller = await self._shared_look_up(key, hashed, now)
+        except BaseException:  # a database outage or a cancellation is no failed guess
+            self.limiter.give_back(client)
+            raise
+        if caller is not None:
+            self.limiter.give_back(client)
+        return caller
+
+    async def _shared_look_up(self, key: str, hashed: str, now: float) -> Caller | None:
         # Concurrent requests with the same uncached key share one lookup.
         pending = self._looking_up.get(hashed)
         if pending is None:

@@ -12,9 +12,8 @@ from sqlalchemy import select
 
 from asyncevents_svc.api.deps import RuntimeDep, SessionDep, authorize
 from asyncevents_svc.api.problems import PROBLEM_RESPONSES, problem_responses
-from asyncevents_svc.auth.keys import create_key
+from asyncevents_svc.auth.keys import create_key, revoke_key
 from asyncevents_svc.db.models import ApiKey
-from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.deliveries.schemas import UtcDatetime
 from asyncevents_svc.errors import NotFound
 from asyncevents_svc.textchecks import Line
@@ -84,11 +83,10 @@ async def list_keys(session: SessionDep) -> KeyList:
 
 @router.delete("/{key_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(404))
 async def revoke(key_id: Annotated[uuid.UUID, Path()], session: SessionDep, runtime: RuntimeDep) -> Response:
-    """Revoke a key: it stops working at once in this process, within seconds in others."""
-    row = await session.get(ApiKey, key_id)
-    if row is None:
+    """Revoke a key: it stops working at once in this process, within seconds in others;
+    consoles signed in with it are signed out at once everywhere."""
+    if await revoke_key(session, key_id) is None:
         raise NotFound(f"API key {key_id} does not exist")
-    row.revoked_at = row.revoked_at or utcnow()
     await session.commit()
     runtime.keys.forget(key_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

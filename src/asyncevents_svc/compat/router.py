@@ -74,6 +74,10 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"model": MagentoError, "description": "The API key lacks the scope this needs."},
     404: {"model": MagentoError, "description": "No subscription with this id."},
     413: {"model": MagentoError, "description": "The request body is too large."},
+    429: {
+        "model": MagentoError,
+        "description": "Too many failed authentication attempts from this address; see `Retry-After`.",
+    },
 }
 
 

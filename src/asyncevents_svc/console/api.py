@@ -42,15 +42,19 @@ class Answer:
 
 @dataclass
 class ConsoleApi:
+    """The API as the signed-in browser: its key, and its address (so the API counts what
+    it does against that address, not against the server's own)."""
+
     app: ASGIApp
     key: str
+    client: tuple[str, int] | None = None
     _headers: dict[str, str] = field(init=False)
 
     def __post_init__(self) -> None:
         self._headers = {"Authorization": f"Bearer {self.key}"}
 
     async def call(self, method: str, path: str, *, params: Any = None, json: Any = None) -> Answer:
-        transport = httpx.ASGITransport(app=self.app)
+        transport = httpx.ASGITransport(app=self.app, client=self.client or ("127.0.0.1", 0))
         async with httpx.AsyncClient(transport=transport, base_url="http://console.internal") as client:
             response = await client.request(method, path, params=params, json=json, headers=self._headers)
         try:

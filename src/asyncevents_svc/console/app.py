@@ -24,8 +24,14 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
+from asyncevents_svc.api.deps import client_address
+from asyncevents_svc.auth import web_sessions
+from asyncevents_svc.auth.web_sessions import SessionKind
+from asyncevents_svc.console import flash
 from asyncevents_svc.console.api import ConsoleApi
+from asyncevents_svc.console.flash import Flash
 from asyncevents_svc.console.session import COOKIE, MAX_AGE, seal, unseal
+from asyncevents_svc.errors import TooManyRequests
 from asyncevents_svc.runtime import Runtime
 
 PREFIX = "/admin"
@@ -41,10 +47,11 @@ SUBSCRIPTION_FIELDS = (
 )
 
 
-def next_page(request: Request, cursor: str) -> str:
-    """This page's URL with its filters and the next page's cursor."""
-    query = {k: v for k, v in request.query_params.items() if k not in ("cursor", "flash")}
-    return f"{request.url.path}?{urlencode({**query, 'cursor': cursor})}"
+def next_page(request: Request, cursor: str, listing: str) -> str:
+    """The listing's URL with this page's filters and the next page's cursor (``listing``
+    is explicit: a listing re-rendered after a failed form POST has the form's path)."""
+    query = {k: v for k, v in request.query_params.items() if k != "cursor" and not k.startswith(flash.PARAM)}
+    return f"{listing}?{urlencode({**query, 'cursor': cursor})}"
 
 
 def _environment() -> jinja2.Environment:
@@ -79,10 +86,11 @@ def same_origin(request: Request) -> bool:
     return origin is None or origin == f"{request.url.scheme}://{request.url.netloc}"
 
 
-def back(path: str, **query: str) -> RedirectResponse:
-    """See-other to a console page, with an optional flash message in the query."""
-    shown = {k: v for k, v in query.items() if v}
-    return RedirectResponse(f"{PREFIX}{path}" + (f"?{urlencode(shown)}" if shown else ""), status_code=303)
+def back(path: str, message: Flash | dict[str, str] | None = None) -> RedirectResponse:
+    """See-other to a console page, with an optional flash message: a code from the fixed
+    set (``console/flash.py``), never a text."""
+    query = {flash.PARAM: message} if isinstance(message, Flash) else message or {}
+    return RedirectResponse(f"{PREFIX}{path}" + (f"?{urlencode(query)}" if query else ""), status_code=303)
 
 
 class Console:
@@ -91,9 +99,12 @@ class Console:
         self.runtime = runtime
         self.templates = _environment()
 
-    def render(self, request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    def render(
+        self, request: Request, name: str, status: int = 200, *, alert: str = "", **context: Any
+    ) -> HTMLResponse:
+        """A page; ``alert`` is an error to show at its top (an API problem after a form)."""
         page = self.templates.get_template(name).render(
-            request=request, flash=request.query_params.get("flash", ""), **context
+            request=request, flash=flash.text(request.query_params), alert=alert, **context
         )
         return HTMLResponse(page, status_code=status)
 
@@ -106,15 +117,29 @@ class Console:
         if not same_origin(request):
             return Response("cross-site form post refused", status_code=403)
         key = first(await form_fields(request), "key")
-        caller = await self.runtime.keys.verify(key) if key else None
+        try:
+            # The sign-in is an authentication like the API's: same verifier, same budget.
+            caller = await self.runtime.keys.verify(key, client=client_address(request)) if key else None
+        except TooManyRequests as refused:
+            page = self.render(
+                request,
+                "login.html",
+                status=429,
+                error=f"Too many failed sign-ins from this address; try again in {refused.retry_after} s.",
+            )
+            page.headers.update(refused.headers)
+            return page
         if caller is None:
             return self.render(
                 request, "login.html", status=401, error="That API key is unknown, revoked or expired."
             )
+        session_id = await web_sessions.start(
+            self.runtime.sessions, SessionKind.CONSOLE, caller.key_id, lifetime=MAX_AGE
+        )
         response = back("/subscriptions")
         response.set_cookie(
             COOKIE,
-            seal(self.runtime.cipher, key),
+            seal(self.runtime.cipher, session_id, key),
             max_age=MAX_AGE,
             path=PREFIX,
             httponly=True,
@@ -124,26 +149,46 @@ class Console:
         return response
 
     async def logout(self, request: Request) -> Response:
-        response = back("/login")
+        """End the session in the database (a copy of the cookie dies with it), then the
+        browser's cookie."""
+        sealed = unseal(self.runtime.cipher, request.cookies.get(COOKIE, ""))
+        if sealed is not None:
+            await web_sessions.end(self.runtime.sessions, sealed.session_id)
+        response = back("/login", Flash.SIGNED_OUT)
         response.delete_cookie(COOKIE, path=PREFIX)
         return response
+
+    async def _signed_in_key(self, request: Request) -> str | None:
+        """The key of a live console session, or None: the cookie must unseal, its session
+        be live (one primary-key lookup) and its key still valid and the session's own."""
+        sealed = unseal(self.runtime.cipher, request.cookies.get(COOKIE, ""))
+        if sealed is None:
+            return None
+        session = await web_sessions.live(self.runtime.sessions, sealed.session_id, SessionKind.CONSOLE)
+        if session is None:
+            return None
+        # No client address: a sealed key is no guess, so it neither counts nor is throttled.
+        caller = await self.runtime.keys.verify(sealed.key)
+        return sealed.key if caller is not None and caller.key_id == session.key_id else None
 
     def signed_in(self, page: Page, *, post: bool = False) -> Callable[[Request], Awaitable[Response]]:
         """Wrap a page: redirect to sign-in without a valid cookie; refuse cross-site posts."""
 
         async def endpoint(request: Request) -> Response:
-            key = unseal(self.runtime.cipher, request.cookies.get(COOKIE, ""))
-            if key is None or await self.runtime.keys.verify(key) is None:
-                return back("/login", flash="Sign in with an API key.")
+            key = await self._signed_in_key(request)
+            if key is None:
+                return back("/login", Flash.SIGN_IN)
             if post and not same_origin(request):
                 return Response("cross-site form post refused", status_code=403)
-            return await page(request, ConsoleApi(self.api_app, key))
+            return await page(request, ConsoleApi(self.api_app, key, client=request.client))
 
         return endpoint
 
     # --- subscriptions ---------------------------------------------------------------------
 
-    async def subscriptions(self, request: Request, api: ConsoleApi) -> Response:
+    async def subscriptions(
+        self, request: Request, api: ConsoleApi, *, alert: str = "", status: int = 200
+    ) -> Response:
         q = request.query_params
         filters = {k: q.get(k, "") for k in ("event_name", "status", "metadata", "store_id")}
         answer = await api.get("/v1/subscriptions", **filters, cursor=q.get("cursor"), limit=100)
@@ -151,6 +196,9 @@ class Console:
         return self.render(
             request,
             "subscriptions.html",
+            listing=f"{PREFIX}/subscriptions",
+            status=status,
+            alert=alert,
             answer=answer,
             filters=filters,
             notifiers=notifiers.body["items"] if notifiers.ok else [],
@@ -161,12 +209,13 @@ class Console:
         ids = [int(i) for i in fields.get("ids", []) if i.isdigit()]
         status = first(fields, "status")
         if not ids:
-            return back("/subscriptions", flash="Select at least one subscription.")
+            return back("/subscriptions", Flash.SELECT_SUBSCRIPTIONS)
         answer = await api.post("/v1/subscriptions/bulk-status", {"ids": ids, "status": status})
-        if not answer.ok:
-            return back("/subscriptions", flash=f"Not changed: {answer.problem}")
-        done = len(answer.body["updated"])
-        return back("/subscriptions", flash=f"{done} subscription{'s' if done != 1 else ''} now {status}.")
+        if not answer.ok:  # the API's words stay out of the URL: this page shows them
+            return await self.subscriptions(
+                request, api, alert=f"Not changed: {answer.problem}", status=answer.status
+            )
+        return back("/subscriptions", flash.status_changed(len(answer.body["updated"]), status))
 
     async def _form_choices(self, api: ConsoleApi) -> dict[str, Any]:
         events = await api.get("/v1/event-types")
@@ -225,8 +274,8 @@ class Console:
                 return self.render(
                     request, "token.html", sub=answer.body, token=answer.body["verification_token"]
                 )
-            verb = "created" if sub_id is None else "saved"
-            return back(f"/subscriptions/{answer.body['subscription_id']}", flash=f"Subscription {verb}.")
+            done = Flash.SUBSCRIPTION_CREATED if sub_id is None else Flash.SUBSCRIPTION_SAVED
+            return back(f"/subscriptions/{answer.body['subscription_id']}", done)
         current = None
         if sub_id is not None:
             found = await api.get(f"/v1/subscriptions/{sub_id}")
@@ -247,9 +296,13 @@ class Console:
         q = request.query_params
         filters = {k: q.get(k, "") for k in ("q", "status", "event_name", "subscription_id")}
         answer = await api.get("/v1/deliveries", **filters, cursor=q.get("cursor"), limit=100)
-        return self.render(request, "deliveries.html", answer=answer, filters=filters)
+        return self.render(
+            request, "deliveries.html", listing=f"{PREFIX}/deliveries", answer=answer, filters=filters
+        )
 
-    async def delivery(self, request: Request, api: ConsoleApi) -> Response:
+    async def delivery(
+        self, request: Request, api: ConsoleApi, *, alert: str = "", status: int = 200
+    ) -> Response:
         answer = await api.get(f"/v1/deliveries/{request.path_params['delivery_id']}")
         if not answer.ok:
             return self.render(
@@ -257,17 +310,18 @@ class Console:
             )
         attempts = answer.body["attempts"]
         longest = max((a["duration_ms"] for a in attempts), default=0.0) or 1.0
-        return self.render(request, "delivery.html", d=answer.body, longest=longest)
+        return self.render(
+            request, "delivery.html", status=status, alert=alert, d=answer.body, longest=longest
+        )
 
     async def replay(self, request: Request, api: ConsoleApi) -> Response:
         delivery_id = request.path_params["delivery_id"]
         answer = await api.post(f"/v1/deliveries/{delivery_id}/replay", {})
-        flash = (
-            "Replay queued: the delivery is pending again."
-            if answer.ok
-            else f"Not replayed: {answer.problem}"
-        )
-        return back(f"/deliveries/{delivery_id}", flash=flash)
+        if not answer.ok:
+            return await self.delivery(
+                request, api, alert=f"Not replayed: {answer.problem}", status=answer.status
+            )
+        return back(f"/deliveries/{delivery_id}", Flash.REPLAY_QUEUED)
 
     # --- dead letters ----------------------------------------------------------------------
 
@@ -280,19 +334,32 @@ class Console:
             criteria["subscription_id"] = int(source["subscription_id"])
         return criteria
 
-    async def dead(self, request: Request, api: ConsoleApi) -> Response:
+    async def dead(
+        self, request: Request, api: ConsoleApi, *, alert: str = "", status: int = 200
+    ) -> Response:
         q = request.query_params
         filters = {k: q.get(k, "") for k in ("event_name", "subscription_id")}
         answer = await api.get("/v1/deliveries", status="dead", **filters, cursor=q.get("cursor"), limit=100)
         count = await api.post("/v1/replays", {**self._dead_criteria(filters), "dry_run": True})
-        return self.render(request, "dead.html", answer=answer, filters=filters, count=count)
+        return self.render(
+            request,
+            "dead.html",
+            listing=f"{PREFIX}/dead",
+            status=status,
+            alert=alert,
+            answer=answer,
+            filters=filters,
+            count=count,
+        )
 
     async def replay_dead(self, request: Request, api: ConsoleApi) -> Response:
         fields = await form_fields(request)
         criteria = self._dead_criteria({k: first(fields, k) for k in ("event_name", "subscription_id")})
         answer = await api.post("/v1/replays", criteria)
         if not answer.ok:
-            return back("/dead", flash=f"Not replayed: {answer.problem}")
+            return await self.dead(
+                request, api, alert=f"Not replayed: {answer.problem}", status=answer.status
+            )
         return back(f"/replays/{answer.body['id']}")
 
     async def replay_job(self, request: Request, api: ConsoleApi) -> Response:

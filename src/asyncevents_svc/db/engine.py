@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from asyncevents_svc.db.private_files import private_data_dir, private_sqlite
 from asyncevents_svc.settings import Settings
 
 SessionFactory = async_sessionmaker[AsyncSession]
@@ -27,7 +28,9 @@ def create_engine(settings: Settings) -> AsyncEngine:
     """An async engine for ``settings.database_url`` (PostgreSQL, or the embedded SQLite file)."""
     url = settings.database_url
     if url.startswith("sqlite"):
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        # Before the first connection: SQLite's -wal and -shm take the database file's mode.
+        private_data_dir(settings.data_dir)
+        private_sqlite(url)
         engine = create_async_engine(url, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine

@@ -7,6 +7,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from asyncevents_svc.db.private_files import private_sqlite
+
 
 def _project_root() -> Path:
     """The folder holding ``alembic.ini``: the source checkout, else the working directory
@@ -24,6 +26,5 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:
-    if database_url.startswith("sqlite") and ":///" in database_url:
-        Path(database_url.split(":///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+    private_sqlite(database_url)  # created 0600 before SQLite opens it (db/private_files.py)
     command.upgrade(alembic_config(database_url), revision)

@@ -2,7 +2,8 @@
 
 A small aiohttp server in the worker's event loop on ``WORKER__METRICS_HOST`` /
 ``WORKER__METRICS_PORT`` (0 turns it off). It asks for the same thing the API does: an API key
-with the ``metrics:read`` scope (or ``admin``) as ``Authorization: Bearer <key>``.
+with the ``metrics:read`` scope (or ``admin``) as ``Authorization: Bearer <key>``, through the
+same verifier, so wrong keys count against the peer's address and a spent budget is a 429.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import structlog
 from aiohttp import web
 
 from asyncevents_svc.auth.scopes import METRICS_READ, allows
+from asyncevents_svc.errors import TooManyRequests
 from asyncevents_svc.observability.metrics import CONTENT_TYPE
 from asyncevents_svc.runtime import Runtime
 
@@ -20,9 +22,14 @@ log = structlog.get_logger(__name__)
 def metrics_app(runtime: Runtime) -> web.Application:
     async def metrics(request: web.Request) -> web.Response:
         scheme, _, key = request.headers.get("authorization", "").partition(" ")
-        caller = (
-            await runtime.keys.verify(key.strip()) if scheme.lower() == "bearer" and key.strip() else None
-        )
+        try:
+            caller = (
+                await runtime.keys.verify(key.strip(), client=request.remote or "")
+                if scheme.lower() == "bearer" and key.strip()
+                else None
+            )
+        except TooManyRequests as refused:
+            return web.Response(status=429, text=refused.detail + "\n", headers=refused.headers)
         if caller is None:
             return web.Response(status=401, text="send an API key with the metrics:read scope\n")
         if not allows(caller.scopes, METRICS_READ):

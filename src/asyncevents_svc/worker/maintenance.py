@@ -1,4 +1,4 @@
-"""Background chores of a worker: bulk replay jobs and retention clean-up."""
+"""Background chores of a worker: bulk replay jobs, retention clean-up and expired web sessions."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import time
 
 import structlog
 
+from asyncevents_svc.auth import web_sessions
 from asyncevents_svc.deliveries import replays, retention
 from asyncevents_svc.runtime import Runtime
 
@@ -60,3 +61,7 @@ class Maintenance:
             removed = await retention.clean_up(self.runtime.sessions, settings)
             if removed.attempts or removed.deliveries or removed.events:
                 log.info("retention_cleanup", **vars(removed))
+            # Whatever the retention period: an expired sign-in is of no use to anyone.
+            ended = await web_sessions.remove_expired(self.runtime.sessions, batch_size=settings.batch_size)
+            if ended:
+                log.info("web_sessions_removed", count=ended)
