@@ -1,8 +1,8 @@
 """Server-side web sessions: the console's sign-ins (later the consumer portal's), so that
 signing out ends a session in every process.
 
-Revision ID: 0010w (renumbered 0011, after 0010, at merge)
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 """
 
 from collections.abc import Sequence
@@ -10,9 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-# Written beside another 0010: the lead renumbers this "0011" with down_revision "0010".
-revision: str = "0010w"
-down_revision: str | None = "0009"
+revision: str = "0011"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
