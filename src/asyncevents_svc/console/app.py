@@ -225,8 +225,11 @@ class Console:
                 return self.render(
                     request, "token.html", sub=answer.body, token=answer.body["verification_token"]
                 )
-            verb = "created" if sub_id is None else "saved"
-            return back(f"/subscriptions/{answer.body['subscription_id']}", flash=f"Subscription {verb}.")
+            flash = "Subscription created." if sub_id is None else "Subscription saved."
+            if answer.body.get("dropped_headers"):
+                dropped = ", ".join(answer.body["dropped_headers"])
+                flash += f" Its custom headers ({dropped}) were dropped: they do not follow a new recipient."
+            return back(f"/subscriptions/{answer.body['subscription_id']}", flash=flash)
         current = None
         if sub_id is not None:
             found = await api.get(f"/v1/subscriptions/{sub_id}")

@@ -8,8 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import JSONResponse
 
-from asyncevents_svc.api.deps import SessionDep, authorize
+from asyncevents_svc.api.deps import CallerDep, RuntimeDep, SessionDep, authorize
 from asyncevents_svc.api.problems import PROBLEM_RESPONSES, problem_responses
+from asyncevents_svc.auth.resources import ResourceGuard
 from asyncevents_svc.db.models import Event, ReplayJob
 from asyncevents_svc.deliveries import queries, replays
 from asyncevents_svc.deliveries.schemas import (
@@ -71,9 +72,13 @@ async def get_delivery(delivery_id: uuid.UUID, session: SessionDep) -> DeliveryD
     response_model=ReplayAccepted,
     responses=problem_responses(404, 409),
 )
-async def replay_delivery(delivery_id: uuid.UUID, session: SessionDep) -> ReplayAccepted:
-    """Send a finished delivery again: same UUID, stored payload, a full new retry budget."""
-    await replay_one(session, delivery_id)
+async def replay_delivery(
+    delivery_id: uuid.UUID, session: SessionDep, runtime: RuntimeDep, caller: CallerDep
+) -> ReplayAccepted:
+    """Send a finished delivery again: same UUID, stored payload, a full new retry budget.
+
+    Needs the `<resources>` of the delivery's event (403 naming them)."""
+    await replay_one(session, delivery_id, ResourceGuard(runtime.catalogue, caller.scopes))
     await session.commit()
     return ReplayAccepted(id=delivery_id, status="pending")
 
@@ -91,18 +96,28 @@ def _job_out(job: ReplayJob) -> ReplayJobOut:
         **problem_responses(400, 413),
     },
 )
-async def bulk_replay(body: ReplayRequest, session: SessionDep) -> ReplayJobOut | JSONResponse:
+async def bulk_replay(
+    body: ReplayRequest, session: SessionDep, runtime: RuntimeDep, caller: CallerDep
+) -> ReplayJobOut | JSONResponse:
     """Replay every finished delivery that matches (dead letters by default).
 
     With ``dry_run`` only the count comes back (200). Otherwise a job is queued (202) that a
     worker runs in batches; follow its progress at ``GET /v1/replays/{id}``.
+
+    Deliveries of events whose `<resources>` the key lacks are left out
+    (`excluded_events`); naming such an event is a 403.
     """
+    guard = ResourceGuard(runtime.catalogue, caller.scopes)
+    if body.event_name is not None:
+        guard.require([body.event_name], f"replaying deliveries of {body.event_name!r}")
+    excluded = guard.forbidden_events()
     criteria = DeliveryFilter(
-        body.event_name, body.subscription_id, tuple(body.status), body.since, body.until, body.q
+        body.event_name, body.subscription_id, tuple(body.status), body.since, body.until, body.q, excluded
     )
     if body.dry_run:
         count = await count_replayable(session, criteria)
-        return JSONResponse(ReplayCount(count=count).model_dump(), status_code=200)
+        answer = ReplayCount(count=count, excluded_events=list(excluded) or None)
+        return JSONResponse(answer.model_dump(exclude_none=True), status_code=200)
     job = await replays.create_job(session, criteria)
     await session.commit()
     return _job_out(job)
