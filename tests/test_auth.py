@@ -213,3 +213,23 @@ async def test_subscribing_to_an_event_with_resources_needs_them(
     assert allowed.status_code == 201
     assert magento.status_code == 403
     assert magento.json()["message"] == "The consumer isn't authorized to access %resources."
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+async def test_a_search_query_needs_deliveries_read_even_to_replay(
+    anonymous: httpx.AsyncClient, runtime: Runtime, dry_run: bool
+) -> None:
+    """A count (or a job's progress) of what ``q`` matches reads the payloads it searched."""
+    search = {"q": "data.email:roni*", "dry_run": dry_run}
+    replayer = bearer(await key_with(runtime, "deliveries:replay"))
+    reader = bearer(await key_with(runtime, "deliveries:replay", "deliveries:read"))
+
+    refused = await anonymous.post("/v1/replays", json=search, headers=replayer)
+    without_q = await anonymous.post("/v1/replays", json={"dry_run": dry_run}, headers=replayer)
+    allowed = await anonymous.post("/v1/replays", json=search, headers=reader)
+
+    assert refused.status_code == 403
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert "deliveries:read" in refused.json()["detail"]
+    assert refused.json()["errors"][0]["loc"] == "q"
+    assert without_q.status_code == allowed.status_code == (200 if dry_run else 202)

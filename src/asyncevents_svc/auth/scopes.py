@@ -2,9 +2,16 @@
 
 The table is the single place that says who may call what. A route that matches no entry
 needs ``admin``, so a new route is closed until it is given a scope here.
+
+One rule is about a parameter, not a route: a search query (``q``) reads payload fields, so
+whichever route takes one, the key needs :data:`SEARCH` (``deliveries:read``) for it — a
+``deliveries:replay`` key could otherwise read payloads through the counts its replays
+report (:func:`require_search`).
 """
 
 from __future__ import annotations
+
+from asyncevents_svc.errors import FieldError, Forbidden
 
 EVENTS_PUBLISH = "events:publish"
 SUBSCRIPTIONS_READ = "subscriptions:read"
@@ -13,6 +20,7 @@ DELIVERIES_READ = "deliveries:read"
 DELIVERIES_REPLAY = "deliveries:replay"
 METRICS_READ = "metrics:read"
 ADMIN = "admin"
+SEARCH = DELIVERIES_READ  # what a search query (``q``) needs, on any route
 ALL = (
     EVENTS_PUBLISH,
     SUBSCRIPTIONS_READ,
@@ -53,3 +61,10 @@ def required_scope(method: str, route_path: str) -> str:
 
 def allows(held: frozenset[str], needed: str) -> bool:
     return ADMIN in held or needed in held
+
+
+def require_search(held: frozenset[str], q: str | None) -> None:
+    """A 403 naming ``q`` and the scope when a key without :data:`SEARCH` sends a search."""
+    if q and not allows(held, SEARCH):
+        detail = f"a search query (q) needs the scope {SEARCH!r}"
+        raise Forbidden(detail, errors=[FieldError("q", detail, "forbidden")])

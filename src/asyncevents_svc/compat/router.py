@@ -11,6 +11,9 @@ Magento module only changes its base URL. Same paths, bodies and answers as the 
 - ``GET /V1/async_event/{id}``, ``GET /V1/async_events?searchCriteria...`` (see
   :mod:`.search_criteria` and :mod:`.query`).
 - ``PUT /V1/async_event/{id}`` changes ``status`` and ``metadata`` only, as the module does.
+  A new ``metadata`` (notifier) drops the subscription's custom headers, as on ``/v1``; the
+  answer keeps the module's shape and names them in the response header
+  :data:`DROPPED_HEADERS` instead.
 
 Errors are Magento's ``{"message", "parameters"}`` with Magento's codes: 400 for any input
 problem, including the catalogue, notifier and recipient checks the service adds (422 on
@@ -25,7 +28,7 @@ import re
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Request, Response
 from sqlalchemy import Select
 
 from asyncevents_svc.api.deps import CallerDep, RuntimeDep, SessionDep, authorize
@@ -50,6 +53,8 @@ from asyncevents_svc.errors import ValidationFailed
 from asyncevents_svc.subscriptions.service import SubscriptionFields, SubscriptionService
 
 _ID = re.compile(r"^[+-]?\d{1,18}$")
+#: Response header of a PUT that dropped custom headers (the body keeps the module's shape).
+DROPPED_HEADERS = "X-Asyncevents-Dropped-Headers"
 SEARCH_PARAMETERS: dict[str, Any] = {
     "parameters": [
         {
@@ -77,6 +82,18 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     429: {
         "model": MagentoError,
         "description": "Too many failed authentication attempts from this address; see `Retry-After`.",
+    },
+}
+
+_PUT_ANSWER: dict[str, Any] = {
+    "description": "The changed subscription, in the module's shape.",
+    "headers": {
+        DROPPED_HEADERS: {
+            "description": "Present when the change dropped custom headers: their names, comma "
+            "separated. Custom headers (the receiver's credentials) do not follow a subscription "
+            "to another notifier; set them again through `PATCH /v1/subscriptions/{id}`.",
+            "schema": {"type": "string", "examples": ["Authorization, X-Tenant"]},
+        }
     },
 }
 
@@ -150,9 +167,13 @@ async def get_async_event(subscription_id: SubscriptionIdParam, svc: ServiceDep)
 async def update_async_event(
     subscription_id: SubscriptionIdParam,
     request: Request,
+    response: Response,
     svc: ServiceDep,
 ) -> AsyncEventDisplay:
-    """Enable or disable a subscription (``status``) or change its notifier (``metadata``)."""
+    """Enable or disable a subscription (``status``) or change its notifier (``metadata``).
+
+    Needs the ``<resources>`` of the subscription's event. A new notifier drops the custom
+    headers; the ``X-Asyncevents-Dropped-Headers`` response header names them."""
     body = await read_async_event(request, AsyncEventUpdate)
     sub = await load(svc, subscription_id)
     fields = SubscriptionFields(
@@ -160,11 +181,13 @@ async def update_async_event(
         notifier=body.metadata or None,
     )
     try:
-        sub = await svc.update(sub, fields)
+        updated = await svc.update(sub, fields)
     except ValidationFailed as exc:
         raise as_bad_request(exc) from None
     await svc.session.commit()
-    return AsyncEventDisplay.of(sub)
+    if updated.dropped_headers:
+        response.headers[DROPPED_HEADERS] = ", ".join(updated.dropped_headers)
+    return AsyncEventDisplay.of(updated.subscription)
 
 
 async def search_async_events(request: Request, svc: ServiceDep) -> AsyncEventSearchResults:
@@ -231,7 +254,7 @@ def build_router(prefix: str) -> APIRouter:
         methods=["PUT"],
         response_model=AsyncEventDisplay,
         openapi_extra=request_schema(AsyncEventUpdate),
-        **common,
+        **{**common, "responses": {**_ERRORS, 200: _PUT_ANSWER}},
     )
     router.add_api_route(
         "/async_events",

@@ -274,7 +274,12 @@ class Console:
                 return self.render(
                     request, "token.html", sub=answer.body, token=answer.body["verification_token"]
                 )
-            done = Flash.SUBSCRIPTION_CREATED if sub_id is None else Flash.SUBSCRIPTION_SAVED
+            if sub_id is None:
+                done = Flash.SUBSCRIPTION_CREATED
+            elif answer.body.get("dropped_headers"):
+                done = Flash.SAVED_HEADERS_DROPPED
+            else:
+                done = Flash.SUBSCRIPTION_SAVED
             return back(f"/subscriptions/{answer.body['subscription_id']}", done)
         current = None
         if sub_id is not None:

@@ -31,6 +31,7 @@ class Flash(StrEnum):
     STATUS_CHANGED = "status-changed"
     SUBSCRIPTION_CREATED = "subscription-created"
     SUBSCRIPTION_SAVED = "subscription-saved"
+    SAVED_HEADERS_DROPPED = "subscription-saved-headers-dropped"
     REPLAY_QUEUED = "replay-queued"
 
 
@@ -40,6 +41,8 @@ TEXTS: dict[Flash, str] = {
     Flash.SELECT_SUBSCRIPTIONS: "Select at least one subscription.",
     Flash.SUBSCRIPTION_CREATED: "Subscription created.",
     Flash.SUBSCRIPTION_SAVED: "Subscription saved.",
+    Flash.SAVED_HEADERS_DROPPED: "Subscription saved. Its custom headers were dropped: they do not "
+    "follow a new recipient or notifier (the subscription's page lists the headers it has).",
     Flash.REPLAY_QUEUED: "Replay queued: the delivery is pending again.",
 }
 

@@ -8,8 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import JSONResponse
 
-from asyncevents_svc.api.deps import SessionDep, authorize
+from asyncevents_svc.api.deps import CallerDep, RuntimeDep, SessionDep, authorize
 from asyncevents_svc.api.problems import PROBLEM_RESPONSES, problem_responses
+from asyncevents_svc.auth.resources import ResourceGuard
+from asyncevents_svc.auth.scopes import require_search
 from asyncevents_svc.db.models import Event, ReplayJob
 from asyncevents_svc.deliveries import queries, replays
 from asyncevents_svc.deliveries.schemas import (
@@ -32,6 +34,7 @@ router = APIRouter(tags=["deliveries"], dependencies=[Depends(authorize)], respo
 @router.get("/v1/deliveries", response_model=DeliveryPage, responses=problem_responses(400))
 async def list_deliveries(
     session: SessionDep,
+    caller: CallerDep,
     event_name: Annotated[Line | None, Query(max_length=255)] = None,
     subscription_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
     status_: Annotated[list[DeliveryStatus] | None, Query(alias="status", max_length=5)] = None,
@@ -49,6 +52,7 @@ async def list_deliveries(
     cursor: Annotated[str | None, Query(max_length=300)] = None,
 ) -> DeliveryPage:
     """Deliveries, newest first, filtered; follow ``next_cursor`` for more."""
+    require_search(caller.scopes, q)
     criteria = DeliveryFilter(event_name, subscription_id, tuple(status_ or ()), since, until, q)
     items, next_cursor = await queries.page(session, criteria, cursor, limit)
     return DeliveryPage(items=items, next_cursor=next_cursor)
@@ -71,9 +75,13 @@ async def get_delivery(delivery_id: uuid.UUID, session: SessionDep) -> DeliveryD
     response_model=ReplayAccepted,
     responses=problem_responses(404, 409),
 )
-async def replay_delivery(delivery_id: uuid.UUID, session: SessionDep) -> ReplayAccepted:
-    """Send a finished delivery again: same UUID, stored payload, a full new retry budget."""
-    await replay_one(session, delivery_id)
+async def replay_delivery(
+    delivery_id: uuid.UUID, session: SessionDep, runtime: RuntimeDep, caller: CallerDep
+) -> ReplayAccepted:
+    """Send a finished delivery again: same UUID, stored payload, a full new retry budget.
+
+    Needs the `<resources>` of the delivery's event (403 naming them)."""
+    await replay_one(session, delivery_id, ResourceGuard(runtime.catalogue, caller.scopes))
     await session.commit()
     return ReplayAccepted(id=delivery_id, status="pending")
 
@@ -91,18 +99,30 @@ def _job_out(job: ReplayJob) -> ReplayJobOut:
         **problem_responses(400, 413),
     },
 )
-async def bulk_replay(body: ReplayRequest, session: SessionDep) -> ReplayJobOut | JSONResponse:
+async def bulk_replay(
+    body: ReplayRequest, session: SessionDep, runtime: RuntimeDep, caller: CallerDep
+) -> ReplayJobOut | JSONResponse:
     """Replay every finished delivery that matches (dead letters by default).
 
     With ``dry_run`` only the count comes back (200). Otherwise a job is queued (202) that a
     worker runs in batches; follow its progress at ``GET /v1/replays/{id}``.
+
+    A `q` needs `deliveries:read` as well: a search reads payloads, and the count or the
+    job's progress would tell what it matched. Deliveries of events whose `<resources>` the
+    key lacks are left out (`excluded_events`); naming such an event is a 403.
     """
+    require_search(caller.scopes, body.q)
+    guard = ResourceGuard(runtime.catalogue, caller.scopes)
+    if body.event_name is not None:
+        guard.require([body.event_name], f"replaying deliveries of {body.event_name!r}")
+    excluded = guard.forbidden_events()
     criteria = DeliveryFilter(
-        body.event_name, body.subscription_id, tuple(body.status), body.since, body.until, body.q
+        body.event_name, body.subscription_id, tuple(body.status), body.since, body.until, body.q, excluded
     )
     if body.dry_run:
         count = await count_replayable(session, criteria)
-        return JSONResponse(ReplayCount(count=count).model_dump(), status_code=200)
+        answer = ReplayCount(count=count, excluded_events=list(excluded) or None)
+        return JSONResponse(answer.model_dump(exclude_none=True), status_code=200)
     job = await replays.create_job(session, criteria)
     await session.commit()
     return _job_out(job)

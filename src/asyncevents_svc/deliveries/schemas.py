@@ -120,6 +120,11 @@ class ReplayRequest(BaseModel):
 class ReplayCount(BaseModel):
     dry_run: Literal[True] = True
     count: int
+    excluded_events: list[str] | None = Field(
+        None,
+        description="Events whose deliveries are not counted (nor would be replayed) because the "
+        "API key lacks their `<resources>`; absent when none are.",
+    )
 
 
 class ReplayJobOut(BaseModel):

@@ -5,6 +5,11 @@ A replay puts a finished delivery (``delivered``, ``dead`` or ``cancelled``) bac
 stored payload and a fresh retry budget (a new chain: ``chain_offset`` = attempts so far).
 Only deliveries whose subscription is still active can be replayed; the scheduler sends
 them on its next scan.
+
+A replay sends an event's payload again, so it needs the event's ``<resources>``
+(:class:`~asyncevents_svc.auth.resources.ResourceGuard`): one delivery is refused with a 403,
+and a bulk replay leaves out (``excluded_events``) the events the caller lacks resources
+for, so its count, its job and its progress cover only what the caller may send.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from asyncevents_svc.auth.resources import ResourceGuard
 from asyncevents_svc.db.models import Delivery, Event, Subscription
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.deliveries.search import SearchError, compile_query
@@ -36,6 +42,7 @@ class DeliveryFilter:
     since: datetime | None = None
     until: datetime | None = None
     q: str | None = None
+    excluded_events: tuple[str, ...] = ()  # events the caller may not replay (resources)
 
     def clauses(self) -> list[ColumnElement[bool]]:
         clauses: list[ColumnElement[bool]] = []
@@ -49,6 +56,8 @@ class DeliveryFilter:
             clauses.append(Delivery.created_at >= self.since)
         if self.until is not None:
             clauses.append(Delivery.created_at < self.until)
+        if self.excluded_events:
+            clauses.append(Event.name.not_in(self.excluded_events))
         if self.q:
             try:
                 clauses.append(compile_query(self.q))
@@ -57,7 +66,7 @@ class DeliveryFilter:
         return clauses
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "event_name": self.event_name,
             "subscription_id": self.subscription_id,
             "status": list(self.status),
@@ -65,6 +74,9 @@ class DeliveryFilter:
             "until": self.until.isoformat() if self.until else None,
             "q": self.q,
         }
+        if self.excluded_events:  # shown in the job's criteria: what it leaves out
+            data["excluded_events"] = list(self.excluded_events)
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DeliveryFilter:
@@ -75,6 +87,7 @@ class DeliveryFilter:
             since=datetime.fromisoformat(data["since"]) if data.get("since") else None,
             until=datetime.fromisoformat(data["until"]) if data.get("until") else None,
             q=data.get("q"),
+            excluded_events=tuple(data.get("excluded_events") or ()),
         )
 
 
@@ -135,11 +148,18 @@ async def _restart(session: AsyncSession, ids: list[uuid.UUID]) -> None:
     )
 
 
-async def replay_one(session: AsyncSession, delivery_id: uuid.UUID) -> None:
-    """Replay one delivery; 404 if unknown, 409 if it is still in flight or its subscription is off."""
+async def replay_one(
+    session: AsyncSession, delivery_id: uuid.UUID, guard: ResourceGuard | None = None
+) -> None:
+    """Replay one delivery; 404 if unknown, 403 if ``guard``'s caller lacks its event's
+    resources, 409 if it is still in flight or its subscription is off. No ``guard``: a
+    trusted operator (the CLI)."""
     delivery = await session.get(Delivery, delivery_id)
     if delivery is None:
         raise NotFound(f"delivery {delivery_id} does not exist")
+    if guard is not None:
+        event_name = await session.scalar(select(Event.name).where(Event.id == delivery.event_id))
+        guard.require([event_name or ""], f"replaying delivery {delivery_id} (event {event_name!r})")
     if delivery.status not in REPLAYABLE:
         raise Conflict(
             f"delivery {delivery_id} is {delivery.status}; only finished deliveries can be replayed"

@@ -21,6 +21,7 @@ from asyncevents_svc.subscriptions.schemas import (
     SubscriptionOut,
     SubscriptionPage,
     SubscriptionUpdate,
+    SubscriptionUpdated,
 )
 from asyncevents_svc.subscriptions.service import SubscriptionFields, SubscriptionService
 from asyncevents_svc.textchecks import Line
@@ -146,7 +147,8 @@ async def list_subscriptions(
 
 @router.post("/bulk-status", response_model=BulkStatusResult, responses=problem_responses(413))
 async def bulk_status(body: BulkStatus, svc: ServiceDep) -> BulkStatusResult:
-    """Enable or disable many subscriptions at once."""
+    """Enable or disable many subscriptions at once; all or nothing: one whose event needs a
+    `<resource>` the key lacks refuses the request (403 naming it)."""
     updated = await svc.set_status(body.ids, body.status)
     await svc.session.commit()
     return BulkStatusResult(updated=updated, not_found=sorted(set(body.ids) - set(updated)))
@@ -157,18 +159,25 @@ async def get_subscription(subscription_id: SubscriptionId, svc: ServiceDep) -> 
     return to_out(await svc.get(subscription_id))
 
 
-@router.patch("/{subscription_id}", response_model=SubscriptionOut, responses=problem_responses(404, 413))
+@router.patch("/{subscription_id}", response_model=SubscriptionUpdated, responses=problem_responses(404, 413))
 async def update_subscription(
     subscription_id: SubscriptionId, body: SubscriptionUpdate, svc: ServiceDep
-) -> SubscriptionOut:
-    """Change any field; a new ``verification_token`` replaces the old one."""
-    sub = await svc.update(await svc.get(subscription_id), _fields(body))
+) -> SubscriptionUpdated:
+    """Change any field; a new ``verification_token`` replaces the old one.
+
+    Needs the `<resources>` of the subscription's event (and of a new `event_name`). A new
+    `recipient_url` or `metadata` drops the custom headers unless `headers` is set too; the
+    answer's `dropped_headers` names them."""
+    updated = await svc.update(await svc.get(subscription_id), _fields(body))
     await svc.session.commit()
-    return to_out(sub)
+    return SubscriptionUpdated(
+        **to_out(updated.subscription).model_dump(), dropped_headers=updated.dropped_headers
+    )
 
 
 @router.delete("/{subscription_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(404))
 async def delete_subscription(subscription_id: SubscriptionId, svc: ServiceDep) -> Response:
+    """Delete; needs the `<resources>` of the subscription's event."""
     await svc.delete(await svc.get(subscription_id))
     await svc.session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -196,6 +196,18 @@ class SubscriptionOut(BaseModel):
     modified: datetime
 
 
+class SubscriptionUpdated(SubscriptionOut):
+    """The PATCH response: the subscription, and the custom headers the change removed."""
+
+    dropped_headers: list[str] = Field(
+        default_factory=list,
+        description="Names of the custom headers this update removed. Custom headers usually "
+        "carry the receiver's own credentials, so they do not follow the subscription to a new "
+        "`recipient_url` or `metadata` (notifier): a change of either drops them, unless the same "
+        "request sets `headers` (or `null`). Empty when nothing was dropped.",
+    )
+
+
 class SubscriptionCreated(SubscriptionOut):
     """The create response: carries the token only when the service generated it."""
 

@@ -5,6 +5,13 @@ pattern matches at least one event; the notifier key is installed; the recipient
 notifier; a payload filter is well formed (:mod:`.filters`); custom headers do not replace
 the service's own. Tokens and custom headers are encrypted before they reach the database
 and never come back out through here except to the dispatcher.
+
+Every change (update, status, delete) first passes the ``<resources>`` of the event the
+subscription has now (:mod:`asyncevents_svc.auth.resources`), and an update that names a
+new event passes that event's too: a key without an event's resources can neither
+subscribe to it nor take over a subscription that receives it. Custom headers are the
+receiver's credentials, so they do not follow a subscription to another recipient or
+notifier: an update that re-points it drops them unless it sets ``headers`` itself.
 """
 
 from __future__ import annotations
@@ -17,13 +24,13 @@ import orjson
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from asyncevents_svc.auth.scopes import ADMIN
+from asyncevents_svc.auth.resources import ResourceGuard
 from asyncevents_svc.catalogue.model import Catalogue
 from asyncevents_svc.catalogue.patterns import is_pattern, is_valid_pattern
 from asyncevents_svc.crypto import TokenCipher, generate_token
 from asyncevents_svc.db.models import Subscription
 from asyncevents_svc.db.types import utcnow
-from asyncevents_svc.errors import Forbidden, NotFound, ValidationFailed
+from asyncevents_svc.errors import NotFound, ValidationFailed
 from asyncevents_svc.notifiers.http import RESERVED_HEADERS
 from asyncevents_svc.notifiers.registry import NotifierRegistry
 from asyncevents_svc.runtime import Runtime
@@ -52,6 +59,14 @@ class SubscriptionFields:
     cleared: frozenset[str] = frozenset()  # policy fields an update sets back to the default
 
 
+@dataclass(frozen=True)
+class Updated:
+    """An updated subscription and the custom headers the update dropped (re-pointed)."""
+
+    subscription: Subscription
+    dropped_headers: list[str]
+
+
 class SubscriptionService:
     """Creates, changes and finds subscriptions inside one session (the caller commits)."""
 
@@ -72,6 +87,7 @@ class SubscriptionService:
         self.cipher = cipher
         self.prefix = prefix  # how field names are shown in errors ("asyncEvent." for /V1)
         self.scopes = scopes  # the caller's scopes; None only for trusted callers (the CLI)
+        self.guard = ResourceGuard(catalogue, scopes)
         self.rotation_overlap = rotation_overlap
 
     @classmethod
@@ -107,12 +123,14 @@ class SubscriptionService:
 
     def _check_resources(self, name: str) -> None:
         """The caller must hold every ``<resource>`` of every event the name or pattern selects."""
-        if self.scopes is None or ADMIN in self.scopes:
-            return
-        needed = {res for event in self.catalogue.matching(name) for res in event.resources}
-        missing = sorted(needed - self.scopes)
-        if missing:
-            raise Forbidden(f"subscribing to {name!r} needs the resource(s) {', '.join(missing)}")
+        self.guard.require([name], f"subscribing to {name!r}")
+
+    def _check_change(self, subs: list[Subscription]) -> None:
+        """The caller must hold the resources of the events these subscriptions receive now."""
+        refused = sorted(sub.id for sub in subs if self.guard.missing([sub.event_name]))
+        if refused:
+            which = f"subscription {refused[0]}" if len(refused) == 1 else f"subscriptions {refused}"
+            self.guard.require([sub.event_name for sub in subs], f"changing {which}")
 
     def _apply_policy(self, sub: Subscription, fields: SubscriptionFields) -> None:
         """Set (or, for ``fields.cleared``, remove) the filter, the payload format and the
@@ -184,8 +202,13 @@ class SubscriptionService:
             raise NotFound(f"subscription {subscription_id} does not exist")
         return sub
 
-    async def update(self, sub: Subscription, fields: SubscriptionFields) -> Subscription:
-        """Apply the given fields; re-validates the event name and the notifier/recipient pair."""
+    async def update(self, sub: Subscription, fields: SubscriptionFields) -> Updated:
+        """Apply the given fields; re-validates the event name and the notifier/recipient pair.
+
+        Needs the resources of the subscription's event, old and new. A new recipient or
+        notifier drops the custom headers unless ``fields`` sets (or clears) them too.
+        """
+        self._check_change([sub])
         if fields.event_name is not None:
             self._check_event_name(fields.event_name)
             sub.event_name = fields.event_name
@@ -193,6 +216,12 @@ class SubscriptionService:
         recipient = fields.recipient_url if fields.recipient_url is not None else sub.recipient_url
         if fields.notifier is not None or fields.recipient_url is not None:
             await self._check_target(notifier, recipient)
+        repointed = (notifier, recipient) != (sub.notifier, sub.recipient_url)
+        sets_headers = fields.headers is not None or "headers" in fields.cleared
+        dropped: list[str] = []
+        if repointed and not sets_headers and sub.headers_encrypted is not None:
+            dropped = list(sub.header_names or [])
+            sub.headers_encrypted = sub.header_names = None
         sub.notifier, sub.recipient_url = notifier, recipient
         if fields.verification_token is not None and fields.verification_token != self.cipher.decrypt(
             sub.token_encrypted
@@ -210,9 +239,11 @@ class SubscriptionService:
         self._apply_policy(sub, fields)
         sub.modified = utcnow()
         await self.session.flush()
-        return sub
+        return Updated(sub, dropped)
 
     async def delete(self, sub: Subscription) -> None:
+        """Delete; needs the resources of the subscription's event like any change."""
+        self._check_change([sub])
         await self.session.delete(sub)
         await self.session.flush()
 
@@ -227,8 +258,12 @@ class SubscriptionService:
         return list((await self.session.scalars(query)).all())
 
     async def set_status(self, ids: list[int], status: str) -> list[int]:
-        """Set ``status`` on every existing id; returns the ids that exist."""
-        subs = (await self.session.scalars(select(Subscription).where(Subscription.id.in_(ids)))).all()
+        """Set ``status`` on every existing id; returns the ids that exist.
+
+        All or nothing: one subscription whose event needs a resource the caller lacks
+        refuses the whole request, naming it."""
+        subs = list((await self.session.scalars(select(Subscription).where(Subscription.id.in_(ids)))).all())
+        self._check_change(subs)
         now = utcnow()
         for sub in subs:
             _set_status(sub, status)
