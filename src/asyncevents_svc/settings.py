@@ -210,6 +210,13 @@ class SecuritySettings(BaseModel):
     )
     max_body_bytes: int = Field(5_000_000, ge=1024, description="Largest request body accepted.")
     max_json_depth: int = Field(32, ge=2, description="Deepest JSON nesting accepted in a request body.")
+    search_timeout: float = Field(
+        5.0,
+        gt=0,
+        description="Seconds a delivery search (`q` of `GET /v1/deliveries` and `POST /v1/replays`, "
+        "the console's delivery log, a bulk replay's batches) may run before the database stops "
+        "it; the caller gets a 400 asking for a narrower query.",
+    )
 
     @field_validator("recipient_allowlist", "fetch_allowlist", mode="before")
     @classmethod

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import JSONResponse
 
-from asyncevents_svc.api.deps import SessionDep, authorize
+from asyncevents_svc.api.deps import RuntimeDep, SessionDep, authorize
 from asyncevents_svc.api.problems import PROBLEM_RESPONSES, problem_responses
 from asyncevents_svc.db.models import Event, ReplayJob
 from asyncevents_svc.deliveries import queries, replays
@@ -29,9 +29,18 @@ from asyncevents_svc.textchecks import Line, Text
 router = APIRouter(tags=["deliveries"], dependencies=[Depends(authorize)], responses=PROBLEM_RESPONSES)
 
 
+async def search_budget(runtime: RuntimeDep) -> float:
+    """Seconds a search (``q``) may run: ``security.search_timeout``."""
+    return runtime.settings.security.search_timeout
+
+
+SearchBudgetDep = Annotated[float, Depends(search_budget)]
+
+
 @router.get("/v1/deliveries", response_model=DeliveryPage, responses=problem_responses(400))
 async def list_deliveries(
     session: SessionDep,
+    budget: SearchBudgetDep,
     event_name: Annotated[Line | None, Query(max_length=255)] = None,
     subscription_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
     status_: Annotated[list[DeliveryStatus] | None, Query(alias="status", max_length=5)] = None,
@@ -42,7 +51,8 @@ async def list_deliveries(
         Query(
             max_length=1000,
             description="Search: `data.customer_email:roni*`, `event_name:customer.*`, `success:false`, "
-            "AND/OR/NOT, parentheses, ranges. A bad query is a 400 naming the position.",
+            "AND/OR/NOT, parentheses, ranges. A bad query is a 400 naming the position; so is one "
+            "that runs past the time budget (`search-too-expensive`).",
         ),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -50,7 +60,7 @@ async def list_deliveries(
 ) -> DeliveryPage:
     """Deliveries, newest first, filtered; follow ``next_cursor`` for more."""
     criteria = DeliveryFilter(event_name, subscription_id, tuple(status_ or ()), since, until, q)
-    items, next_cursor = await queries.page(session, criteria, cursor, limit)
+    items, next_cursor = await queries.page(session, criteria, cursor, limit, budget=budget)
     return DeliveryPage(items=items, next_cursor=next_cursor)
 
 
@@ -91,7 +101,9 @@ def _job_out(job: ReplayJob) -> ReplayJobOut:
         **problem_responses(400, 413),
     },
 )
-async def bulk_replay(body: ReplayRequest, session: SessionDep) -> ReplayJobOut | JSONResponse:
+async def bulk_replay(
+    body: ReplayRequest, session: SessionDep, budget: SearchBudgetDep
+) -> ReplayJobOut | JSONResponse:
     """Replay every finished delivery that matches (dead letters by default).
 
     With ``dry_run`` only the count comes back (200). Otherwise a job is queued (202) that a
@@ -101,9 +113,9 @@ async def bulk_replay(body: ReplayRequest, session: SessionDep) -> ReplayJobOut 
         body.event_name, body.subscription_id, tuple(body.status), body.since, body.until, body.q
     )
     if body.dry_run:
-        count = await count_replayable(session, criteria)
+        count = await count_replayable(session, criteria, budget=budget)
         return JSONResponse(ReplayCount(count=count).model_dump(), status_code=200)
-    job = await replays.create_job(session, criteria)
+    job = await replays.create_job(session, criteria, budget=budget)
     await session.commit()
     return _job_out(job)
 
