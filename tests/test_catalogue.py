@@ -2,7 +2,8 @@
 service bindings (argument checks and payload rendering) and subscription name patterns.
 
 No database or broker: only files in ``tmp_path``, a throw-away installed distribution for
-the entry-point registry and a loopback aiohttp server for the HTTP fetch service.
+the entry-point registry and a loopback aiohttp server for the HTTP fetch service (reached
+through the worker's guarded fetch client, with loopback allow-listed for fetches).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import textwrap
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -22,11 +24,11 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from aiohttp import web
 from pydantic import BaseModel
 
+from asyncevents_svc.catalogue.fetch import FetchClient, fetch_policy
 from asyncevents_svc.catalogue.loader import load_catalogue
 from asyncevents_svc.catalogue.model import Catalogue
 from asyncevents_svc.catalogue.patterns import is_valid_pattern, matches
@@ -39,6 +41,7 @@ from asyncevents_svc.catalogue.services import (
     ResolveContext,
 )
 from asyncevents_svc.errors import CatalogueError, NotFound, ValidationFailed
+from asyncevents_svc.settings import HttpSettings, SecuritySettings
 
 DATA = Path(__file__).parent / "data" / "catalogue"
 THIS_MODULE = __name__
@@ -123,10 +126,21 @@ def quotes_class(error: CatalogueError, class_string: str) -> bool:
     return class_string in error.problem or repr(class_string) in error.problem
 
 
+@asynccontextmanager
+async def fetching(*allow: str) -> AsyncIterator[ResolveContext]:
+    """A resolve context whose fetch client allows ``allow`` (CIDRs, names), env "test"."""
+    policy = fetch_policy(SecuritySettings(fetch_allowlist=list(allow)), "test")
+    http = FetchClient(policy, HttpSettings(timeout=5))
+    try:
+        yield ResolveContext(http)
+    finally:
+        await http.close()
+
+
 @pytest.fixture
 async def ctx() -> AsyncIterator[ResolveContext]:
-    async with httpx.AsyncClient(timeout=5) as http:
-        yield ResolveContext(http)
+    async with fetching("127.0.0.1/32") as context:
+        yield context
 
 
 # --- 1. loading a valid catalogue ---------------------------------------------------------
@@ -524,8 +538,12 @@ def test_class_that_cannot_be_instantiated_is_refused(tmp_path: Path) -> None:
             '<service class="asyncevents.http_fetch" method="get" url="https://o.test/{id"/>',
             "bad url template",
         ),
+        (
+            '<service class="asyncevents.http_fetch" method="get" url="https://o.test/café/{id}"/>',
+            "the URL must be ASCII",
+        ),
     ],
-    ids=["no-url", "not-http", "positional-placeholder", "empty-placeholder", "unclosed-brace"],
+    ids=["no-url", "not-http", "positional-placeholder", "empty-placeholder", "unclosed-brace", "not-ascii"],
 )
 def test_http_fetch_service_with_a_bad_url_is_refused(tmp_path: Path, service: str, problem: str) -> None:
     path = one_event(tmp_path / "events.xml", service)
@@ -1036,9 +1054,56 @@ async def test_http_fetch_payload_is_the_fetched_json(upstream: Upstream, ctx: R
 async def test_http_fetch_placeholders_are_percent_encoded(upstream: Upstream, ctx: ResolveContext) -> None:
     binding = HttpFetchBinding(upstream.base + "/orders/{store}/{id}?expand=items")
 
-    await binding.resolve({"store": "fr/../admin", "id": "a b?c#d&e=é"}, ctx)
+    await binding.resolve({"store": "fr;v=1,2", "id": "a b?c#d&e=é"}, ctx)
+    for store, id_ in ((0, "SKU-1"), ("..fr", "v1.2"), ("日本", "50%off"), ("..;", "x")):
+        await binding.resolve({"store": store, "id": id_}, ctx)
 
-    assert upstream.paths == ["/orders/fr%2F..%2Fadmin/a%20b%3Fc%23d%26e%3D%C3%A9?expand=items"]
+    assert upstream.paths == [
+        "/orders/fr%3Bv%3D1%2C2/a%20b%3Fc%23d%26e%3D%C3%A9?expand=items",
+        "/orders/0/SKU-1?expand=items",
+        "/orders/..fr/v1.2?expand=items",
+        "/orders/%E6%97%A5%E6%9C%AC/50%25off?expand=items",
+        "/orders/..%3B/x?expand=items",  # sent as built: "..;" is a parent directory to Tomcat
+    ]
+
+
+DOTS = "must not be empty, '.' or '..'"
+SEPARATOR = "must not contain '/' or '\\'"
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("..", DOTS),
+        (".", DOTS),
+        ("%2e%2e", DOTS),
+        ("%2E.", DOTS),
+        (".%2e", DOTS),
+        ("%252e%252e", DOTS),  # decoded twice, by a proxy and by the upstream
+        ("\uff0e\uff0e", DOTS),  # fullwidth dots: ".." once NFKC-folded
+        ("\u2025", DOTS),  # the two-dot leader: ".." once NFKC-folded
+        ("...", DOTS),  # Windows drops a segment's trailing dots
+        (". .", DOTS),
+        ("", DOTS),
+        (" ", DOTS),
+        ("fr/../admin", SEPARATOR),
+        ("a%2Fb", SEPARATOR),
+        ("..\\admin", SEPARATOR),
+        ("%5c", SEPARATOR),
+        ("%c0%ae%c0%ae", "is not UTF-8 once percent-decoded"),  # overlong ".": old decoders
+        ("%00", "must not contain control characters"),
+        ("%2525252e", "is percent-encoded more than 3 times"),
+    ],
+)
+def test_http_fetch_placeholder_values_must_stay_one_path_segment(value: str, reason: str) -> None:
+    binding = HttpFetchBinding("https://orders.internal/api/products/{id}")
+
+    with pytest.raises(ValidationFailed) as caught:
+        binding.check_arguments({"id": value})
+
+    [error] = caught.value.errors
+    assert error.loc == "arguments.id"
+    assert reason in error.msg
 
 
 async def test_http_fetch_from_events_xml(upstream: Upstream, ctx: ResolveContext, tmp_path: Path) -> None:
@@ -1098,8 +1163,38 @@ async def test_http_fetch_unreachable_server_is_a_resolution_error(ctx: ResolveC
         port = probe.getsockname()[1]
     binding = HttpFetchBinding(f"http://127.0.0.1:{port}/orders/{{id}}")
 
-    with pytest.raises(ResolutionError, match="failed: ConnectError"):
+    with pytest.raises(ResolutionError, match="failed: ClientConnectorError"):
         await binding.resolve({"id": 1}, ctx)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+async def test_http_fetch_refused_by_the_ssrf_guard_is_a_resolution_error_naming_why(
+    upstream: Upstream, host: str
+) -> None:
+    """Without a fetch allow-list (env "test") loopback is refused, the literal before any
+    connection and the name by the guarded resolver; the upstream never hears of it."""
+    binding = HttpFetchBinding(upstream.base.replace("127.0.0.1", host) + "/orders/{id}")
+
+    async with fetching() as nothing_allowed:
+        with pytest.raises(ResolutionError) as caught:
+            await binding.resolve({"id": 1}, nothing_allowed)
+
+    assert str(caught.value).startswith(f"GET http://{host}:")
+    assert "refused: fetch " in str(caught.value)
+    assert "is loopback" in str(caught.value)
+    assert str(caught.value).endswith("allow-list it with ASYNCEVENTS_SECURITY__FETCH_ALLOWLIST")
+    assert upstream.paths == []
+
+
+async def test_http_fetch_errors_never_show_the_templates_credentials(upstream: Upstream) -> None:
+    binding = HttpFetchBinding(upstream.base.replace("http://", "http://svc:s3cr3t@") + "/html/{id}")
+
+    async with fetching("127.0.0.1/32") as ctx:
+        with pytest.raises(ResolutionError) as caught:
+            await binding.resolve({"id": 1}, ctx)
+
+    assert str(caught.value) == f"GET {upstream.base}/html/1 did not return JSON"
+    assert "s3cr3t" not in str(caught.value)
 
 
 # --- 4. subscription patterns ---------------------------------------------------------------

@@ -37,6 +37,7 @@ async def replay(
     """Replay one delivery, or every match of ``criteria`` in batches with a progress bar."""
     engine = create_engine(settings)
     sessions = session_factory(engine)
+    budget = settings.security.search_timeout  # the operator's searches are bounded as the API's
     try:
         if delivery_id is not None:
             async with sessions() as session:
@@ -47,7 +48,7 @@ async def replay(
             return 0
         if dry_run:
             async with sessions() as session:
-                count = await count_replayable(session, criteria)
+                count = await count_replayable(session, criteria, budget=budget)
             emit(
                 {"dry_run": True, "count": count},
                 as_json=as_json,
@@ -56,10 +57,10 @@ async def replay(
             )
             return 0
         async with sessions() as session:
-            job = await replays.create_job(session, criteria)
+            job = await replays.create_job(session, criteria, budget=budget)
             await session.commit()
         bar = Progress("replaying")
-        await replays.run_job(sessions, job.id, progress=bar)
+        await replays.run_job(sessions, job.id, budget=budget, progress=bar)
         bar.close()
         async with sessions() as session:
             finished = await session.get(type(job), job.id)
@@ -272,7 +273,7 @@ async def list_deliveries(
 ) -> int:
     """Deliveries, newest first, filtered as ``GET /v1/deliveries`` filters them."""
     async with database(settings) as sessions, sessions() as session:
-        items, _ = await queries.page(session, criteria, None, limit)
+        items, _ = await queries.page(session, criteria, None, limit, budget=settings.security.search_timeout)
     rows = [item.model_dump() for item in items]
     emit(rows, as_json=as_json, text=table(rows, DELIVERY_COLUMNS), out=out)
     return 0

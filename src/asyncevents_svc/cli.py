@@ -20,6 +20,7 @@ from asyncevents_svc.crypto import EncryptionKeyError
 from asyncevents_svc.errors import AppError, CatalogueError
 from asyncevents_svc.logging import configure_logging
 from asyncevents_svc.notifiers.registry import NotifierLoadError
+from asyncevents_svc.notifiers.ssrf import AllowlistError
 from asyncevents_svc.settings import Settings, get_settings
 
 
@@ -227,7 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CatalogueError as exc:
         print(f"asyncevents-svc: cannot load the event catalogue: {exc}", file=sys.stderr)
         return 2
-    except (EncryptionKeyError, NotifierLoadError) as exc:
+    except (EncryptionKeyError, NotifierLoadError, AllowlistError) as exc:
         print(f"asyncevents-svc: {exc}", file=sys.stderr)
         return 2
     except AppError as exc:

@@ -4,7 +4,8 @@
     base; carries an HTTP ``status``, a stable ``type`` slug and a ``title``.
 ``NotFound`` (404), ``ValidationFailed`` (422, names the field), ``Conflict`` (409),
 ``Unauthorized`` (401), ``Forbidden`` (403), ``TooManyRequests`` (429, with ``Retry-After``),
-``BadRequest`` (400), ``Unavailable`` (503, a dependency is down).
+``BadRequest`` (400; ``SearchTooExpensive``, a delivery search stopped at its time budget),
+``Unavailable`` (503, a dependency is down).
 ``CatalogueError``
     raised at start-up when ``events.xml`` cannot be loaded; names file and line.
 """
@@ -66,6 +67,15 @@ class BadRequest(AppError):
     status = 400
     type = "bad-request"
     title = "Bad request"
+
+
+class SearchTooExpensive(BadRequest):
+    """400: a delivery search ran past ``security.search_timeout`` and the database stopped it.
+
+    A 400, not a 503: the same query would be stopped again; a narrower one is the remedy."""
+
+    type = "search-too-expensive"
+    title = "Search too expensive"
 
 
 class ValidationFailed(AppError):

@@ -1,8 +1,9 @@
 """The parts one process shares: catalogue, notifiers, cipher, database, publisher.
 
 Built from the settings by :func:`build_runtime` (the catalogue and notifier registry are
-loaded strictly, so a bad ``events.xml`` or plugin stops start-up) and opened by the API
-lifespan or the worker. Nothing here exists at import time.
+loaded strictly, so a bad ``events.xml`` or plugin stops start-up, as does a malformed
+fetch allow-list) and opened by the API lifespan or the worker. Nothing here exists at
+import time.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from asyncevents_svc.auth.keys import KeyVerifier
 from asyncevents_svc.auth.throttle import FailureLimiter
+from asyncevents_svc.catalogue.fetch import fetch_policy
 from asyncevents_svc.catalogue.loader import load_catalogue
 from asyncevents_svc.catalogue.model import Catalogue
 from asyncevents_svc.crypto import TokenCipher, cipher_from_settings
@@ -21,6 +23,7 @@ from asyncevents_svc.events.committer import GroupCommitter
 from asyncevents_svc.messaging.publisher import EventPublisher, NullPublisher
 from asyncevents_svc.notifiers.base import NotifierContext
 from asyncevents_svc.notifiers.registry import NotifierRegistry
+from asyncevents_svc.notifiers.ssrf import RecipientPolicy
 from asyncevents_svc.observability.metrics import Metrics
 from asyncevents_svc.observability.tracing import Tracing
 from asyncevents_svc.settings import Settings
@@ -39,6 +42,8 @@ class Runtime:
     ingest: GroupCommitter
     metrics: Metrics
     tracing: Tracing
+    #: The SSRF guard of ``asyncevents.http_fetch`` (``security.fetch_allowlist``).
+    fetch_policy: RecipientPolicy
     publisher: EventPublisher = field(default_factory=NullPublisher)
 
     async def close(self) -> None:
@@ -87,4 +92,7 @@ def build_runtime(settings: Settings) -> Runtime:
         ),
         metrics=metrics,
         tracing=Tracing(settings.tracing),
+        fetch_policy=fetch_policy(
+            settings.security, settings.env, resolve_timeout=settings.http.connect_timeout
+        ),
     )

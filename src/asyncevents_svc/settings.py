@@ -193,8 +193,16 @@ class SecuritySettings(BaseModel):
         description="CIDRs or host names that recipients may use even if they are private, "
         "loopback or link-local (comma separated), e.g. `127.0.0.1/32,hooks.internal`.",
     )
+    fetch_allowlist: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="CIDRs or host names that `asyncevents.http_fetch` may GET from even if they are "
+        "private, loopback or link-local (comma separated), e.g. `10.1.0.0/16,orders.internal`; "
+        "separate from the recipients' list, so an internal service opened to fetches is not "
+        "opened to subscribers' webhooks.",
+    )
     allow_loopback_in_development: bool = Field(
-        True, description="With ASYNCEVENTS_ENV=development, loopback recipients are allowed."
+        True,
+        description="With ASYNCEVENTS_ENV=development, loopback recipients (and fetches) are allowed.",
     )
     https_only: bool = Field(False, description="Refuse http:// recipients.")
     token_rotation_overlap: float = Field(
@@ -217,8 +225,15 @@ class SecuritySettings(BaseModel):
         description="Client addresses whose failures a process remembers; past it the least "
         "recently failing is forgotten.",
     )
+    search_timeout: float = Field(
+        5.0,
+        gt=0,
+        description="Seconds a delivery search (`q` of `GET /v1/deliveries` and `POST /v1/replays`, "
+        "the console's delivery log, a bulk replay's batches) may run before the database stops "
+        "it; the caller gets a 400 asking for a narrower query.",
+    )
 
-    @field_validator("recipient_allowlist", mode="before")
+    @field_validator("recipient_allowlist", "fetch_allowlist", mode="before")
     @classmethod
     def _split(cls, value: object) -> object:
         if isinstance(value, str):

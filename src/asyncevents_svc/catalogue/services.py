@@ -7,7 +7,8 @@ a 422 before anything is stored) and resolves them in the worker
 * :class:`MethodBinding` wraps a Python callable found through the service registry; its
   signature becomes a pydantic model, so types are checked and coerced like FastAPI does.
 * :class:`PassthroughBinding` makes the payload the arguments themselves.
-* :class:`HttpFetchBinding` GETs a URL template (``https://orders/{id}``) and uses the JSON.
+* :class:`HttpFetchBinding` GETs a URL template (``https://orders/{id}``) and uses the JSON,
+  through the worker's guarded :class:`~asyncevents_svc.catalogue.fetch.FetchClient`.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
 
-import httpx
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, create_model
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, create_model
 from pydantic import ValidationError as PydanticValidationError
 
+from asyncevents_svc.catalogue.fetch import FetchClient, FetchFailed
+from asyncevents_svc.catalogue.segments import one_segment
 from asyncevents_svc.errors import FieldError, ValidationFailed
 
 _JSON = TypeAdapter[Any](Any)
@@ -41,9 +43,9 @@ class ResolutionError(Exception):
 
 @dataclass
 class ResolveContext:
-    """What a binding may use while resolving: the worker's shared HTTP client."""
+    """What a binding may use while resolving: the worker's shared, SSRF-guarded fetch client."""
 
-    http: httpx.AsyncClient
+    http: FetchClient
 
 
 def to_json_value(value: Any) -> Any:
@@ -168,18 +170,25 @@ class PassthroughBinding(_ModelBinding):
 class HttpFetchBinding(_ModelBinding):
     """GET a URL built from the arguments; the JSON response is the payload.
 
-    Every ``{placeholder}`` of the template is a required argument (string or integer);
-    values are percent-encoded into the URL. Any non-2xx answer or non-JSON body fails the
-    resolution, so the event is marked ``failed`` with the reason.
+    Every ``{placeholder}`` of the template is a required argument (string or integer) that
+    must stay one path segment (:mod:`.segments`: no ``.``/``..``, ``/`` or ``\\`` in any
+    decoding), checked at ingest; values are percent-encoded into the URL. A fetch the SSRF
+    guard refuses, any non-2xx answer or a non-JSON body fails the resolution, so the event is
+    marked ``failed`` with the reason.
     """
 
     def __init__(self, url_template: str) -> None:
+        if not url_template.isascii():  # fetches send the URL byte for byte (see .fetch)
+            raise ValueError("the URL must be ASCII: percent-encode its path, write the host in punycode")
         names = [name for _, name, _, _ in string.Formatter().parse(url_template) if name is not None]
         for name in names:
             if not name.isidentifier():
                 raise TypeError(f"URL placeholder {{{name}}} is not a plain name")
         fields: dict[str, Any] = {
-            f"p{i}": (Annotated[str, BeforeValidator(_scalar_to_text)], Field(..., alias=name))
+            f"p{i}": (
+                Annotated[str, BeforeValidator(_scalar_to_text), AfterValidator(one_segment)],
+                Field(..., alias=name),
+            )
             for i, name in enumerate(names)
         }
         model = create_model("HttpFetchArguments", __config__=ConfigDict(extra="forbid"), **fields)
@@ -191,12 +200,6 @@ class HttpFetchBinding(_ModelBinding):
         values = self.check_arguments(arguments)
         url = self.url_template.format(**{k: quote(str(v), safe="") for k, v in values.items()})
         try:
-            response = await ctx.http.get(url, headers={"accept": "application/json"})
-        except httpx.HTTPError as exc:
-            raise ResolutionError(f"GET {url} failed: {type(exc).__name__}: {exc}") from exc
-        if not response.is_success:
-            raise ResolutionError(f"GET {url} answered {response.status_code}")
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise ResolutionError(f"GET {url} did not return JSON") from exc
+            return await ctx.http.get_json(url)
+        except FetchFailed as exc:
+            raise ResolutionError(str(exc)) from exc

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from asyncevents_svc.db.models import Attempt, Delivery
 from asyncevents_svc.deliveries.policy import summary
 from asyncevents_svc.deliveries.schemas import AttemptOut, DeliveryListItem, DeliveryOut
-from asyncevents_svc.deliveries.service import DeliveryFilter, matching
+from asyncevents_svc.deliveries.service import DeliveryFilter, matching, searching
 from asyncevents_svc.errors import ValidationFailed
 
 
@@ -93,16 +93,17 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
 
 
 async def page(
-    session: AsyncSession, criteria: DeliveryFilter, cursor: str | None, limit: int
+    session: AsyncSession, criteria: DeliveryFilter, cursor: str | None, limit: int, *, budget: float
 ) -> tuple[list[DeliveryListItem], str | None]:
-    """Newest first; keyset pagination on (created_at, id)."""
+    """Newest first; keyset pagination on (created_at, id); a search has ``budget`` seconds."""
     query = matching(criteria).order_by(Delivery.created_at.desc(), Delivery.id.desc()).limit(limit + 1)
     if cursor:
         stamp, ident = decode_cursor(cursor)
         query = query.where(
             or_(Delivery.created_at < stamp, (Delivery.created_at == stamp) & (Delivery.id < ident))
         )
-    rows = list((await session.execute(query)).all())
+    async with searching(session, criteria, budget):
+        rows = list((await session.execute(query)).all())
     items = [DeliveryListItem(**_common(d), event_name=name) for d, name in rows[:limit]]
     next_cursor = encode_cursor(items[-1].created_at, items[-1].id) if len(rows) > limit else None
     return items, next_cursor

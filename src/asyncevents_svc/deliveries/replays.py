@@ -25,12 +25,13 @@ BATCH = 500
 LEASE = timedelta(seconds=60)
 
 
-async def create_job(session: AsyncSession, criteria: DeliveryFilter) -> ReplayJob:
-    """Count what matches now and store a pending job (the caller commits)."""
+async def create_job(session: AsyncSession, criteria: DeliveryFilter, *, budget: float) -> ReplayJob:
+    """Count what matches now (a search has ``budget`` seconds) and store a pending job (the
+    caller commits)."""
     job = ReplayJob(
         criteria=criteria.to_json(),
         status="pending",
-        total=await count_replayable(session, criteria),
+        total=await count_replayable(session, criteria, budget=budget),
         processed=0,
         replayed=0,
         created_at=utcnow(),
@@ -65,17 +66,19 @@ async def run_job(
     sessions: SessionFactory,
     job_id: uuid.UUID,
     *,
+    budget: float,
     batch: int = BATCH,
     progress: Callable[[int, int], None] | None = None,
 ) -> None:
-    """Replay everything the job matches, one committed batch at a time."""
+    """Replay everything the job matches, one committed batch at a time; each batch's search
+    has ``budget`` seconds (past it the job fails with :class:`SearchTooExpensive`)."""
     while True:
         async with sessions() as session, session.begin():
             job = await session.get(ReplayJob, job_id, with_for_update=True)
             if job is None or job.status in ("done", "failed"):
                 return
             criteria = DeliveryFilter.from_json(job.criteria)
-            ids = await replay_batch(session, criteria, job.last_delivery_id, batch)
+            ids = await replay_batch(session, criteria, job.last_delivery_id, batch, budget=budget)
             job.processed += len(ids)
             job.replayed += len(ids)
             job.total = max(job.total, job.processed)

@@ -31,10 +31,19 @@ from asyncevents_svc.textchecks import Line, Text
 router = APIRouter(tags=["deliveries"], dependencies=[Depends(authorize)], responses=PROBLEM_RESPONSES)
 
 
+async def search_budget(runtime: RuntimeDep) -> float:
+    """Seconds a search (``q``) may run: ``security.search_timeout``."""
+    return runtime.settings.security.search_timeout
+
+
+SearchBudgetDep = Annotated[float, Depends(search_budget)]
+
+
 @router.get("/v1/deliveries", response_model=DeliveryPage, responses=problem_responses(400))
 async def list_deliveries(
     session: SessionDep,
     caller: CallerDep,
+    budget: SearchBudgetDep,
     event_name: Annotated[Line | None, Query(max_length=255)] = None,
     subscription_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
     status_: Annotated[list[DeliveryStatus] | None, Query(alias="status", max_length=5)] = None,
@@ -45,7 +54,8 @@ async def list_deliveries(
         Query(
             max_length=1000,
             description="Search: `data.customer_email:roni*`, `event_name:customer.*`, `success:false`, "
-            "AND/OR/NOT, parentheses, ranges. A bad query is a 400 naming the position.",
+            "AND/OR/NOT, parentheses, ranges. A bad query is a 400 naming the position; so is one "
+            "that runs past the time budget (`search-too-expensive`).",
         ),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -54,7 +64,7 @@ async def list_deliveries(
     """Deliveries, newest first, filtered; follow ``next_cursor`` for more."""
     require_search(caller.scopes, q)
     criteria = DeliveryFilter(event_name, subscription_id, tuple(status_ or ()), since, until, q)
-    items, next_cursor = await queries.page(session, criteria, cursor, limit)
+    items, next_cursor = await queries.page(session, criteria, cursor, limit, budget=budget)
     return DeliveryPage(items=items, next_cursor=next_cursor)
 
 
@@ -100,7 +110,11 @@ def _job_out(job: ReplayJob) -> ReplayJobOut:
     },
 )
 async def bulk_replay(
-    body: ReplayRequest, session: SessionDep, runtime: RuntimeDep, caller: CallerDep
+    body: ReplayRequest,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    budget: SearchBudgetDep,
 ) -> ReplayJobOut | JSONResponse:
     """Replay every finished delivery that matches (dead letters by default).
 
@@ -120,10 +134,10 @@ async def bulk_replay(
         body.event_name, body.subscription_id, tuple(body.status), body.since, body.until, body.q, excluded
     )
     if body.dry_run:
-        count = await count_replayable(session, criteria)
+        count = await count_replayable(session, criteria, budget=budget)
         answer = ReplayCount(count=count, excluded_events=list(excluded) or None)
         return JSONResponse(answer.model_dump(exclude_none=True), status_code=200)
-    job = await replays.create_job(session, criteria)
+    job = await replays.create_job(session, criteria, budget=budget)
     await session.commit()
     return _job_out(job)
 

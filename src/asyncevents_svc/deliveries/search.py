@@ -79,7 +79,14 @@ Bare words
 
 Limits
     A query has at most 1,000 characters and 20 levels of nesting (parentheses and
-    ``NOT``). Every error names the problem and its 0-based character position.
+    ``NOT``). A value has at most 4 wildcards (``*`` or ``?``; a lone ``*`` meaning "has a
+    value" is none), a query at most 8, and a value with wildcards at most 64 characters:
+    neither database can stop a ``LIKE`` half-way through one row, and its cost there grows
+    with the text after a ``*`` times the length of the payload value. Every error names
+    the problem and its 0-based character position.
+
+    A search also has a time budget (``ASYNCEVENTS_SECURITY__SEARCH_TIMEOUT``), enforced by
+    the database where it runs (:mod:`asyncevents_svc.db.deadline`).
 """
 
 from __future__ import annotations
@@ -104,10 +111,21 @@ from sqlalchemy.sql.visitors import InternalTraversal
 
 from asyncevents_svc.db.models import Delivery, Event
 
-__all__ = ["MAX_DEPTH", "MAX_QUERY_LENGTH", "SearchError", "compile_query"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_QUERY_LENGTH",
+    "MAX_WILDCARDS_PER_QUERY",
+    "MAX_WILDCARDS_PER_VALUE",
+    "MAX_WILDCARD_VALUE_LENGTH",
+    "SearchError",
+    "compile_query",
+]
 
 MAX_QUERY_LENGTH = 1000
 MAX_DEPTH = 20
+MAX_WILDCARDS_PER_VALUE = 4
+MAX_WILDCARDS_PER_QUERY = 8
+MAX_WILDCARD_VALUE_LENGTH = 64
 
 #: The LIKE escape character (not ``\\``, whose meaning in SQL literals varies by database).
 _LIKE_ESCAPE = "/"
@@ -256,6 +274,7 @@ class _Parser:
         self.pos = 0
         self.depth = 0
         self.now = now
+        self.wildcards = 0  # in the query so far
 
     # -- helpers
 
@@ -498,7 +517,7 @@ class _Parser:
         start = self.pos
         chars: list[str] = []
         pattern: list[str] = []
-        wild = False
+        wild: list[int] = []  # where the wildcards are
         while not self._at_end():
             char = self.text[self.pos]
             if char.isspace() or char in stops:
@@ -516,11 +535,34 @@ class _Parser:
             self.pos += 1
             chars.append(char)
             if char in "*?":
-                wild = True
+                wild.append(self.pos - 1)
                 pattern.append("%" if char == "*" else "_")
             else:
                 pattern.append(_like_literal(char))
-        return _Value("".join(chars), "".join(pattern) if wild else None, False, start)
+        value = _Value("".join(chars), "".join(pattern) if wild else None, False, start)
+        if wild and not value.is_any:
+            self._count_wildcards(value, wild)
+        return value
+
+    def _count_wildcards(self, value: _Value, wild: list[int]) -> None:
+        """Keep a ``LIKE``'s cost bounded (see "Limits"): refuse a value or a query with too
+        many wildcards, or a value with wildcards that is too long."""
+        if len(wild) > MAX_WILDCARDS_PER_VALUE:
+            raise SearchError(
+                f"a value may have at most {MAX_WILDCARDS_PER_VALUE} wildcards (* or ?)",
+                wild[MAX_WILDCARDS_PER_VALUE],
+            )
+        if len(value.text) > MAX_WILDCARD_VALUE_LENGTH:
+            raise SearchError(
+                f"a value with wildcards may be at most {MAX_WILDCARD_VALUE_LENGTH} characters long",
+                value.position,
+            )
+        room = MAX_WILDCARDS_PER_QUERY - self.wildcards
+        if len(wild) > room:
+            raise SearchError(
+                f"a query may have at most {MAX_WILDCARDS_PER_QUERY} wildcards (* or ?) in all", wild[room]
+            )
+        self.wildcards += len(wild)
 
 
 def _is_digit(char: str | None) -> bool:

@@ -10,11 +10,17 @@ A replay sends an event's payload again, so it needs the event's ``<resources>``
 (:class:`~asyncevents_svc.auth.resources.ResourceGuard`): one delivery is refused with a 403,
 and a bulk replay leaves out (``excluded_events``) the events the caller lacks resources
 for, so its count, its job and its progress cover only what the caller may send.
+
+A search (a filter with ``q``) runs within a time budget (``security.search_timeout``, passed
+in as ``budget``): the database stops it past that and :class:`SearchTooExpensive` says how
+to narrow it (:func:`searching`).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,10 +29,11 @@ from sqlalchemy import ColumnElement, Select, and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from asyncevents_svc.auth.resources import ResourceGuard
+from asyncevents_svc.db.deadline import StatementTimeout, statement_deadline
 from asyncevents_svc.db.models import Delivery, Event, Subscription
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.deliveries.search import SearchError, compile_query
-from asyncevents_svc.errors import BadRequest, Conflict, NotFound
+from asyncevents_svc.errors import BadRequest, Conflict, NotFound, SearchTooExpensive
 
 REPLAYABLE = ("delivered", "dead", "cancelled")
 STATUSES = ("pending", "delivered", "retrying", "dead", "cancelled")
@@ -91,6 +98,25 @@ class DeliveryFilter:
         )
 
 
+@asynccontextmanager
+async def searching(session: AsyncSession, criteria: DeliveryFilter, budget: float) -> AsyncIterator[None]:
+    """Run the block's statements within ``budget`` seconds when ``criteria`` searches (``q``).
+
+    Filters without ``q`` are plain indexed conditions and run unbounded, as any query."""
+    if not criteria.q:
+        yield
+        return
+    try:
+        async with statement_deadline(session, budget):
+            yield
+    except StatementTimeout as exc:
+        raise SearchTooExpensive(
+            f"q: the search ran longer than its {budget:g} s budget and was stopped; narrow it "
+            "with since/until (or created_at:>now-1d), event_name, status or subscription_id, "
+            "and prefer value* to *value in payload fields"
+        ) from exc
+
+
 def matching(criteria: DeliveryFilter) -> Select[Delivery, str]:
     """Deliveries (with their event name) that meet ``criteria``."""
     return select(Delivery, Event.name).join(Event, Event.id == Delivery.event_id).where(*criteria.clauses())
@@ -103,20 +129,22 @@ def _replayable(criteria: DeliveryFilter) -> list[ColumnElement[bool]]:
     return [*criteria.clauses(), Delivery.status.in_(REPLAYABLE), active.exists()]
 
 
-async def count_replayable(session: AsyncSession, criteria: DeliveryFilter) -> int:
+async def count_replayable(session: AsyncSession, criteria: DeliveryFilter, *, budget: float) -> int:
     statement = (
         select(func.count())
         .select_from(Delivery)
         .join(Event, Event.id == Delivery.event_id)
         .where(*_replayable(criteria))
     )
-    return int(await session.scalar(statement) or 0)
+    async with searching(session, criteria, budget):
+        return int(await session.scalar(statement) or 0)
 
 
 async def replay_batch(
-    session: AsyncSession, criteria: DeliveryFilter, after: uuid.UUID | None, limit: int
+    session: AsyncSession, criteria: DeliveryFilter, after: uuid.UUID | None, limit: int, *, budget: float
 ) -> list[uuid.UUID]:
-    """Replay the next ``limit`` replayable deliveries after ``after`` (in id order)."""
+    """Replay the next ``limit`` replayable deliveries after ``after`` (in id order); the
+    search for them has ``budget`` seconds."""
     query = (
         select(Delivery.id)
         .join(Event, Event.id == Delivery.event_id)
@@ -126,7 +154,8 @@ async def replay_batch(
     )
     if after is not None:
         query = query.where(Delivery.id > after)
-    ids = list((await session.scalars(query)).all())
+    async with searching(session, criteria, budget):
+        ids = list((await session.scalars(query)).all())
     if ids:
         await _restart(session, ids)
     return ids

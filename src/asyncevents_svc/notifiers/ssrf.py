@@ -14,6 +14,13 @@ Escapes, from ``settings.security``:
   allowed, so a local receiver works out of the box.
 - ``https_only``: ``http://`` recipients are refused.
 
+The same guard protects the payload fetches of ``asyncevents.http_fetch``
+(:data:`FETCHES`, see :mod:`asyncevents_svc.catalogue.fetch`): a fetch normally targets an
+internal service, so fetches have their own allow-list, ``fetch_allowlist`` (allowing an
+internal host for fetches must not open it to subscribers' recipients); the development
+loopback exemption applies alike; ``https_only`` does not (the operator writes the scheme
+of a fetch template, nobody else does).
+
 The guard runs twice:
 
 - at create/update (:meth:`RecipientPolicy.check_url`): IP literals in a refused range and
@@ -32,6 +39,7 @@ import asyncio
 import contextlib
 import ipaddress
 import socket
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from aiohttp.abc import AbstractResolver, ResolveResult
@@ -42,7 +50,6 @@ from asyncevents_svc.settings import SecuritySettings
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
-ALLOWLIST_HINT = "allow-list it with ASYNCEVENTS_SECURITY__RECIPIENT_ALLOWLIST"
 LOOPBACK = "loopback"
 
 _CGNAT = ipaddress.IPv4Network("100.64.0.0/10")
@@ -61,6 +68,29 @@ _METADATA = frozenset(
         "100.100.100.200",  # Alibaba Cloud
     )
 )
+
+
+@dataclass(frozen=True)
+class GuardedUse:
+    """What a policy guards: the word its refusals use, its allow-list and whether
+    ``https_only`` applies."""
+
+    noun: str
+    allowlist_setting: str
+    https_only_applies: bool
+
+    @property
+    def hint(self) -> str:
+        return f"allow-list it with ASYNCEVENTS_SECURITY__{self.allowlist_setting.upper()}"
+
+
+RECIPIENTS = GuardedUse("recipient", "recipient_allowlist", https_only_applies=True)
+FETCHES = GuardedUse("fetch", "fetch_allowlist", https_only_applies=False)
+ALLOWLIST_HINT = RECIPIENTS.hint
+
+
+class AllowlistError(ValueError):
+    """An allow-list entry is neither a host name nor a valid CIDR; start-up stops with it."""
 
 
 class RecipientRefused(OSError):
@@ -153,15 +183,25 @@ def normalize_host(host: str) -> str:
 
 
 class RecipientPolicy:
-    """Decides which recipient addresses webhooks may be sent to (see the module doc)."""
+    """Decides which addresses webhooks — or, with ``use=FETCHES``, payload fetches — may go
+    to (see the module doc)."""
 
-    def __init__(self, security: SecuritySettings, env: str, *, resolve_timeout: float = 5.0) -> None:
-        self.https_only = security.https_only
+    def __init__(
+        self,
+        security: SecuritySettings,
+        env: str,
+        *,
+        resolve_timeout: float = 5.0,
+        use: GuardedUse = RECIPIENTS,
+    ) -> None:
+        self.use = use
+        self.https_only = security.https_only and use.https_only_applies
         self.loopback_allowed = env == "development" and security.allow_loopback_in_development
         self.resolve_timeout = resolve_timeout
         networks: list[IPNetwork] = []
         hosts: set[str] = set()
-        for entry in security.recipient_allowlist:
+        allowlist: list[str] = getattr(security, use.allowlist_setting)
+        for entry in allowlist:
             entry = entry.strip()
             if not entry:
                 continue
@@ -169,7 +209,10 @@ class RecipientPolicy:
                 networks.append(ipaddress.ip_network(entry.strip("[]"), strict=False))
             except ValueError:
                 if "/" in entry or ":" in entry or entry.replace(".", "").isdigit():
-                    raise ValueError(f"recipient_allowlist entry {entry!r} is not a valid CIDR") from None
+                    raise AllowlistError(
+                        f"{use.allowlist_setting} entry {entry!r} is not a valid CIDR "
+                        f"(ASYNCEVENTS_SECURITY__{use.allowlist_setting.upper()})"
+                    ) from None
                 hosts.add(normalize_host(entry))
         self.allowed_networks = tuple(networks)
         self.allowed_hosts = frozenset(hosts)
@@ -192,7 +235,7 @@ class RecipientPolicy:
         """``None`` if webhooks may go to ``ip``, else the reason (for an attempt record or a 422)."""
         address = parse_address(ip) if isinstance(ip, str) else ip
         if address is None:
-            return f"recipient address {ip!r} is not an IP address"
+            return f"{self.use.noun} address {ip!r} is not an IP address"
         category = self.refused_category(address)
         if category is None:
             return None
@@ -200,7 +243,7 @@ class RecipientPolicy:
         shown = ip.strip("[]") if isinstance(ip, str) else display(address)
         if inner != address:
             shown = f"{shown} ({inner})"
-        return f"recipient address {shown} is {category}; {ALLOWLIST_HINT}"
+        return f"{self.use.noun} address {shown} is {category}; {self.use.hint}"
 
     # --- hosts and URLs ---------------------------------------------------------------------
 
@@ -225,7 +268,7 @@ class RecipientPolicy:
     def _check_literal(self, host: str) -> str | None:
         address = parse_address(host)
         if address is None:
-            return f"recipient host {host} is not a canonical IP address"
+            return f"{self.use.noun} host {host} is not a canonical IP address"
         return self.check_address(address)
 
     async def check_url(self, url: str, *, allow_unresolved: bool = False) -> str | None:
@@ -255,15 +298,15 @@ class RecipientPolicy:
             if allow_unresolved:
                 return None
             why = "timed out" if isinstance(exc, TimeoutError) else str(exc)
-            return f"recipient host {host} does not resolve ({why})"
+            return f"{self.use.noun} host {host} does not resolve ({why})"
         for info in infos:
             address = parse_address(str(info[4][0]))
             if address is None:
-                return f"recipient host {host} resolves to {info[4][0]!r}, which is not an IP address"
+                return f"{self.use.noun} host {host} resolves to {info[4][0]!r}, which is not an IP address"
             category = self.refused_category(address)
             if category is not None:
-                shown = display(address)
-                return f"recipient host {host} resolves to {shown}, which is {category}; {ALLOWLIST_HINT}"
+                shown, use = display(address), self.use
+                return f"{use.noun} host {host} resolves to {shown}, which is {category}; {use.hint}"
         return None
 
     def resolver(self, inner: AbstractResolver | None = None) -> GuardedResolver:
@@ -299,7 +342,8 @@ class GuardedResolver(AbstractResolver):
                 reasons.append(f"{result['host']}, which is {category}")
         if not kept:
             found = "; ".join(reasons) or "no address"
-            raise RecipientRefused(f"recipient host {host} resolves to {found}; {ALLOWLIST_HINT}")
+            use = self.policy.use
+            raise RecipientRefused(f"{use.noun} host {host} resolves to {found}; {use.hint}")
         return kept
 
     async def close(self) -> None:

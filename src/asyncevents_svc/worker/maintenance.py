@@ -51,7 +51,8 @@ class Maintenance:
         job_id = await replays.claim_job(self.runtime.sessions)
         if job_id is not None:
             try:
-                await replays.run_job(self.runtime.sessions, job_id)
+                budget = self.runtime.settings.security.search_timeout
+                await replays.run_job(self.runtime.sessions, job_id, budget=budget)
             except Exception as exc:
                 log.warning("replay_job_failed", job_id=str(job_id), error=str(exc))
                 await replays.fail_job(self.runtime.sessions, job_id, f"{type(exc).__name__}: {exc}")

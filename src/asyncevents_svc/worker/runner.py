@@ -14,10 +14,10 @@ import time
 import uuid
 from typing import Protocol
 
-import httpx
 import structlog
 from sqlalchemy import update
 
+from asyncevents_svc.catalogue.fetch import FetchClient
 from asyncevents_svc.catalogue.services import ResolveContext
 from asyncevents_svc.db.models import Delivery, Event
 from asyncevents_svc.messaging.dbqueue import DbQueueConsumer, LocalPublisher
@@ -48,10 +48,7 @@ class Worker:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         settings = runtime.settings
-        self.http = httpx.AsyncClient(
-            timeout=httpx.Timeout(settings.http.timeout, connect=settings.http.connect_timeout),
-            follow_redirects=False,
-        )
+        self.http = FetchClient(runtime.fetch_policy, settings.http)  # payload fetches, SSRF-guarded
         ctx = ResolveContext(http=self.http)
         self.recorder = AttemptRecorder(runtime)
         self.dispatcher = Dispatcher(runtime, self.recorder)
@@ -107,7 +104,7 @@ class Worker:
         await self.dispatcher.drain(max(0.0, deadline - time.monotonic()))
         await self.recorder.close(timeout=max(5.0, deadline - time.monotonic()))
         await self.consumer.close()
-        await self.http.aclose()
+        await self.http.close()
         await self.runtime.notifiers.close()
         log.info("worker_stopped")
 
