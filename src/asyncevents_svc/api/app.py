@@ -61,7 +61,10 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     problems.install(app)
     limits = settings.security
     app.add_middleware(
-        InputLimits, max_body_bytes=limits.max_body_bytes, max_json_depth=limits.max_json_depth
+        InputLimits,
+        max_body_bytes=limits.max_body_bytes,
+        max_json_depth=limits.max_json_depth,
+        keys=runtime.keys,
     )
     app.add_middleware(SecurityHeaders)  # added last: outermost, so refusals get the headers too
     app.include_router(health.router)
