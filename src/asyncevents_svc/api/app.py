@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from asyncevents_svc.api import health, problems
 from asyncevents_svc.api.limits import InputLimits, SecurityHeaders
-from asyncevents_svc.auth.bootstrap import ensure_admin
+from asyncevents_svc.auth.bootstrap import check_bootstrap_key, ensure_admin
 from asyncevents_svc.auth.router import router as keys_router
 from asyncevents_svc.catalogue.router import router as catalogue_router
 from asyncevents_svc.compat.router import routers as magento_routers
@@ -34,7 +34,9 @@ Errors are `application/problem+json` (RFC 9457) naming the failing field.
 
 
 def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
-    """Build the API. The catalogue is loaded now, so a bad ``events.xml`` fails here."""
+    """Build the API. The catalogue is loaded now, so a bad ``events.xml`` fails here, and
+    so does a bootstrap admin key that is not a generated one (:class:`BootstrapKeyError`)."""
+    check_bootstrap_key(settings)
     runtime = runtime or build_runtime(settings)
 
     @asynccontextmanager
