@@ -19,7 +19,8 @@ from asyncevents_svc.api.app import create_app
 from asyncevents_svc.api.jsonscan import json_depth_exceeds
 from asyncevents_svc.db.models import Event
 from asyncevents_svc.runtime import Runtime
-from asyncevents_svc.settings import Settings
+from asyncevents_svc.serve import banner
+from asyncevents_svc.settings import SecuritySettings, Settings
 from tests.processes import ROOT
 
 LIMIT = 2048  # bytes, in the ``limited`` app
@@ -535,6 +536,56 @@ async def test_the_docs_pages_work_without_a_content_security_policy(
     assert {name: response.headers.get(name) for name in SECURITY_HEADERS} == SECURITY_HEADERS
     assert "content-security-policy" not in response.headers  # Swagger UI loads its CDN scripts
     assert "cache-control" not in response.headers
+
+
+async def test_hsts_is_sent_over_https_only_with_the_configured_value(
+    settings: Settings, runtime: Runtime
+) -> None:
+    preload = "max-age=63072000; includeSubDomains; preload"
+    changed = settings.model_copy(update={"security": settings.security.model_copy(update={"hsts": preload})})
+    seen: dict[str, list[str | None]] = {}
+    for name, app in (("default", create_app(settings, runtime)), ("changed", create_app(changed, runtime))):
+        for base in ("https://api.test", "http://api.test"):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url=base) as api:
+                answers = [
+                    await api.get("/health/live"),
+                    await api.get("/v1/subscriptions"),
+                    await api.get("/docs"),
+                ]
+            seen[f"{name} {base[:5]}"] = [a.headers.get("strict-transport-security") for a in answers]
+
+    assert seen == {
+        "default https": ["max-age=31536000"] * 3,
+        "default http:": [None] * 3,
+        "changed https": [preload] * 3,
+        "changed http:": [None] * 3,
+    }
+
+
+@pytest.mark.parametrize("value", ["max-age=60\r\nSet-Cookie: x=1", "max-age=-1", "includeSubDomains"])
+def test_an_hsts_setting_that_is_not_hsts_directives_is_refused(value: str) -> None:
+    with pytest.raises(ValueError, match="max-age=<seconds>"):
+        SecuritySettings(hsts=value)
+
+
+async def test_with_docs_turned_off_the_documentation_paths_answer_404_problems(
+    settings: Settings, runtime: Runtime, admin_headers: dict[str, str]
+) -> None:
+    closed = settings.model_copy(update={"security": settings.security.model_copy(update={"docs": False})})
+
+    async with client(create_app(closed, runtime)) as api:
+        answers = {
+            path: await api.get(path, headers=admin_headers)
+            for path in ("/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json")
+        }
+        still_served = await api.get("/v1/event-types", headers=admin_headers)
+
+    for response in answers.values():
+        assert_problem(response, 404)
+    assert still_served.status_code == 200
+    assert "/docs" not in banner(closed, None)
+    assert "/docs" in banner(settings, None)
 
 
 async def test_a_header_a_route_sets_itself_is_kept(settings: Settings, runtime: Runtime) -> None:

@@ -53,11 +53,15 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         finally:
             await runtime.close()
 
+    docs = settings.security.docs  # off: the three paths are unknown routes, a 404 problem
     app = FastAPI(
         title="asyncevents-svc",
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        openapi_url="/openapi.json" if docs else None,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
     )
     app.state.runtime = runtime
     problems.install(app)
@@ -68,7 +72,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         max_json_depth=limits.max_json_depth,
         keys=runtime.keys,
     )
-    app.add_middleware(SecurityHeaders)  # added last: outermost, so refusals get the headers too
+    # added last: outermost, so refusals get the headers too
+    app.add_middleware(SecurityHeaders, hsts=limits.hsts)
     app.include_router(health.router)
     app.include_router(events_router)
     app.include_router(subscriptions_router)

@@ -63,16 +63,25 @@ def security_headers(path: str) -> dict[str, str]:
 
 
 class SecurityHeaders:
-    """Adds :func:`security_headers` to every response, keeping any a route set itself."""
+    """Adds :func:`security_headers` to every response, keeping any a route set itself, and
+    ``Strict-Transport-Security: <hsts>`` to responses served over HTTPS.
 
-    def __init__(self, app: ASGIApp) -> None:
+    HTTPS is the ASGI scope's scheme: uvicorn sets it to ``https`` for TLS, and from
+    ``X-Forwarded-Proto`` for a proxy it trusts (``--forwarded-allow-ips``). Over plain http
+    the header is not sent: RFC 6797 (7.2) forbids it, and browsers ignore it there.
+    """
+
+    def __init__(self, app: ASGIApp, *, hsts: str = "") -> None:
         self.app = app
+        self.hsts = [(b"strict-transport-security", hsts.encode())] if hsts else []
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         extra = [(k.encode(), v.encode()) for k, v in security_headers(scope["path"]).items()]
+        if scope.get("scheme") == "https":
+            extra += self.hsts
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
