@@ -174,6 +174,8 @@ async def test_final_failures_end_the_delivery_and_say_why(
         ("amqp://127.0.0.1/", "needs a routing_key"),
         ("amqp://127.0.0.1/?exchange=bad%20name", "exchange must be"),
         ("amqp://10.1.2.3/?routing_key=q", "private"),
+        ("amqp://127.0.0.1:0/?routing_key=q", "port from 1 to 65535"),  # was the default port
+        ("amqp://127.0.0.1/?routing_key=a b", "whitespace"),
     ],
 )
 async def test_a_bad_recipient_is_refused_naming_the_field(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import uuid
 from datetime import timedelta
 
@@ -13,6 +14,8 @@ from pydantic import SecretStr
 from sqlalchemy import select, update
 
 from asyncevents_svc.api.app import create_app
+from asyncevents_svc.auth import bootstrap as bootstrapping
+from asyncevents_svc.auth import keys
 from asyncevents_svc.auth.bootstrap import ensure_admin
 from asyncevents_svc.auth.keys import create_key
 from asyncevents_svc.auth.scopes import ALL
@@ -165,7 +168,7 @@ async def test_keys_are_listed_without_the_secret_and_stored_hashed(
 async def test_the_bootstrap_key_works_once_and_only_when_no_admin_exists(
     settings: Settings, runtime: Runtime
 ) -> None:
-    bootstrap = "a-bootstrap-admin-key-of-at-least-32-characters"
+    bootstrap = "ae_1dbe30f5eeaa_IrbhrPs1OXdOiUKqy6WWKUwkyp6jWqxxWPuHPgJq7aA"
     with_bootstrap = settings.model_copy(update={"bootstrap_admin_key": SecretStr(bootstrap)})
 
     async def status_with(key: str) -> int:
@@ -186,11 +189,53 @@ async def test_the_bootstrap_key_works_once_and_only_when_no_admin_exists(
 
 async def test_the_bootstrap_key_is_not_created_when_an_admin_exists(runtime: Runtime) -> None:
     await key_with(runtime, "admin")
-    bootstrap = "another-bootstrap-admin-key-of-32-characters-or-more"
+    bootstrap = "ae_f18dea19665e_D4Llg0YA18whnF9ZXK7dghZFcS08nTTaal2kIUs6SN0"
 
     await ensure_admin(runtime.sessions, bootstrap_key=bootstrap, generate=False)
 
     assert await runtime.keys.verify(bootstrap) is None
+
+
+@pytest.mark.parametrize(
+    "bootstrap",
+    [
+        "a" * 32,
+        "a-bootstrap-admin-key-of-at-least-32-characters",
+        "ae_0123456789ab_" + "a" * 43,
+        "ae_0123456789ab_" + "xy" * 22,
+        "ae_0123456789ab_ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq",
+        "ae_0123456789AB_IrbhrPs1OXdOiUKqy6WWKUwkyp6jWqxxWPuHPgJq7aA",  # upper-case prefix
+    ],
+    ids=["32-a", "a-phrase", "repeated", "two-characters", "alphabet", "not-hex"],
+)
+def test_a_bootstrap_key_that_is_not_a_generated_one_stops_the_api_being_built(
+    settings: Settings, runtime: Runtime, bootstrap: str
+) -> None:
+    weak = settings.model_copy(update={"bootstrap_admin_key": SecretStr(bootstrap)})
+
+    refusal = bootstrapping.BootstrapKeyError
+    with pytest.raises(refusal, match=r"^ASYNCEVENTS_BOOTSTRAP_ADMIN_KEY ") as refused:
+        create_app(weak, runtime)
+
+    assert bootstrap not in str(refused.value)
+    assert "\n" not in str(refused.value)
+
+
+async def test_the_documented_one_liner_prints_a_key_that_works_as_the_bootstrap_key(
+    settings: Settings, runtime: Runtime
+) -> None:
+    printed = subprocess.run(
+        ["sh", "-c", keys.GENERATE_KEY], capture_output=True, text=True, check=True, timeout=30
+    ).stdout.strip()
+    app = create_app(settings.model_copy(update={"bootstrap_admin_key": SecretStr(printed)}), runtime)
+
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            listed = await client.get("/v1/keys", headers=bearer(printed))
+
+    assert listed.status_code == 200, listed.text
+    assert [item["name"] for item in listed.json()["items"]] == ["bootstrap"]
 
 
 async def test_subscribing_to_an_event_with_resources_needs_them(

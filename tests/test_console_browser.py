@@ -20,7 +20,7 @@ from tests.receiver import Receiver
 from tests.serving import Start, until_up
 
 pytestmark = [pytest.mark.embedded, pytest.mark.browser]
-ADMIN_KEY = "bootstrap-admin-key-for-the-console-browser-test-42"
+ADMIN_KEY = "ae_65a7c9061585_0j_1Bw8uFonIy1FouQCxZ8aLOft8D5BMfP5dP8wVsTk"
 ORDER_EVENT = {"event_name": "example.ping", "arguments": {"order": 42}}
 CHROMIUM = os.environ.get("ASYNCEVENTS_TEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 

@@ -4,7 +4,10 @@ traces, and the length/size limits of request models and query parameters."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, MutableMapping
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Callable, MutableMapping
 from typing import Any
 
 import httpx
@@ -13,10 +16,12 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from asyncevents_svc.api.app import create_app
-from asyncevents_svc.api.limits import json_depth_exceeds
+from asyncevents_svc.api.jsonscan import json_depth_exceeds
 from asyncevents_svc.db.models import Event
 from asyncevents_svc.runtime import Runtime
-from asyncevents_svc.settings import Settings
+from asyncevents_svc.serve import banner
+from asyncevents_svc.settings import SecuritySettings, Settings
+from tests.processes import ROOT
 
 LIMIT = 2048  # bytes, in the ``limited`` app
 SECURITY_HEADERS = {
@@ -216,10 +221,155 @@ async def test_an_invalid_content_length_is_400(settings: Settings, runtime: Run
         (b'["\\"[[[[[", "\\\\", [[]]]', 2, True),
         (b"[]" * 1000, 1, False),  # wide is fine, only deep counts
         (b"[" * 100_000, 32, True),
+        (b'[["x", "[[[', 2, True),  # an unterminated string hides nothing after its quote
+        (b'[["x\\\\", "\\"[[[', 2, True),  # nor after an escaped backslash, nor with escaped quotes
+        (b'["[[[[", [[]], "', 3, False),  # a stray last quote does not unhide a closed string
+        (b'"' * 5 + b"[[[", 2, True),  # odd quotes: the last one opens an unterminated string
     ],
 )
 def test_json_depth_counts_brackets_outside_strings(body: bytes, limit: int, exceeds: bool) -> None:
     assert json_depth_exceeds(body, limit) is exceeds
+
+
+#: Bodies that made the old string-stripping expression restart at every quote and scan
+#: to the end each time (quadratic): unterminated strings full of escaped quotes.
+QUADRATIC_BEFORE: dict[str, Callable[[int], bytes]] = {
+    "escaped-quotes": lambda n: b"[" * 40 + b'"' + b'\\"' * (n // 2),
+    "escaped-quotes-in-text": lambda n: b"[" * 40 + b'"' + b'a\\"' * (n // 3),
+    "brackets-and-escapes-in-a-string": lambda n: b"[" * 40 + b'"' + b'[\\"' * (n // 3),
+}
+
+
+def seconds_per_call(body: bytes, limit: int = 32, budget: float = 0.05) -> float:
+    """The best of three averages of ``json_depth_exceeds(body)``, each over ``budget`` seconds."""
+    best = float("inf")
+    for _ in range(3):
+        calls, started = 0, time.perf_counter()
+        while (elapsed := time.perf_counter() - started) < budget or not calls:
+            json_depth_exceeds(body, limit)
+            calls += 1
+        best = min(best, elapsed / calls)
+    return best
+
+
+@pytest.mark.parametrize("shape", QUADRATIC_BEFORE)
+def test_the_depth_check_takes_time_linear_in_the_body(shape: str) -> None:
+    small, large = QUADRATIC_BEFORE[shape](8_000), QUADRATIC_BEFORE[shape](32_000)
+
+    ratio = seconds_per_call(large) / seconds_per_call(small)
+
+    assert ratio < 8, f"4 x the body took {ratio:.1f} x the time (linear: about 4, quadratic: 16)"
+
+
+#: Run in a child process, so that a check that never ends fails the test instead of
+#: freezing it (a C-level regular expression ignores pytest's timeout).
+FIVE_MB_CHECK = """
+import json, sys, time
+from asyncevents_svc.api.jsonscan import json_depth_exceeds
+M = 5_000_000
+shapes = {
+    "escaped quotes in an unterminated string": b"[" * 40 + b'"' + b'\\\\"' * (M // 2 - 21),
+    "escaped quotes in a closed string": b'["' + b'\\\\"' * (M // 2 - 2) + b'"]',
+    "quotes only": b'"' * M,
+    "odd quotes": b'"' * (M - 1),
+    "brackets between quotes": b'"["[' * (M // 4),
+    "empty strings": b"[" + b'"",' * (M // 3 - 1) + b'""]',
+    "open brackets": b"[" * M,
+    "backslashes": b"[" * 40 + b"\\\\" * (M // 2 - 20),
+}
+times = {}
+for name, body in shapes.items():
+    started = time.perf_counter()
+    json_depth_exceeds(body, 32)
+    times[name] = time.perf_counter() - started
+print(json.dumps(times))
+"""
+
+
+def test_a_5_mb_body_of_any_hostile_shape_is_checked_in_well_under_a_second_each() -> None:
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", FIVE_MB_CHECK],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("checking eight 5 MB bodies took more than 60 s")
+    times: dict[str, float] = json.loads(done.stdout)
+
+    slow = {name: round(seconds, 2) for name, seconds in times.items() if seconds > 1.0}
+    assert not slow, slow
+
+
+async def test_a_content_length_of_thousands_of_digits_is_413_not_500_and_leading_zeros_are_no_size(
+    settings: Settings, runtime: Runtime, limited: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
+    app = create_app(settings, runtime)
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/v1/events",
+        "raw_path": b"/v1/events",
+        "query_string": b"",
+        "root_path": "",
+        # int() refuses more than 4300 digits (a ValueError, which was a 500)
+        "headers": [(b"host", b"api.test"), (b"content-length", b"9" * 5000)],
+        "client": ("127.0.0.1", 1),
+        "server": ("api.test", 80),
+    }
+    sent: list[MutableMapping[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        raise AssertionError("the body must not be read")
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    body = event_body(100)
+    zeros = await limited.post(
+        "/v1/events", content=body, headers=admin_headers | JSON | {"content-length": "0" * 40 + "100"}
+    )
+
+    assert sent[0]["status"] == 413
+    assert zeros.status_code == 202, zeros.text
+
+
+@pytest.mark.parametrize(
+    ("path", "headers"),
+    [
+        ("/v1/events", {}),
+        ("/v1/events", {"Authorization": "Bearer ae_000000000000_not-a-key"}),
+        ("/v1/subscriptions", {"Authorization": "Basic dXNlcjpwYXNz"}),
+    ],
+    ids=["no-key", "unknown-key", "not-bearer"],
+)
+async def test_without_a_valid_key_a_hostile_json_body_is_never_read_the_answer_is_401(
+    anonymous: httpx.AsyncClient, path: str, headers: dict[str, str]
+) -> None:
+    # Deep, not strict JSON and an unterminated string of escapes: each used to be scanned
+    # or parsed (a 422, or seconds of event loop) before the key was looked at.
+    for body in (b"[" * 200_000, b'{"x": NaN}', b"[" * 40 + b'"' + b'\\"' * 2_000):
+        response = await anonymous.post(path, content=body, headers=headers | JSON)
+
+        assert_problem(response, 401)
+
+
+async def test_without_a_key_a_magento_route_answers_401_in_magentos_shape_before_the_body(
+    anonymous: httpx.AsyncClient,
+) -> None:
+    body = b"[" * 40 + b'"' + b'\\"' * 2_000
+
+    response = await anonymous.post("/V1/async_event", content=body, headers={"content-type": "text/plain"})
+
+    assert response.status_code == 401
+    assert set(response.json()) == {"message", "parameters"}
 
 
 async def test_json_deeper_than_the_limit_is_422_naming_body(
@@ -386,6 +536,56 @@ async def test_the_docs_pages_work_without_a_content_security_policy(
     assert {name: response.headers.get(name) for name in SECURITY_HEADERS} == SECURITY_HEADERS
     assert "content-security-policy" not in response.headers  # Swagger UI loads its CDN scripts
     assert "cache-control" not in response.headers
+
+
+async def test_hsts_is_sent_over_https_only_with_the_configured_value(
+    settings: Settings, runtime: Runtime
+) -> None:
+    preload = "max-age=63072000; includeSubDomains; preload"
+    changed = settings.model_copy(update={"security": settings.security.model_copy(update={"hsts": preload})})
+    seen: dict[str, list[str | None]] = {}
+    for name, app in (("default", create_app(settings, runtime)), ("changed", create_app(changed, runtime))):
+        for base in ("https://api.test", "http://api.test"):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url=base) as api:
+                answers = [
+                    await api.get("/health/live"),
+                    await api.get("/v1/subscriptions"),
+                    await api.get("/docs"),
+                ]
+            seen[f"{name} {base[:5]}"] = [a.headers.get("strict-transport-security") for a in answers]
+
+    assert seen == {
+        "default https": ["max-age=31536000"] * 3,
+        "default http:": [None] * 3,
+        "changed https": [preload] * 3,
+        "changed http:": [None] * 3,
+    }
+
+
+@pytest.mark.parametrize("value", ["max-age=60\r\nSet-Cookie: x=1", "max-age=-1", "includeSubDomains"])
+def test_an_hsts_setting_that_is_not_hsts_directives_is_refused(value: str) -> None:
+    with pytest.raises(ValueError, match="max-age=<seconds>"):
+        SecuritySettings(hsts=value)
+
+
+async def test_with_docs_turned_off_the_documentation_paths_answer_404_problems(
+    settings: Settings, runtime: Runtime, admin_headers: dict[str, str]
+) -> None:
+    closed = settings.model_copy(update={"security": settings.security.model_copy(update={"docs": False})})
+
+    async with client(create_app(closed, runtime)) as api:
+        answers = {
+            path: await api.get(path, headers=admin_headers)
+            for path in ("/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json")
+        }
+        still_served = await api.get("/v1/event-types", headers=admin_headers)
+
+    for response in answers.values():
+        assert_problem(response, 404)
+    assert still_served.status_code == 200
+    assert "/docs" not in banner(closed, None)
+    assert "/docs" in banner(settings, None)
 
 
 async def test_a_header_a_route_sets_itself_is_kept(settings: Settings, runtime: Runtime) -> None:

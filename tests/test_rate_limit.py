@@ -43,3 +43,9 @@ async def test_a_rate_limit_is_held_within_ten_percent_by_two_workers(
 def test_windows_are_short_and_allow_at_least_one_request(rate: float, seconds: float, permits: int) -> None:
     window = Window.for_rate(rate)
     assert (window.seconds, window.permits) == (seconds, permits)
+
+
+def test_a_rate_stored_below_the_minimum_waits_at_most_the_longest_window_not_1_over_rate() -> None:
+    window = Window.for_rate(1e-300)  # a row written before the API refused such rates
+
+    assert (window.seconds, window.permits) == (100.0, 1)

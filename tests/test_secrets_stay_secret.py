@@ -15,7 +15,7 @@ from tests.serving import Start, until_up
 
 pytestmark = pytest.mark.embedded
 
-BOOTSTRAP = "bootstrap-admin-key-that-must-never-be-logged-0123456789"
+BOOTSTRAP = "ae_25c9a73b6c65_on7NZIIpT_BhU9UzOWHqjVSIx7n3IOQ-iMz_mpG-8l4"
 TOKENS = ["first-token-must-not-leak-0001", "second-token-must-not-leak-0002"]
 HEADER_SECRET = "Bearer custom-header-must-not-leak-0003"
 

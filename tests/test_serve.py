@@ -16,7 +16,7 @@ from tests.receiver import Receiver
 from tests.serving import Start, until_up
 
 pytestmark = pytest.mark.embedded
-BOOTSTRAP_KEY = "bootstrap-admin-key-for-the-serve-tests-0123456789"
+BOOTSTRAP_KEY = "ae_243b15ee4051_k7ND9LvGNqGnqxkj2MyQtxFMtx8PoWGpo-8z12oGM9w"
 
 
 async def printed_admin_key(log: Path) -> str:

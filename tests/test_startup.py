@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 
 from tests.processes import ROOT
+from tests.serving import free_port
 
 
 def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -108,3 +109,24 @@ def test_a_bad_encryption_key_is_refused_with_a_clear_message(tmp_path: Path) ->
 
     assert result.returncode == 2
     assert "must be Fernet keys" in result.stderr
+
+
+def test_a_bootstrap_admin_key_of_32_times_a_stops_start_up_with_one_line_and_exit_code_2(
+    tmp_path: Path,
+) -> None:
+    weak = "a" * 32
+    result = run_cli(
+        "api",
+        env={
+            "ASYNCEVENTS_BOOTSTRAP_ADMIN_KEY": weak,
+            "ASYNCEVENTS_DATA_DIR": str(tmp_path),
+            "ASYNCEVENTS_EVENTS_FILE": str(ROOT / "events.xml"),
+            "ASYNCEVENTS_PORT": str(free_port()),
+        },
+    )
+
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith("asyncevents-svc: ASYNCEVENTS_BOOTSTRAP_ADMIN_KEY must be ae_<12 hex digits>_")
+    assert "generate one with: python3 -c " in line
+    assert weak not in result.stderr

@@ -78,6 +78,24 @@ async def test_bad_custom_headers_are_refused_naming_the_field(
     assert message in error["msg"]
 
 
+@pytest.mark.parametrize("rate", [1e-300, 0.001, 0.0099])
+async def test_a_rate_limit_slower_than_one_request_per_100_s_is_refused_on_create_and_patch(
+    api: httpx.AsyncClient, receiver: Receiver, rate: float
+) -> None:
+    # The limiter's window is 1/rate: 1e-300 parked every delivery after the first for ever.
+    body = {"event_name": "example.ping", "recipient_url": f"{receiver.url}/x"}
+    created = await api.post("/v1/subscriptions", json=body | {"rate_limit": rate})
+    slowest = await api.post("/v1/subscriptions", json=body | {"rate_limit": 0.01})
+    patched = await api.patch(
+        f"/v1/subscriptions/{slowest.json()['subscription_id']}", json={"rate_limit": rate}
+    )
+
+    assert slowest.status_code == 201, slowest.text
+    for response in (created, patched):
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"][0]["loc"] == "rate_limit"
+
+
 async def test_a_subscription_timeout_ends_a_slow_attempt(
     api: httpx.AsyncClient, worker: Worker, receiver: Receiver
 ) -> None:

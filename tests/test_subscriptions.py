@@ -73,6 +73,36 @@ async def test_invalid_subscriptions_are_refused_naming_the_field(
     assert words in problem["errors"][0]["msg"]
 
 
+@pytest.mark.parametrize(
+    "recipient",
+    [
+        "https://example.com:0/hook",
+        "https://example.com:65536/hook",
+        "https://example.com:99999999999/hook",
+        "https://exa mple.com/hook",
+        "https://example.com/order created",
+        "https://example.com/\u00a0hook",  # a no-break space
+        " https://example.com/hook",
+    ],
+    ids=["port-0", "port-65536", "port-huge", "space-in-host", "space-in-path", "nbsp", "leading-space"],
+)
+async def test_recipients_no_send_could_reach_are_refused_at_create_update_and_on_v1(
+    api: httpx.AsyncClient, recipient: str
+) -> None:
+    existing = (await create(api)).json()["subscription_id"]
+
+    created = await create(api, recipient_url=recipient)
+    patched = await api.patch(f"/v1/subscriptions/{existing}", json={"recipient_url": recipient})
+    magento_fields = {"event_name": "sales.order.created", "recipient_url": recipient}
+    magento = await api.post("/V1/async_event", json={"asyncEvent": magento_fields})
+
+    for response in (created, patched):
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"][0]["loc"] == "recipient_url"
+    assert magento.status_code == 400, magento.text
+    assert magento.json()["parameters"][0] == "asyncEvent.recipient_url"
+
+
 async def test_wildcard_patterns_are_accepted_when_they_match_an_event(
     api: httpx.AsyncClient,
 ) -> None:

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Coroutine, Sequence
 from typing import Any
 
+from asyncevents_svc.auth.bootstrap import BootstrapKeyError
 from asyncevents_svc.crypto import EncryptionKeyError
 from asyncevents_svc.errors import AppError, CatalogueError
 from asyncevents_svc.logging import configure_logging
@@ -228,7 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CatalogueError as exc:
         print(f"asyncevents-svc: cannot load the event catalogue: {exc}", file=sys.stderr)
         return 2
-    except (EncryptionKeyError, NotifierLoadError, AllowlistError) as exc:
+    except (EncryptionKeyError, NotifierLoadError, AllowlistError, BootstrapKeyError) as exc:
         print(f"asyncevents-svc: {exc}", file=sys.stderr)
         return 2
     except AppError as exc:

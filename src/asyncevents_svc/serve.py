@@ -36,20 +36,21 @@ def banner(settings: Settings, admin_key: str | None) -> str:
     base = f"http://{settings.host}:{settings.port}"
     database = f"SQLite in {settings.data_dir}/" if settings.embedded else "PostgreSQL"
     queue = "RabbitMQ" if settings.broker_url else "database queue"
-    return (
-        f"asyncevents-svc is running\n"
-        f"  API   {base}/v1/events\n"
-        f"  docs  {base}/docs\n"
-        f"  admin {base}/admin (sign in with an API key)\n"
-        f"  data  {database}, {queue}\n"
-        f"  stop  Ctrl-C"
-    ) + (
-        f"\n  key   {admin_key}\n"
-        f"        the first admin API key (all scopes), shown only now: send it as\n"
-        f"        Authorization: Bearer <key> and create narrower keys with POST /v1/keys"
-        if admin_key
-        else ""
-    )
+    lines = [
+        "asyncevents-svc is running",
+        f"  API   {base}/v1/events",
+        *([f"  docs  {base}/docs"] if settings.security.docs else []),
+        f"  admin {base}/admin (sign in with an API key)",
+        f"  data  {database}, {queue}",
+        "  stop  Ctrl-C",
+    ]
+    if admin_key:
+        lines += [
+            f"  key   {admin_key}",
+            "        the first admin API key (all scopes), shown only now: send it as",
+            "        Authorization: Bearer <key> and create narrower keys with POST /v1/keys",
+        ]
+    return "\n".join(lines)
 
 
 async def serve(settings: Settings) -> None:

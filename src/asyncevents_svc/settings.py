@@ -9,6 +9,7 @@ settings also have flat names (``ASYNCEVENTS_DATABASE_URL``, ``ASYNCEVENTS_BROKE
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -17,6 +18,7 @@ from pydantic import BaseModel, Field, SecretStr, field_validator, model_validat
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
+_HSTS = re.compile(r"max-age=\d{1,10}(\s*;\s*includeSubDomains)?(\s*;\s*preload)?", re.IGNORECASE)
 
 
 def parse_duration(text: str) -> float:
@@ -232,6 +234,23 @@ class SecuritySettings(BaseModel):
         "the console's delivery log, a bulk replay's batches) may run before the database stops "
         "it; the caller gets a 400 asking for a narrower query.",
     )
+    hsts: str = Field(
+        "max-age=31536000",
+        description="`Strict-Transport-Security` of responses served over HTTPS (TLS in uvicorn, or "
+        "`X-Forwarded-Proto: https` from a trusted proxy), never over plain http; "
+        "e.g. `max-age=63072000; includeSubDomains; preload`. Empty: none.",
+    )
+    docs: bool = Field(
+        True, description="Serve `/docs`, `/redoc` and `/openapi.json` (false: they answer 404)."
+    )
+
+    @field_validator("hsts")
+    @classmethod
+    def _hsts_directives(cls, value: str) -> str:
+        value = value.strip()
+        if value and not _HSTS.fullmatch(value):
+            raise ValueError("must be max-age=<seconds>, then optionally ; includeSubDomains and ; preload")
+        return value
 
     @field_validator("recipient_allowlist", "fetch_allowlist", mode="before")
     @classmethod

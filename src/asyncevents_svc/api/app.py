@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from asyncevents_svc.api import health, problems
 from asyncevents_svc.api.limits import InputLimits, SecurityHeaders
-from asyncevents_svc.auth.bootstrap import ensure_admin
+from asyncevents_svc.auth.bootstrap import check_bootstrap_key, ensure_admin
 from asyncevents_svc.auth.router import router as keys_router
 from asyncevents_svc.catalogue.router import router as catalogue_router
 from asyncevents_svc.compat.router import routers as magento_routers
@@ -34,7 +34,9 @@ Errors are `application/problem+json` (RFC 9457) naming the failing field.
 
 
 def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
-    """Build the API. The catalogue is loaded now, so a bad ``events.xml`` fails here."""
+    """Build the API. The catalogue is loaded now, so a bad ``events.xml`` fails here, and
+    so does a bootstrap admin key that is not a generated one (:class:`BootstrapKeyError`)."""
+    check_bootstrap_key(settings)
     runtime = runtime or build_runtime(settings)
 
     @asynccontextmanager
@@ -51,19 +53,27 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         finally:
             await runtime.close()
 
+    docs = settings.security.docs  # off: the three paths are unknown routes, a 404 problem
     app = FastAPI(
         title="asyncevents-svc",
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        openapi_url="/openapi.json" if docs else None,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
     )
     app.state.runtime = runtime
     problems.install(app)
     limits = settings.security
     app.add_middleware(
-        InputLimits, max_body_bytes=limits.max_body_bytes, max_json_depth=limits.max_json_depth
+        InputLimits,
+        max_body_bytes=limits.max_body_bytes,
+        max_json_depth=limits.max_json_depth,
+        keys=runtime.keys,
     )
-    app.add_middleware(SecurityHeaders)  # added last: outermost, so refusals get the headers too
+    # added last: outermost, so refusals get the headers too
+    app.add_middleware(SecurityHeaders, hsts=limits.hsts)
     app.include_router(health.router)
     app.include_router(events_router)
     app.include_router(subscriptions_router)

@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from asyncevents_svc.auth.keys import Caller
+from asyncevents_svc.auth.keys import Caller, KeyVerifier
 from asyncevents_svc.auth.scopes import allows, required_scope
 from asyncevents_svc.errors import Forbidden, Unauthorized
 from asyncevents_svc.runtime import Runtime
@@ -38,6 +38,28 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
+async def authenticate(request: Request, keys: KeyVerifier) -> Caller | None:
+    """The caller whose ``Authorization: Bearer <key>`` this request carries, or ``None``.
+
+    Verified once per request: :class:`~asyncevents_svc.api.limits.InputLimits` asks before
+    it reads a body, :func:`authorize` after routing, and the second gets the first's answer
+    from the request's state. Nothing is kept when verifying fails (a database outage), so
+    the gate's own attempt raises it where the exception handlers answer it.
+    """
+    state = request.state
+    if hasattr(state, "authenticated"):
+        known: Caller | None = state.authenticated
+        return known
+    scheme, _, key = request.headers.get("authorization", "").partition(" ")
+    caller = (
+        await keys.verify(key.strip(), client=client_address(request))
+        if scheme.lower() == "bearer" and key.strip()
+        else None
+    )
+    state.authenticated = caller
+    return caller
+
+
 async def authorize(request: Request, runtime: RuntimeDep) -> Caller:
     """The single gate every non-public route passes through.
 
@@ -51,7 +73,7 @@ async def authorize(request: Request, runtime: RuntimeDep) -> Caller:
     scheme, _, key = header.partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
         raise Unauthorized("send an API key: Authorization: Bearer <key>")
-    caller = await runtime.keys.verify(key.strip(), client=client_address(request))
+    caller = await authenticate(request, runtime.keys)
     if caller is None:
         raise Unauthorized("the API key is unknown, revoked or expired")
     route = request.scope.get("route")

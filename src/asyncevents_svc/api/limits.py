@@ -17,15 +17,13 @@ response carries (:func:`security_headers`); the documentation pages get no
 
 from __future__ import annotations
 
-import codecs
-import re
-from itertools import accumulate
-
-import orjson
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from asyncevents_svc.api import problems
+from asyncevents_svc.api.deps import authenticate
+from asyncevents_svc.api.jsonscan import json_depth_exceeds, strict_json_problem
+from asyncevents_svc.auth.keys import KeyVerifier
 from asyncevents_svc.compat.errors import invalid
 from asyncevents_svc.errors import AppError, BadRequest, ValidationFailed
 
@@ -65,16 +63,25 @@ def security_headers(path: str) -> dict[str, str]:
 
 
 class SecurityHeaders:
-    """Adds :func:`security_headers` to every response, keeping any a route set itself."""
+    """Adds :func:`security_headers` to every response, keeping any a route set itself, and
+    ``Strict-Transport-Security: <hsts>`` to responses served over HTTPS.
 
-    def __init__(self, app: ASGIApp) -> None:
+    HTTPS is the ASGI scope's scheme: uvicorn sets it to ``https`` for TLS, and from
+    ``X-Forwarded-Proto`` for a proxy it trusts (``--forwarded-allow-ips``). Over plain http
+    the header is not sent: RFC 6797 (7.2) forbids it, and browsers ignore it there.
+    """
+
+    def __init__(self, app: ASGIApp, *, hsts: str = "") -> None:
         self.app = app
+        self.hsts = [(b"strict-transport-security", hsts.encode())] if hsts else []
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         extra = [(k.encode(), v.encode()) for k, v in security_headers(scope["path"]).items()]
+        if scope.get("scheme") == "https":
+            extra += self.hsts
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -98,41 +105,6 @@ class PayloadTooLarge(AppError):
         self.magento_parameters = [limit]
 
 
-# A JSON string: quote, then runs of ordinary characters and escapes, then quote.
-_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
-_STEP = [0] * 256
-for _open, _close in (b"[]", b"{}"):
-    _STEP[_open], _STEP[_close] = 1, -1
-
-
-def json_depth_exceeds(body: bytes, limit: int) -> bool:
-    """True when ``body`` opens more than ``limit`` arrays/objects inside one another.
-
-    Brackets inside strings do not count. Linear and in C but for the ``max`` over running
-    sums, which only runs when the body has more than ``limit`` opening brackets at all.
-    """
-    if body.count(b"[") + body.count(b"{") <= limit:
-        return False
-    brackets = _STRING.sub(b"", body).translate(None, _NOT_BRACKETS)
-    return max(accumulate(map(_STEP.__getitem__, brackets)), default=0) > limit
-
-
-def strict_json_problem(body: bytes) -> str | None:
-    """Why ``body`` is not strict JSON (RFC 8259, UTF-8), or ``None`` when it is.
-
-    FastAPI parses with Python's ``json``, which also takes ``NaN``, ``Infinity``, numbers
-    that overflow to infinity (``1e400``) and lone surrogate escapes (``"\\ud800"``). None of
-    them can be stored (JSONB, UTF-8 text): they would fail in the database as a 500. A body
-    that is not UTF-8 would be FastAPI's 400 naming nothing. orjson refuses all of these.
-    """
-    try:
-        orjson.loads(body.removeprefix(codecs.BOM_UTF8))
-    except orjson.JSONDecodeError as exc:
-        return str(exc)
-    return None
-
-
 def _is_json(scope: Scope) -> bool:
     """Whether anything will parse this body as JSON (no content type counts: FastAPI does)."""
     if problems.is_magento_path(scope["path"]):
@@ -146,41 +118,38 @@ def _is_json(scope: Scope) -> bool:
 
 
 class InputLimits:
-    """Refuses oversized and over-deep request bodies before a route sees them."""
+    """Refuses oversized and over-deep request bodies before a route sees them.
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_json_depth: int) -> None:
+    Before authentication it does only what costs nothing: the ``Content-Length`` check and
+    counting bytes as they arrive. A body that would be parsed as JSON is kept, checked and
+    handed on only for a caller with a valid API key; for any other caller it is read and
+    dropped (still counted: over the limit is a 413) and the request goes on with an empty
+    body, so the route's own gate answers (401; 404 for no route) and no byte of that body
+    is scanned or parsed. Those checks and FastAPI's own parse cost up to seconds for 5 MB,
+    all on the event loop, so only a known caller may make them run.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_json_depth: int, keys: KeyVerifier) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.max_json_depth = max_json_depth
+        self.keys = keys
+        self._longest_length = len(str(max_body_bytes))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        lengths = [value for name, value in scope["headers"] if name.lower() == b"content-length"]
-        if lengths:
-            if len(set(lengths)) != 1 or not lengths[0].strip().isdigit():
-                await self._refuse(scope, receive, send, BadRequest("invalid Content-Length header"))
-                return
-            if int(lengths[0]) > self.max_body_bytes:
-                await self._refuse(scope, receive, send, PayloadTooLarge(self.max_body_bytes))
-                return
-        chunks: list[bytes] = []
-        size = 0
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":
-                return  # the client went away before sending its whole body
-            chunk: bytes = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_body_bytes:
-                await self._refuse(scope, receive, send, PayloadTooLarge(self.max_body_bytes))
-                return
-            chunks.append(chunk)
-            more = message.get("more_body", False)
-        body = b"".join(chunks)
-        if body and _is_json(scope):
+        refusal = self._check_length(scope)
+        if refusal is not None:
+            await self._refuse(scope, receive, send, refusal)
+            return
+        parsed_as_json = _is_json(scope)
+        trusted = not parsed_as_json or await self._authenticated(scope)
+        body = await self._read(scope, receive, send, keep=trusted)
+        if body is None:
+            return
+        if body and parsed_as_json:
             error = self._check_json(scope, body)
             if error is not None:
                 await self._refuse(scope, receive, send, error)
@@ -196,6 +165,47 @@ class InputLimits:
             return await receive()
 
         await self.app(scope, replay, send)
+
+    def _check_length(self, scope: Scope) -> AppError | None:
+        """The ``Content-Length`` header's verdict, before a byte is read."""
+        lengths = [value for name, value in scope["headers"] if name.lower() == b"content-length"]
+        if not lengths:
+            return None
+        if len(set(lengths)) != 1 or not lengths[0].strip().isdigit():
+            return BadRequest("invalid Content-Length header")
+        # Longer than the limit's digits is over it: no int() of thousands of digits (which
+        # Python refuses past 4300 with a ValueError, a 500).
+        digits = lengths[0].strip().lstrip(b"0")
+        if len(digits) > self._longest_length or int(digits or b"0") > self.max_body_bytes:
+            return PayloadTooLarge(self.max_body_bytes)
+        return None
+
+    async def _authenticated(self, scope: Scope) -> bool:
+        """Whether the request carries a valid API key (the answer is kept for the gate)."""
+        try:
+            return await authenticate(Request(scope), self.keys) is not None
+        except Exception:  # a database outage: withhold the body; the gate meets it again and says so
+            return False
+
+    async def _read(self, scope: Scope, receive: Receive, send: Send, *, keep: bool) -> bytes | None:
+        """The whole body (``b""`` unless ``keep``: read and dropped, so the connection stays
+        usable), or ``None`` when it was refused (413) or the client went away."""
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return None  # the client went away before sending its whole body
+            chunk: bytes = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                await self._refuse(scope, receive, send, PayloadTooLarge(self.max_body_bytes))
+                return None
+            if keep:
+                chunks.append(chunk)
+            more = message.get("more_body", False)
+        return b"".join(chunks)
 
     def _check_json(self, scope: Scope, body: bytes) -> AppError | None:
         magento = problems.is_magento_path(scope["path"])

@@ -18,6 +18,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import itertools
+import re
 import secrets
 import time
 import uuid
@@ -54,16 +56,47 @@ def new_key() -> tuple[str, str]:
     return f"ae_{prefix}_{secrets.token_urlsafe(32)}", prefix
 
 
+#: What :func:`new_key` makes, for keys given from outside (the bootstrap key).
+KEY_FORMAT = re.compile(r"ae_[0-9a-f]{12}_[A-Za-z0-9_-]{43,256}")
+#: Prints a key in that format; the README and the start-up error show it.
+GENERATE_KEY = (
+    """python3 -c 'import secrets; print(f"ae_{secrets.token_hex(6)}_{secrets.token_urlsafe(32)}")'"""
+)
+#: 43 random URL-safe characters hold fewer than 16 different ones with a chance below 1.3e-13
+#: (C(64, 15) x (15/64)^43); a human's "aaaa..." or "abab..." holds far fewer.
+_MIN_DISTINCT = 16
+
+
+def key_problem(key: str) -> str | None:
+    """Why ``key`` is not a key as :func:`new_key` makes them, or ``None``.
+
+    The format alone is not enough: 43 times "a" has it. The secret part must also look
+    random: at least 16 different characters, and not mostly runs or sequences of
+    neighbouring characters ("abcd...", "0123...").
+    """
+    if not KEY_FORMAT.fullmatch(key):
+        return "must be ae_<12 hex digits>_<at least 43 URL-safe random characters>, as keys are generated"
+    secret = key[16:]
+    if len(set(secret)) < _MIN_DISTINCT:
+        return f"its random part must hold at least {_MIN_DISTINCT} different characters"
+    neighbours = sum(1 for a, b in itertools.pairwise(secret) if abs(ord(a) - ord(b)) <= 1)
+    if 2 * neighbours > len(secret):
+        return "its random part is mostly runs or sequences of neighbouring characters"
+    return None
+
+
 def digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+#: Custom keys can no longer be created (:func:`key_problem`); ones created before, of at
+#: least this length, are still found by a piece of their hash.
 MIN_CUSTOM_KEY_LENGTH = 32
 
 
 def prefix_of(key: str) -> str | None:
     """The lookup prefix: the middle part of our keys; for a custom (bootstrap) key of at
-    least 32 characters, a piece of its hash."""
+    least 32 characters, created before keys had to be in our format, a piece of its hash."""
     parts = key.split("_")
     if len(parts) >= 3 and parts[0] == "ae" and len(parts[1]) == 12:
         return parts[1]
@@ -96,10 +129,10 @@ async def create_key(
     if key is None:
         key, prefix = new_key()
     else:
-        found = prefix_of(key)
-        if found is None:
-            raise ValidationFailed("key", f"a custom key needs at least {MIN_CUSTOM_KEY_LENGTH} characters")
-        prefix = found
+        problem = key_problem(key)
+        if problem is not None:
+            raise ValidationFailed("key", problem)
+        prefix = key.split("_")[1]
     row = ApiKey(
         name=name,
         prefix=prefix,

@@ -51,6 +51,7 @@ from asyncevents_svc.messaging.amqp import open_or_close
 from asyncevents_svc.notifiers.base import Notification, Notifier, NotifierContext, NotifierResult, failure
 from asyncevents_svc.notifiers.http import render, signed_headers
 from asyncevents_svc.notifiers.ssrf import RecipientPolicy
+from asyncevents_svc.notifiers.urls import url_problem
 from asyncevents_svc.settings import AmqpNotifierSettings
 
 log = structlog.get_logger(__name__)
@@ -96,6 +97,9 @@ def parse_target(recipient: str) -> Target:
         raise RecipientError(f"must be an amqp:// or amqps:// URL ({exc})") from None
     if parts.scheme not in DEFAULT_PORTS or not host:
         raise RecipientError("must be an amqp:// or amqps:// URL with a host")
+    problem = url_problem(recipient)
+    if problem is not None:
+        raise RecipientError(problem)  # port 0 was read as "no port": the default one
     if parts.password is not None:
         raise RecipientError(
             "must not contain a password (it would be shown in responses); "

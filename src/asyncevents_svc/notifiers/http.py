@@ -27,6 +27,7 @@ import orjson
 from asyncevents_svc.notifiers.base import Notification, Notifier, NotifierContext, NotifierResult, failure
 from asyncevents_svc.notifiers.signing import magento_signature, standard_signature
 from asyncevents_svc.notifiers.ssrf import RecipientPolicy, RecipientRefused
+from asyncevents_svc.notifiers.urls import url_problem
 from asyncevents_svc.settings import HttpSettings, SecuritySettings, Settings
 
 RETRYABLE_STATUSES = frozenset({408, 425, 429})
@@ -150,6 +151,9 @@ class HttpNotifier(Notifier):
             return "must be an absolute http(s) URL"
         if parts.scheme not in ("http", "https") or not host:
             return "must be an absolute http(s) URL"
+        problem = url_problem(recipient)
+        if problem is not None:
+            return problem
         if parts.username or parts.password:
             return "must not contain credentials"
         # A name that does not resolve yet is accepted here and checked again on every send.

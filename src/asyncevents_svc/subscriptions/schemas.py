@@ -94,13 +94,17 @@ MaxInFlightField = Annotated[
         "(default: `WORKER__MAX_IN_FLIGHT_PER_SUBSCRIPTION`).",
     ),
 ]
+#: The slowest rate limit: one request every 100 s. The rate limiter's window is 1/rate, and
+#: a delivery may wait a window for its permit; 1e-300 parked deliveries for ever.
+MIN_RATE_LIMIT = 0.01
 RateLimitField = Annotated[
     float,
     Field(
-        gt=0,
+        ge=MIN_RATE_LIMIT,
         le=10_000,
         description="Requests per second to this subscription, all workers together (0.5 = one "
-        "every two seconds). Deliveries wait their turn; none is dropped.",
+        "every two seconds; at least 0.01, one every 100 s). Deliveries wait their turn; none is "
+        "dropped.",
     ),
 ]
 POLICY_FIELDS = (

@@ -1,7 +1,8 @@
 """Per-subscription rate limits, shared by every worker through the database.
 
 Time is cut into short windows — a tenth of a second, or ``1 / rate`` seconds for a rate
-under 10 a second, so that each window allows at least one request — and a subscription
+under 10 a second, so that each window allows at least one request (at most
+:data:`LONGEST_WINDOW`, the slowest rate the API takes) — and a subscription
 may make ``rate * window`` requests in each. The count for the current window lives in one
 row per subscription (``rate_windows``); a worker takes a permit with one atomic upsert
 that succeeds only while the window has room, and a newer window starts the count again.
@@ -24,8 +25,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from asyncevents_svc.db.models import RateWindow
 from asyncevents_svc.runtime import Runtime
+from asyncevents_svc.subscriptions.schemas import MIN_RATE_LIMIT
 
 SHORTEST_WINDOW = 0.1
+#: The API refuses slower rates; rows stored before it did get this window, not 1/rate (which
+#: for 1e-300 was a wait longer than the age of the universe, or an OverflowError).
+LONGEST_WINDOW = 1.0 / MIN_RATE_LIMIT
 
 
 @dataclass(frozen=True)
@@ -35,7 +40,7 @@ class Window:
 
     @classmethod
     def for_rate(cls, rate: float) -> Window:
-        seconds = max(SHORTEST_WINDOW, 1.0 / rate)
+        seconds = min(LONGEST_WINDOW, max(SHORTEST_WINDOW, 1.0 / rate))
         return cls(seconds, max(1, round(rate * seconds)))
 
 
