@@ -270,3 +270,47 @@ async def test_a_magento_message_id_reused_for_a_different_event_is_kept_as_fail
 
 async def _stored_amqp_events(runtime: Runtime, count: int) -> bool:
     return len(await amqp_events(runtime)) >= count
+
+
+@pytest.mark.rabbitmq
+async def test_a_magento_message_id_too_long_for_the_key_column_is_one_event_not_a_requeue_loop(
+    api: httpx.AsyncClient, runtime: Runtime, receiver: Receiver, settings: Settings
+) -> None:
+    await subscribe(api, f"{receiver.url}/magento")
+    long_id = "m" * 255  # AMQP's longest message id; "amqp:" + it does not fit 255 characters
+    worker = Worker(runtime)
+    await worker.start()
+    try:
+        order = ["sales.order.created", json.dumps({"id": 7})]
+        await publish_magento(settings, (long_id, order), (long_id, order))  # and redelivered
+        [request] = await receiver.wait_for(1)
+        await eventually(lambda: none_waiting(settings))
+    finally:
+        await worker.stop()
+
+    assert await none_waiting(settings)
+    assert json.loads(request.body)["data"]["entity_id"] == 7
+    [event] = await amqp_events(runtime)
+    assert event.idempotency_key is not None
+    assert len(event.idempotency_key) <= 255
+
+
+@pytest.mark.rabbitmq
+async def test_a_magento_message_the_database_cannot_store_is_kept_as_failed_not_requeued_forever(
+    runtime: Runtime, settings: Settings
+) -> None:
+    worker = Worker(runtime)
+    await worker.start()
+    try:
+        # A store id the parser takes (a non-negative integer) but the integer column cannot hold.
+        await publish_magento(settings, ("m-big", ["example.ping", "{}", str(2**40)]))
+        await eventually(lambda: _stored_amqp_events(runtime, 1))
+        await eventually(lambda: none_waiting(settings))
+    finally:
+        await worker.stop()
+
+    assert await none_waiting(settings)
+    [kept] = await amqp_events(runtime)
+    assert (kept.name, kept.status) == ("example.ping", "failed")
+    assert kept.error is not None
+    assert kept.error.startswith("message cannot be stored")

@@ -46,6 +46,22 @@ class Claim:
         return self.scope, self.key
 
 
+MAX_KEY_LENGTH = 255  # the column's size
+
+
+def magento_key(message_id: str | None) -> str | None:
+    """The idempotency key of a Magento message: ``amqp:<message_id>``, or, for an id that
+    does not fit the column (AMQP allows 255 bytes, and the prefix adds five) or holds a
+    character the database cannot store (NUL), ``amqp:sha256:<hex of the id>`` -- still one
+    key per id, so a redelivery stays one event, and never a message that cannot be stored."""
+    if not message_id:
+        return None
+    key = f"amqp:{message_id}"
+    if len(key) <= MAX_KEY_LENGTH and "\x00" not in key and not key.startswith("amqp:sha256:"):
+        return key
+    return "amqp:sha256:" + hashlib.sha256(message_id.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def of_caller(caller: Caller) -> str:
     """The scope of the keys an API caller sends."""
     return f"key:{caller.key_id}"

@@ -22,6 +22,7 @@ from aio_pika.abc import (
 
 from asyncevents_svc.batching import take_whole
 from asyncevents_svc.catalogue.services import ResolveContext
+from asyncevents_svc.db.outage import is_cancelled, is_outage
 from asyncevents_svc.errors import AppError
 from asyncevents_svc.events import idempotency
 from asyncevents_svc.events import service as ingest
@@ -143,7 +144,7 @@ class AmqpConsumer:
             await message.reject(requeue=False)
             return
         # The message id is the key, in Magento's own scope: no API caller can take it.
-        key = f"amqp:{message.message_id}" if message.message_id else None
+        key = idempotency.magento_key(message.message_id)
         try:
             new = ingest.prepare(
                 self.runtime.catalogue,
@@ -168,9 +169,17 @@ class AmqpConsumer:
                     [result] = await ingest.store(session, [new])
                 await session.commit()
         except Exception as exc:
-            log.warning("magento_ingest_failed", error=f"{type(exc).__name__}: {exc}")
-            await asyncio.sleep(1.0)
-            await message.nack(requeue=True)
+            if is_outage(exc) or is_cancelled(exc):
+                log.warning("magento_ingest_failed", error=f"{type(exc).__name__}: {exc}")
+                await asyncio.sleep(1.0)
+                await message.nack(requeue=True)
+                return
+            # Not an outage: this message cannot be stored as it is, and would fail the same
+            # way on every redelivery. Keep what can be kept, as a failed event with the reason.
+            log.error("magento_message_unstorable", error=f"{type(exc).__name__}: {exc}")
+            stored = await self._keep_unstorable(message, parsed, f"cannot be stored: {type(exc).__name__}")
+            if stored is not None:
+                await message.ack()
             return
         assert isinstance(result, ingest.StoredEvent)  # an event without a key cannot conflict
         stored = result
@@ -182,6 +191,33 @@ class AmqpConsumer:
             self.dispatcher.submit(await dispatch_events(self.runtime, [stored.id], self.ctx))
         except Exception as exc:  # committed: the scheduler's sweep dispatches it later
             log.warning("dispatch_failed", event_id=str(stored.id), error=f"{type(exc).__name__}: {exc}")
+
+    async def _keep_unstorable(
+        self, message: AbstractIncomingMessage, parsed: MagentoMessage, error: str
+    ) -> ingest.StoredEvent | None:
+        """Store a message that failed to store as a ``failed`` event with only its name (no
+        arguments, key or store id: one of them was what the database refused); on another
+        failure, requeue it (an outage) or, failing for good, reject it."""
+        name = parsed.event_name.replace("\x00", "\ufffd")[:255]
+        new = _failed(MagentoMessage(name, {}, 0), None, f"message {error}")
+        try:
+            async with self.runtime.sessions() as session:
+                [result] = await ingest.store(session, [new])
+                await session.commit()
+        except Exception as exc:
+            if is_outage(exc) or is_cancelled(exc):
+                await asyncio.sleep(1.0)
+                await message.nack(requeue=True)
+            else:
+                log.error(
+                    "magento_message_rejected",
+                    reason=f"cannot be stored: {type(exc).__name__}",
+                    body=message.body[:500].decode(errors="replace"),
+                )
+                await message.reject(requeue=False)
+            return None
+        assert isinstance(result, ingest.StoredEvent)  # no key: no conflict
+        return result
 
     async def stop_intake(self) -> None:
         """Stop receiving new messages; unacked ones go back to the queue on close."""
