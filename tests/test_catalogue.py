@@ -1024,6 +1024,18 @@ class Upstream:
         if request.raw_path.startswith("/status/"):
             status = int(request.raw_path.rsplit("/", 1)[1])
             return web.json_response({"error": "no"}, status=status)
+        if request.raw_path.startswith("/big/"):  # /big/<bytes>/<sized|chunked>: a JSON string
+            _, _, size, framing = request.raw_path.split("/")
+            body = b'"' + b"x" * (int(size) - 2) + b'"'
+            if framing == "sized":
+                return web.Response(body=body, content_type="application/json")
+            response = web.StreamResponse(headers={"content-type": "application/json"})
+            response.enable_chunked_encoding()
+            await response.prepare(request)
+            for start in range(0, len(body), 65536):
+                await response.write(body[start : start + 65536])
+            await response.write_eof()
+            return response
         return web.Response(status=404)
 
 
@@ -1155,6 +1167,21 @@ async def test_http_fetch_non_json_answer_is_a_resolution_error(
 
     with pytest.raises(ResolutionError, match="did not return JSON"):
         await binding.resolve({"id": 1}, ctx)
+
+
+@pytest.mark.parametrize("framing", ["sized", "chunked"])
+async def test_http_fetch_answer_larger_than_the_limit_is_a_resolution_error(
+    upstream: Upstream, framing: str
+) -> None:
+    policy = fetch_policy(SecuritySettings(fetch_allowlist=["127.0.0.1/32"]), "test")
+    http = FetchClient(policy, HttpSettings(timeout=5, fetch_max_bytes=100_000))
+    binding = HttpFetchBinding(upstream.base + "/big/{size}/" + framing)
+    try:
+        assert await binding.resolve({"size": 100_000}, ResolveContext(http)) == "x" * 99_998
+        with pytest.raises(ResolutionError, match="larger than 100000 bytes"):
+            await binding.resolve({"size": 100_001}, ResolveContext(http))
+    finally:
+        await http.close()
 
 
 async def test_http_fetch_unreachable_server_is_a_resolution_error(ctx: ResolveContext) -> None:

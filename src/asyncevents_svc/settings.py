@@ -43,6 +43,12 @@ class HttpSettings(BaseModel):
         2048, ge=0, description="How much of a response body an attempt record keeps."
     )
     user_agent: str = Field("asyncevents-svc/0.1", description="User-Agent of webhook requests.")
+    fetch_max_bytes: int = Field(
+        5_000_000,
+        ge=1024,
+        description="Largest answer an `asyncevents.http_fetch` payload fetch may return; a larger "
+        "one fails the event's resolution.",
+    )
 
 
 class WorkerSettings(BaseModel):

@@ -14,6 +14,9 @@ URLs are sent exactly as built (``yarl.URL(..., encoded=True)``): left to itself
 "normalise" ``%3B``, ``%3D``, ``%2C`` or ``%26`` in a path back to ``;``, ``=``, ``,``,
 ``&`` — and a value ``..;`` sent as ``..;`` is a parent directory to Tomcat.
 
+An answer is read up to ``http.fetch_max_bytes`` (5 MB) and refused past it, so an upstream
+cannot make a worker hold an unbounded body.
+
 :meth:`FetchClient.get_json` never lets a client exception out: every failure is a
 :class:`FetchFailed` whose text names the URL without its credentials.
 """
@@ -91,7 +94,7 @@ class FetchClient:
             ) as response:
                 if not 200 <= response.status < 300:
                     raise FetchFailed(f"GET {shown} answered {response.status}")
-                body = await response.read()
+                body = await self._read_capped(response, shown)
         except aiohttp.ClientConnectorError as exc:
             if isinstance(exc.os_error, RecipientRefused):
                 raise FetchFailed(f"GET {shown} refused: {exc.os_error.reason}") from exc
@@ -105,6 +108,22 @@ class FetchClient:
             return json.loads(body)
         except ValueError as exc:
             raise FetchFailed(f"GET {shown} did not return JSON") from exc
+
+    async def _read_capped(self, response: aiohttp.ClientResponse, shown: str) -> bytes:
+        """The body, refused as soon as it is known to pass ``fetch_max_bytes`` (from
+        Content-Length, or while a chunked body arrives), never held past the limit."""
+        limit = self.settings.fetch_max_bytes
+        too_large = FetchFailed(f"GET {shown} answered more than the limit: larger than {limit} bytes")
+        if response.content_length is not None and response.content_length > limit:
+            raise too_large
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.content.iter_chunked(65536):
+            size += len(chunk)
+            if size > limit:
+                raise too_large
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     async def close(self) -> None:
         if self._session is not None:
