@@ -735,3 +735,30 @@ async def test_magento_update_bounds_the_fields_it_ignores(
 
     assert response.status_code == 400
     assert response.json()["parameters"][0] == f"asyncEvent.{field}"
+
+
+async def test_a_key_lookup_that_failed_before_the_body_fails_the_gate_too_not_a_422(
+    settings: Settings, runtime: Runtime, admin_headers: dict[str, str]
+) -> None:
+    """The database goes away for the middleware's key lookup and is back for the gate's:
+    the body was withheld, so the request must get the outage's 503, never a 422 for a body
+    it did send (the fault suite's PostgreSQL restart found this)."""
+    working = runtime.sessions
+    calls = 0
+
+    def away_once() -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise ConnectionRefusedError(111, "Connection refused")
+        return working()
+
+    runtime.keys.sessions = away_once  # type: ignore[assignment]
+    body = {"events": [{"event_name": "example.ping", "arguments": {}}]}
+    async with client(create_app(settings, runtime)) as http:
+        response = await http.post("/v1/events/batch", json=body, headers=admin_headers)
+        again = await http.post("/v1/events/batch", json=body, headers=admin_headers)
+
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    assert again.status_code == 202  # the database is back: the same request is accepted

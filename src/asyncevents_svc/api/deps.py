@@ -43,19 +43,28 @@ async def authenticate(request: Request, keys: KeyVerifier) -> Caller | None:
 
     Verified once per request: :class:`~asyncevents_svc.api.limits.InputLimits` asks before
     it reads a body, :func:`authorize` after routing, and the second gets the first's answer
-    from the request's state. Nothing is kept when verifying fails (a database outage), so
-    the gate's own attempt raises it where the exception handlers answer it.
+    from the request's state -- a failure too (a database outage, a spent failure budget):
+    it is kept and raised again at the gate, where the exception handlers answer it (503,
+    429). Verifying again there could succeed (the database back a moment later) on a
+    request whose body the middleware withheld, and answer a 422 for a body never sent.
     """
     state = request.state
+    failure: Exception | None = getattr(state, "authentication_failure", None)
+    if failure is not None:
+        raise failure
     if hasattr(state, "authenticated"):
         known: Caller | None = state.authenticated
         return known
     scheme, _, key = request.headers.get("authorization", "").partition(" ")
-    caller = (
-        await keys.verify(key.strip(), client=client_address(request))
-        if scheme.lower() == "bearer" and key.strip()
-        else None
-    )
+    try:
+        caller = (
+            await keys.verify(key.strip(), client=client_address(request))
+            if scheme.lower() == "bearer" and key.strip()
+            else None
+        )
+    except Exception as exc:
+        state.authentication_failure = exc
+        raise
     state.authenticated = caller
     return caller
 

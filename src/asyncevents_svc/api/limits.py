@@ -184,7 +184,7 @@ class InputLimits:
         """Whether the request carries a valid API key (the answer is kept for the gate)."""
         try:
             return await authenticate(Request(scope), self.keys) is not None
-        except Exception:  # a database outage: withhold the body; the gate meets it again and says so
+        except Exception:  # an outage or a spent budget: withhold the body; the gate raises it again
             return False
 
     async def _read(self, scope: Scope, receive: Receive, send: Send, *, keep: bool) -> bytes | None:
