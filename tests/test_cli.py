@@ -11,9 +11,9 @@ from typing import Any
 
 import httpx
 
-from asyncevents_svc.cli import parser
-from asyncevents_svc.cli_output import Progress, table
-from asyncevents_svc.completion import bash
+from asyncevents_svc.cli.completion import bash
+from asyncevents_svc.cli.main import parser
+from asyncevents_svc.cli.output import Progress, table
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.settings import Settings
 from tests import processes

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from asyncevents_svc.auth.keys import create_key, revoke_key
 from asyncevents_svc.catalogue.loader import load_catalogue
-from asyncevents_svc.cli_output import Progress, emit, table
+from asyncevents_svc.cli.output import Progress, emit, table
 from asyncevents_svc.crypto import cipher_from_settings
 from asyncevents_svc.db.engine import SessionFactory, create_engine, session_factory
 from asyncevents_svc.db.models import ApiKey, Subscription

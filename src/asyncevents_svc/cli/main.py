@@ -63,7 +63,7 @@ def run_worker(settings: Settings, _: argparse.Namespace) -> int:
 
 def serve(settings: Settings, _: argparse.Namespace) -> int:
     """API + worker in one process; migrates first (SQLite and database queue by default)."""
-    from asyncevents_svc.serve import serve as run
+    from asyncevents_svc.cli.serve import serve as run
 
     migrate(settings, _)
     run_loop(run(settings))
@@ -71,7 +71,7 @@ def serve(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def replay(settings: Settings, args: argparse.Namespace) -> int:
-    from asyncevents_svc import admin
+    from asyncevents_svc.cli import admin
     from asyncevents_svc.deliveries.service import DeliveryFilter
 
     criteria = DeliveryFilter(
@@ -90,13 +90,13 @@ def replay(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def rotate_key(settings: Settings, args: argparse.Namespace) -> int:
-    from asyncevents_svc import admin
+    from asyncevents_svc.cli import admin
 
     return asyncio.run(admin.reencrypt(settings, as_json=args.json))
 
 
 def keys(settings: Settings, args: argparse.Namespace) -> int:
-    from asyncevents_svc import admin
+    from asyncevents_svc.cli import admin
 
     return asyncio.run(
         admin.keys(
@@ -106,13 +106,13 @@ def keys(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cleanup(settings: Settings, args: argparse.Namespace) -> int:
-    from asyncevents_svc import admin
+    from asyncevents_svc.cli import admin
 
     return asyncio.run(admin.cleanup(settings, days=args.days, as_json=args.json))
 
 
 def subscriptions(settings: Settings, args: argparse.Namespace) -> int:
-    from asyncevents_svc import admin
+    from asyncevents_svc.cli import admin
 
     return asyncio.run(
         admin.list_subscriptions(
@@ -122,7 +122,7 @@ def subscriptions(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def deliveries(settings: Settings, args: argparse.Namespace) -> int:
-    from asyncevents_svc import admin
+    from asyncevents_svc.cli import admin
     from asyncevents_svc.deliveries.service import DeliveryFilter
 
     criteria = DeliveryFilter(
@@ -139,14 +139,14 @@ def deliveries(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def completion(_: Settings | None, args: argparse.Namespace) -> int:
-    from asyncevents_svc import completion as shells
+    from asyncevents_svc.cli import completion as shells
 
     print(shells.bash(parser()) if args.shell == "bash" else shells.zsh(parser()), end="")
     return 0
 
 
 def parser() -> argparse.ArgumentParser:
-    from asyncevents_svc.admin import parse_time
+    from asyncevents_svc.cli.admin import parse_time
 
     root = argparse.ArgumentParser(prog="asyncevents-svc", description=__doc__)
     sub = root.add_subparsers(dest="command", required=True)
@@ -237,7 +237,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())
