@@ -7,12 +7,10 @@ import asyncio
 import sys
 from typing import TextIO
 
-from sqlalchemy import select
-
 from asyncevents_svc.cli.database import open_database
 from asyncevents_svc.cli.output import emit, table
-from asyncevents_svc.db.models import Subscription
 from asyncevents_svc.settings import Settings
+from asyncevents_svc.subscriptions import queries
 
 SUBSCRIPTION_COLUMNS = [
     ("id", "id"),
@@ -42,12 +40,9 @@ async def list_subscriptions(
     as_json: bool = False,
     out: TextIO = sys.stdout,
 ) -> int:
-    """Subscriptions, oldest first (never their tokens or header values)."""
-    query = select(Subscription).order_by(Subscription.id).limit(limit)
-    if event_name:
-        query = query.where(Subscription.event_name == event_name)
-    if status:
-        query = query.where(Subscription.status == status)
+    """Subscriptions, oldest first (never their tokens or header values), through the query
+    the API's listing uses; an empty ``--event-name`` means no filter, as it always has."""
+    wanted = {"event_name": event_name or None, "status": status or None}
     async with open_database(settings) as sessions, sessions() as session:
         rows = [
             {
@@ -59,7 +54,7 @@ async def list_subscriptions(
                 "status": sub.status,
                 "subscribed_at": sub.subscribed_at,
             }
-            for sub in await session.scalars(query)
+            for sub in await queries.find(session, filters=wanted, after_id=None, limit=limit)
         ]
     emit(rows, as_json=as_json, text=table(rows, SUBSCRIPTION_COLUMNS), out=out)
     return 0
