@@ -12,13 +12,11 @@ import asyncio
 import sys
 from typing import TextIO
 
-from sqlalchemy import func, select
-
 from asyncevents_svc.cli.database import open_database
 from asyncevents_svc.cli.output import Progress, emit
 from asyncevents_svc.crypto import cipher_from_settings
-from asyncevents_svc.db.models import Subscription
 from asyncevents_svc.settings import Settings
+from asyncevents_svc.subscriptions.reencryption import reencrypt_tokens
 
 
 def rotate_encryption_key(settings: Settings, args: argparse.Namespace) -> int:
@@ -31,29 +29,8 @@ async def reencrypt(
     """Re-encrypt the subscriptions' tokens in batches, with a progress bar on stderr."""
     cipher = cipher_from_settings(settings)  # a malformed key fails before any connection
     async with open_database(settings) as sessions:
-        async with sessions() as session:
-            total = int(await session.scalar(select(func.count()).select_from(Subscription)) or 0)
         bar = Progress("re-encrypting")
-        done, last_id = 0, 0
-        while True:
-            async with sessions() as session, session.begin():
-                rows = (
-                    await session.scalars(
-                        select(Subscription)
-                        .where(Subscription.id > last_id)
-                        .order_by(Subscription.id)
-                        .limit(batch)
-                    )
-                ).all()
-                for sub in rows:
-                    sub.token_encrypted = cipher.rotate(sub.token_encrypted)
-                    if sub.previous_token_encrypted:
-                        sub.previous_token_encrypted = cipher.rotate(sub.previous_token_encrypted)
-            if not rows:
-                break
-            done += len(rows)
-            last_id = rows[-1].id
-            bar(done, total)
+        done = await reencrypt_tokens(sessions, cipher, batch=batch, progress=bar)
         bar.close()
     text = f"re-encrypted {done} subscriptions under the first key"
     emit({"reencrypted": done}, as_json=as_json, text=text, out=out)
