@@ -7,13 +7,15 @@ import asyncio
 import io
 import json
 import subprocess
+import sys
 from typing import Any
 
 import httpx
 
-from asyncevents_svc.cli import parser
-from asyncevents_svc.cli_output import Progress, table
-from asyncevents_svc.completion import bash
+from asyncevents_svc.cli.completion import _commands, bash
+from asyncevents_svc.cli.main import VERBS, load_verb
+from asyncevents_svc.cli.output import Progress, table
+from asyncevents_svc.cli.parser import build_parser
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.settings import Settings
 from tests import processes
@@ -96,10 +98,37 @@ async def test_bulk_verbs_report_in_json_and_show_progress_on_stderr(
 
 
 def test_completion_knows_every_command_and_its_options() -> None:
-    script = bash(parser())
+    script = bash(build_parser())
     for command in ("serve", "worker", "replay", "deliveries", "subscriptions", "keys", "completion"):
         assert command in script
     assert "--dry-run" in script
     assert "create list revoke" in script
     checked = subprocess.run(["bash", "-n"], input=script, text=True, capture_output=True, check=False)
     assert checked.returncode == 0, checked.stderr
+
+
+def test_every_command_but_completion_runs_a_verb() -> None:
+    commands = set(_commands(build_parser()))
+    assert commands - set(VERBS) == {"completion"}
+    assert set(VERBS) <= commands
+    for command in VERBS:
+        assert callable(load_verb(command)), command
+
+
+def test_help_imports_nothing_of_the_service() -> None:
+    probe = (
+        "import sys\n"
+        "from asyncevents_svc.cli.main import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage: asyncevents-svc")
+    loaded = set(done.stderr.split())
+    assert "asyncevents_svc.cli.parser" in loaded  # the probe did load the command
+    for heavy in ("sqlalchemy", "fastapi", "pydantic", "asyncevents_svc.settings", "asyncevents_svc.db"):
+        assert heavy not in loaded, heavy

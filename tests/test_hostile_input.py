@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 
 from asyncevents_svc.api.app import create_app
 from asyncevents_svc.api.jsonscan import json_depth_exceeds
+from asyncevents_svc.cli.serve import banner
 from asyncevents_svc.db.models import Event
 from asyncevents_svc.runtime import Runtime
-from asyncevents_svc.serve import banner
 from asyncevents_svc.settings import SecuritySettings, Settings
 from tests.processes import ROOT
 

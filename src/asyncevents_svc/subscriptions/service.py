@@ -34,7 +34,7 @@ from asyncevents_svc.errors import NotFound, ValidationFailed
 from asyncevents_svc.notifiers.http import RESERVED_HEADERS
 from asyncevents_svc.notifiers.registry import NotifierRegistry
 from asyncevents_svc.runtime import Runtime
-from asyncevents_svc.subscriptions import filters
+from asyncevents_svc.subscriptions import filters, queries
 
 
 @dataclass(frozen=True)
@@ -249,13 +249,7 @@ class SubscriptionService:
 
     async def find(self, *, filters: dict[str, Any], after_id: int | None, limit: int) -> list[Subscription]:
         """Subscriptions in id order, after a cursor, filtered by column equality."""
-        query = select(Subscription).order_by(Subscription.id).limit(limit)
-        for column, value in filters.items():
-            if value is not None:
-                query = query.where(getattr(Subscription, column) == value)
-        if after_id is not None:
-            query = query.where(Subscription.id > after_id)
-        return list((await self.session.scalars(query)).all())
+        return await queries.find(self.session, filters=filters, after_id=after_id, limit=limit)
 
     async def set_status(self, ids: list[int], status: str) -> list[int]:
         """Set ``status`` on every existing id; returns the ids that exist.

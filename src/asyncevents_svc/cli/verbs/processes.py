@@ -1,0 +1,58 @@
+"""The long-lived commands (``serve``, ``api``, ``worker``) and ``migrate``.
+
+They are thin: the composition (runtime, app, worker) is built by the modules they call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Coroutine
+from typing import Any
+
+from asyncevents_svc.settings import Settings
+
+
+def run_loop(main: Coroutine[Any, Any, None]) -> None:
+    """Run a long-lived process on uvloop (installed with ``uvicorn[standard]``) when present."""
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - other platforms
+        asyncio.run(main)
+    else:
+        uvloop.run(main)
+
+
+def migrate(settings: Settings, _: argparse.Namespace) -> int:
+    """Apply every Alembic migration (``alembic upgrade head``)."""
+    from asyncevents_svc.db.migrate import upgrade
+
+    upgrade(settings.database_url)
+    return 0
+
+
+def api(settings: Settings, _: argparse.Namespace) -> int:
+    import uvicorn
+
+    from asyncevents_svc.api.app import create_app
+
+    app = create_app(settings)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
+    return 0
+
+
+def worker(settings: Settings, _: argparse.Namespace) -> int:
+    from asyncevents_svc.runtime import build_runtime
+    from asyncevents_svc.worker.runner import run_worker
+
+    run_loop(run_worker(build_runtime(settings)))
+    return 0
+
+
+def serve(settings: Settings, args: argparse.Namespace) -> int:
+    """API + worker in one process; migrates first (SQLite and database queue by default)."""
+    from asyncevents_svc.cli.serve import serve as run
+
+    migrate(settings, args)
+    run_loop(run(settings))
+    return 0

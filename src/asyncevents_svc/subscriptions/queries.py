@@ -1,0 +1,28 @@
+"""Reading subscriptions: the one listing query, for the API's pages and the CLI's table.
+
+Apart from :class:`~asyncevents_svc.subscriptions.service.SubscriptionService` because a
+read needs no catalogue, notifiers or cipher, and so the CLI can list without loading them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from asyncevents_svc.db.models import Subscription
+
+
+async def find(
+    session: AsyncSession, *, filters: dict[str, Any], after_id: int | None, limit: int
+) -> list[Subscription]:
+    """Subscriptions in id order, after a cursor, filtered by column equality (a filter whose
+    value is ``None`` is not applied)."""
+    query = select(Subscription).order_by(Subscription.id).limit(limit)
+    for column, value in filters.items():
+        if value is not None:
+            query = query.where(getattr(Subscription, column) == value)
+    if after_id is not None:
+        query = query.where(Subscription.id > after_id)
+    return list((await session.scalars(query)).all())
