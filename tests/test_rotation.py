@@ -73,7 +73,12 @@ async def test_reencryption_under_a_new_key_leaves_every_subscription_deliverabl
     api: httpx.AsyncClient, settings: Settings, receiver: Receiver
 ) -> None:
     for n in range(3):
-        await subscribe(api, f"{receiver.url}/ok/{n}", verification_token=f"{OLD}-{n}")
+        await subscribe(
+            api,
+            f"{receiver.url}/ok/{n}",
+            verification_token=f"{OLD}-{n}",
+            headers={"X-Receiver-Auth": f"receiver-secret-{n}"},  # encrypted with the same key
+        )
     old_key = settings.encryption_key
     assert old_key is not None
     new_key = Fernet.generate_key().decode()
@@ -95,3 +100,4 @@ async def test_reencryption_under_a_new_key_leaves_every_subscription_deliverabl
     for request in received:
         number = request.path.rsplit("/", 1)[1]
         Webhook(receiver_secret(f"{OLD}-{number}")).verify(request.body, request.headers)
+        assert request.headers["x-receiver-auth"] == f"receiver-secret-{number}"

@@ -1,4 +1,5 @@
-"""Re-encrypting the subscriptions' stored tokens under the cipher's first key (the work of
+"""Re-encrypting the subscriptions' stored secrets -- the token, the previous token kept
+during a rotation's overlap and the custom headers' values -- under the cipher's first key (the work of
 ``asyncevents-svc rotate-encryption-key``), a batch per transaction.
 
 Batches walk the ids upwards, one short transaction each, so a long run never holds many
@@ -23,7 +24,7 @@ async def reencrypt_tokens(
     batch: int = 200,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Rotate every token (and the previous token, when one is kept); returns how many
+    """Rotate every stored secret (token, previous token, custom headers); returns how many
     subscriptions were rewritten. ``progress(done, total)`` is called after each batch."""
     async with sessions() as session:
         total = int(await session.scalar(select(func.count()).select_from(Subscription)) or 0)
@@ -36,6 +37,8 @@ async def reencrypt_tokens(
                 sub.token_encrypted = cipher.rotate(sub.token_encrypted)
                 if sub.previous_token_encrypted:
                     sub.previous_token_encrypted = cipher.rotate(sub.previous_token_encrypted)
+                if sub.headers_encrypted:
+                    sub.headers_encrypted = cipher.rotate(sub.headers_encrypted)
         if not rows:
             return done
         done += len(rows)
