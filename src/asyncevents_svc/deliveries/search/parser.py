@@ -13,13 +13,19 @@
     range    = ( "[" | "{" ) bound "TO" bound ( "]" | "}" )
     scalar   = phrase | word
 
-Hand-written rather than generated (lark, or luqum's Lucene grammar): the language's errors
-name the construct a reader was writing and where it began (``unclosed '('`` at the
-parenthesis, ``'-' must be followed directly by a term``), and several of its rules are
-about adjacency (no space after ``field:`` or ``-``, a ``-`` before a digit is a sign, a
-keyword ends at a space, a parenthesis or a quote), which a generated parser with a
-separate lexer either cannot express or reports as a bare unexpected token. The package
-doc (:mod:`asyncevents_svc.deliveries.search`) records what was measured.
+Hand-written rather than generated. Both were tried on the 72 error cases the tests pin
+(34 of them syntax errors; the rest are values and limits, checked on a tree either way):
+luqum's Lucene grammar accepts 5 of the 34 (``status: dead``, ``- status:dead``,
+``ab"c"``), reads the valid ``store_id:(-1 OR 0)`` as ``NOT 1`` and a time with an offset
+as a nested field, and reports 15 of the rest at today's position, every one as "Syntax
+error in input : unexpected ..."; a 33-line lark (LALR) grammar accepts 12 and reports 14
+at today's position, as "Unexpected token". The rules that make errors precise are about
+adjacency (no space after ``field:`` or ``-``; a ``-`` before a digit is a sign; a keyword
+ends at a space, a parenthesis or a quote) and about where a construct began
+(``unclosed '('`` at the parenthesis): a generated parser would need an error table per
+state and a stack of open brackets, which is most of this module again. It is also 2-3
+times faster: 1.4-1.9 ms for a 971-character query here, against 4.3 ms (luqum) and 4.7 ms
+(lark) for the parse alone.
 
 Each character is read once, except that :meth:`Scanner.keyword` and a term's field name
 look a few characters ahead; nesting is bounded (``MAX_DEPTH``), so parsing is linear in
