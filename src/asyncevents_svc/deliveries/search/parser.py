@@ -40,11 +40,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from asyncevents_svc.deliveries.search import values
 from asyncevents_svc.deliveries.search.errors import MAX_DEPTH, MAX_QUERY_LENGTH, SearchError
 from asyncevents_svc.deliveries.search.fields import Field, field
 from asyncevents_svc.deliveries.search.scanner import KEYWORDS, Scanner
 from asyncevents_svc.deliveries.search.syntax import And, AnyId, Node, Not, Or
+from asyncevents_svc.deliveries.search.values import check
 
 
 def parse(q: str, *, now: datetime) -> Node:
@@ -149,7 +149,7 @@ class _Parser(Scanner):
         if keyword is not None:  # NOT is handled by _unary, so only AND / OR get here
             raise SearchError(f"'{keyword}' needs a term before it", position)
         if field is not None:
-            return values.term(field, self.value(field), self.now)
+            return check(field, self.value(field), self.now)
         return self._term()
 
     def _group(self, field: Field | None) -> Node:
@@ -182,7 +182,7 @@ class _Parser(Scanner):
             self.pos = end + 1
             if self.peek() == "(":
                 return self._group(named)
-            return values.term(named, self.value(named), self.now)
+            return check(named, self.value(named), self.now)
         self.pos = end
         try:
             return AnyId(uuid.UUID(word))

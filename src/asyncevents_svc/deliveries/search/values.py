@@ -1,6 +1,6 @@
 """A term's value as written, checked against its field and turned into a tree node.
 
-The parser calls :func:`term` as soon as it has read ``field:value``, so an error in a value
+The parser calls :func:`check` as soon as it has read ``field:value``, so an error in a value
 is reported before anything later in the query, as a reader going left to right expects
 (``status:bogus AND (`` says ``unknown status``, not ``unclosed '('``).
 """
@@ -90,7 +90,7 @@ class RawRange:
 Raw: TypeAlias = RawCompare | RawRange
 
 
-def term(field: Field, raw: Raw, now: datetime) -> Node:
+def check(field: Field, raw: Raw, now: datetime) -> Node:
     """``field:raw`` as a node; raises :class:`SearchError` for a value the field does not take.
 
     The checks run in a fixed order (has-a-value, then the field's kind, then each end of a
