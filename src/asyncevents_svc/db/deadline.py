@@ -20,7 +20,7 @@ other way, but SQLite calls it from aiosqlite's thread every N steps, taking the
 time: a cost on every statement, paid for the rare one that needs a budget.
 
 Neither database looks at the budget inside one function call: one ``LIKE`` over one huge
-value runs to its end. The search language bounds that cost (``deliveries/search.py``).
+value runs to its end. The search language bounds that cost (``deliveries/search/``).
 """
 
 from __future__ import annotations
