@@ -97,6 +97,33 @@ async def test_wrong_keys_past_the_budget_get_429_without_a_lookup_and_elsewhere
         assert (await elsewhere.get("/v1/subscriptions", headers=admin_headers)).status_code == 200
 
 
+async def test_a_burst_with_one_valid_uncached_key_is_never_throttled(app: FastAPI, runtime: Runtime) -> None:
+    """Found by make bench: 32 concurrent first requests with the bootstrap key got 429s,
+    each having taken a token before the one shared lookup answered."""
+    fresh = await key_with(runtime, "admin")  # valid, never used yet: not in any cache
+    async with from_address(app, ATTACKER) as attacker:
+        answers = await asyncio.gather(
+            *(attacker.get("/v1/subscriptions", headers=bearer(fresh)) for _ in range(3 * BUDGET))
+        )
+        assert [a.status_code for a in answers] == [200] * (3 * BUDGET)
+        # and the budget is whole: a wrong key after the burst is a 401, not a 429
+        assert (await attacker.get("/v1/subscriptions", headers=wrong(0))).status_code == 401
+
+
+async def test_a_burst_of_one_wrong_key_repeated_counts_every_request_against_the_budget(
+    app: FastAPI, runtime: Runtime
+) -> None:
+    async with from_address(app, ATTACKER) as attacker:
+        with statements(runtime.engine) as sent:
+            answers = await asyncio.gather(
+                *(attacker.get("/v1/subscriptions", headers=wrong(1)) for _ in range(3 * BUDGET))
+            )
+    codes = [a.status_code for a in answers]
+    assert codes.count(401) == BUDGET
+    assert codes.count(429) == 2 * BUDGET
+    assert len(sent) <= 1, "requests joining one lookup cost no query"
+
+
 async def test_a_burst_of_300_wrong_keys_at_once_costs_at_most_the_budget_in_lookups(
     app: FastAPI, runtime: Runtime
 ) -> None:

@@ -207,9 +207,16 @@ class KeyVerifier:
             return hit[1]
         if client is None:
             return await self._shared_look_up(key, hashed, now)
-        wait = self.limiter.take(client)
-        if wait is not None:
-            raise TooManyRequests(wait)
+        pending = self._looking_up.get(hashed)
+        if pending is not None:
+            # Joining a lookup already under way costs no query, so it takes no token: a burst
+            # of requests with one valid, not yet cached key must not spend the address's
+            # budget. Only a key that turns out wrong counts, as a failure after the fact.
+            caller = await asyncio.shield(pending)
+            if caller is None:
+                self._count_failure(client)
+            return caller
+        self._count_failure(client)
         try:
             caller = await self._shared_look_up(key, hashed, now)
         except BaseException:  # a database outage or a cancellation is no failed guess
@@ -218,6 +225,12 @@ class KeyVerifier:
         if caller is not None:
             self.limiter.give_back(client)
         return caller
+
+    def _count_failure(self, client: str) -> None:
+        """Take one token of ``client``'s budget (given back if the key proves valid)."""
+        wait = self.limiter.take(client)
+        if wait is not None:
+            raise TooManyRequests(wait)
 
     async def _shared_look_up(self, key: str, hashed: str, now: float) -> Caller | None:
         # Concurrent requests with the same uncached key share one lookup.
