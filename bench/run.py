@@ -81,6 +81,8 @@ class Bench:
         out, _ = await process.communicate()
         assert process.returncode == 0, "load generator failed"
         result: dict[str, Any] = orjson.loads(out)
+        refused = {status: n for status, n in result["statuses"].items() if status not in {"200", "202"}}
+        assert not refused, f"the API refused part of the load, so no figure would be true: {refused}"
         return result
 
     async def stats(self, prefix: str) -> dict[str, Any]:
@@ -122,7 +124,7 @@ class Bench:
     async def end_to_end(self, cluster: Cluster, label: str) -> None:
         """Publish in batches as fast as the API takes them; done when every delivery has
         arrived and is recorded ``delivered``."""
-        path = f"/e2e/{label}"
+        path = f"/e2e/{label.replace(' ', '-')}"  # recipient URLs hold no whitespace
         await until(lambda: _drained(cluster), timeout=300)  # earlier phases' events
         sub = await subscribe(cluster, "bench.e2e", self.receiver_url + path)
         before = await delivered_count(cluster)
