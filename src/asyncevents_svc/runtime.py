@@ -62,9 +62,14 @@ def _notifies(settings: Settings, engine: AsyncEngine) -> bool:
     return settings.broker_url is None and engine.dialect.name == "postgresql"
 
 
-def build_runtime(settings: Settings) -> Runtime:
-    """Load the catalogue and plugins and create (not yet connect) the engine."""
-    catalogue = load_catalogue(settings.events_file)
+def build_runtime(settings: Settings, *, catalogue: Catalogue | None = None) -> Runtime:
+    """Load the catalogue and plugins and create (not yet connect) the engine.
+
+    ``catalogue``, when given, is the already loaded ``settings.events_file`` (the test suite
+    loads it once per run instead of once per test).
+    """
+    if catalogue is None:
+        catalogue = load_catalogue(settings.events_file)
     if settings.endpoint_health.publish_event:
         catalogue = catalogue.with_events(operational_events())
     notifiers = NotifierRegistry.discover(NotifierContext(settings))
