@@ -1,0 +1,64 @@
+"""The service functions ``bench/scale.py`` calls directly, imported in this one module
+because a parallel refactor is moving them (today ``worker/scheduler.py``,
+``messaging/dbqueue.py`` and ``deliveries/retention.py``): when they move, only these
+imports change.
+
+Each claim is the worker's own statement on the full database; the leases it takes are
+given back afterwards (``release_*``) so that the next timing, and the worker started
+later, find the same rows due.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import cast
+
+from sqlalchemy import update
+
+from asyncevents_svc.catalogue.services import ResolveContext
+from asyncevents_svc.db.models import Delivery, Event
+from asyncevents_svc.deliveries.retention import Removed, clean_up
+from asyncevents_svc.messaging.dbqueue import claim_events
+from asyncevents_svc.runtime import Runtime
+from asyncevents_svc.settings import RetentionSettings
+from asyncevents_svc.worker.dispatcher import Dispatcher
+from asyncevents_svc.worker.scheduler import Scheduler
+
+
+async def claim_due_deliveries(runtime: Runtime, limit: int) -> list[uuid.UUID]:
+    """The scheduler's claim of up to ``limit`` due deliveries; returns the ids it leased."""
+    # claim_due reads only the runtime: the dispatcher and the resolve context it would
+    # hand the jobs to are not involved in the claim.
+    scheduler = Scheduler(runtime, cast(Dispatcher, None), cast(ResolveContext, None))
+    jobs = await scheduler.claim_due(limit)
+    return [job.delivery_id for job in jobs]
+
+
+async def claim_accepted_events(runtime: Runtime, limit: int) -> list[uuid.UUID]:
+    """The database queue's claim of up to ``limit`` accepted events."""
+    return await claim_events(runtime, older_than=0, limit=limit)
+
+
+async def release_deliveries(runtime: Runtime, ids: list[uuid.UUID]) -> None:
+    async with runtime.sessions() as session, session.begin():
+        await session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(ids))
+            .values(locked_until=None)
+            .execution_options(synchronize_session=False)
+        )
+
+
+async def release_events(runtime: Runtime, ids: list[uuid.UUID]) -> None:
+    async with runtime.sessions() as session, session.begin():
+        await session.execute(
+            update(Event)
+            .where(Event.id.in_(ids))
+            .values(locked_until=None)
+            .execution_options(synchronize_session=False)
+        )
+
+
+async def retention(runtime: Runtime, days: float) -> Removed:
+    """Retention as the worker runs it, keeping ``days`` (destroys what is older)."""
+    return await clean_up(runtime.sessions, RetentionSettings(days=days))
