@@ -4,7 +4,7 @@ UV ?= $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 PYTEST = $(UV) run pytest -p no:cacheprovider
 
 .PHONY: install chromium run test test-postgres-rabbitmq test-postgres-dbqueue test-sqlite-dbqueue test-faults \
-	lint typecheck migrations-check check bench soak bench-quick bench-http-clients format docs
+	lint typecheck migrations-check check bench soak bench-quick bench-http-clients bench-scale format docs
 
 install: $(filter .tools/bin/uv,$(UV))  ## create .venv from uv.lock
 	$(UV) sync --frozen
@@ -63,6 +63,9 @@ soak: install  ## ten minutes at 200 events/s, sampling the memory of the API an
 
 bench-quick: install  ## every benchmark phase at a tiny size (a smoke test, not a measurement)
 	$(UV) run python -m bench.run --quick
+
+bench-scale: install  ## operator calls on 1 M and 10 M deliveries (fills PostgreSQL; long, not in CI): writes bench/SCALE.md
+	$(UV) run python -m bench.scale $(SCALE_ARGS)
 
 bench-http-clients: install  ## aiohttp against httpx on one loopback receiver
 	$(UV) run python -m bench.http_clients

@@ -1,0 +1,145 @@
+"""The operator's calls that ``bench/scale.py`` times against the real API process.
+
+Each call is made once to warm up (the plan cache, the pages of the table it touches),
+then five times; the median and the maximum are kept. A call that does not answer with
+the expected status fails the run: a fast error is no figure.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+REPEATS = 5
+
+#: Target classes of issue 17 (at the large size): pages, counts, traces, health, metrics.
+PAGE = "page"
+SEARCH = "search"  # an indexed field or a selective payload value
+BROAD = "broad search"  # matches a large share: no absolute target, only the ratio
+OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Call:
+    name: str
+    kind: str
+    method: str
+    path: str
+    body: dict[str, Any] | None = None
+    expect: tuple[int, ...] = (200,)
+
+
+@dataclass(frozen=True)
+class Timing:
+    median_ms: float
+    max_ms: float
+
+
+async def time_it(action: Callable[[], Awaitable[object]]) -> Timing:
+    """Warm-up once, then the median and the maximum of :data:`REPEATS` runs."""
+    await action()
+    samples = []
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        await action()
+        samples.append((time.perf_counter() - started) * 1000)
+    return Timing(statistics.median(samples), max(samples))
+
+
+async def request(client: httpx.AsyncClient, call: Call) -> httpx.Response:
+    response = await client.request(call.method, call.path, json=call.body)
+    if response.status_code not in call.expect:
+        raise AssertionError(
+            f"{call.name}: {call.method} {call.path} → {response.status_code} {response.text[:300]}"
+        )
+    return response
+
+
+async def sign_in(client: httpx.AsyncClient, key: str) -> None:
+    """The console's sign-in: the key posted from the login form sets the session cookie."""
+    response = await client.post("/admin/login", data={"key": key})
+    if response.status_code != 303 or "/admin/subscriptions" not in response.headers.get("location", ""):
+        raise AssertionError(f"console sign-in failed: {response.status_code} {response.text[:300]}")
+
+
+async def cursor_after(client: httpx.AsyncClient, pages: int) -> str:
+    """The cursor of page ``pages + 1`` of the default listing (following ``next_cursor``)."""
+    cursor = ""
+    for _ in range(pages):
+        path = "/v1/deliveries?limit=50" + (f"&cursor={cursor}" if cursor else "")
+        body = (await request(client, Call("page", PAGE, "GET", path))).json()
+        cursor = body["next_cursor"]
+    return cursor
+
+
+@dataclass(frozen=True)
+class Samples:
+    """Rows the calls name: found by the fill's own ids, never by a scan."""
+
+    order: str  # an increment_id of one order
+    delivery_id: str  # a dead delivery (five attempts)
+    event_id: str
+
+
+def operator_calls(samples: Samples, second_cursor: str, deep_cursor: str) -> list[Call]:
+    """Every call of issue 17's table, the console's pages and the README's searches."""
+    listing = "/v1/deliveries?limit=50"
+    return [
+        Call("`GET /v1/deliveries?limit=50`", PAGE, "GET", listing),
+        Call("the next page by cursor", PAGE, "GET", f"{listing}&cursor={second_cursor}"),
+        Call("the 20th page by cursor", PAGE, "GET", f"{listing}&cursor={deep_cursor}"),
+        Call("one subscription's log", PAGE, "GET", f"{listing}&subscription_id=3"),
+        Call("dead letters listing (`status=dead`)", PAGE, "GET", f"{listing}&status=dead"),
+        Call("`GET /v1/subscriptions`", PAGE, "GET", "/v1/subscriptions"),
+        Call("console: delivery log", PAGE, "GET", "/admin/deliveries"),
+        Call("console: subscriptions", PAGE, "GET", "/admin/subscriptions"),
+        Call("console: dead letters (list + count)", PAGE, "GET", "/admin/dead"),
+        Call("console: a trace", PAGE, "GET", f"/admin/deliveries/{samples.delivery_id}"),
+        Call("console: edit a subscription", PAGE, "GET", "/admin/subscriptions/1"),
+        Call("a delivery trace", PAGE, "GET", f"/v1/deliveries/{samples.delivery_id}"),
+        Call("one event", PAGE, "GET", f"/v1/events/{samples.event_id}"),
+        Call(
+            "`q=data.increment_id:CK…` (one order)",
+            SEARCH,
+            "GET",
+            f"{listing}&q=data.increment_id:{samples.order}",
+        ),
+        Call("`q=data.items.0.sku:NOPE-1` (no hits)", SEARCH, "GET", f"{listing}&q=data.items.0.sku:NOPE-1"),
+        Call(
+            "`q=data.customer_email:roni*` (README; 0.1 %)",
+            SEARCH,
+            "GET",
+            f"{listing}&q=data.customer_email:roni*",
+        ),
+        Call("`q=success:false` (README; ~7 %)", BROAD, "GET", f"{listing}&q=success:false"),
+        Call(
+            "`q=event_name:sales.order.* AND success:false`",
+            BROAD,
+            "GET",
+            f"{listing}&q=event_name:sales.order.*%20AND%20success:false",
+        ),
+        Call("dry-run count of dead letters", PAGE, "POST", "/v1/replays", {"dry_run": True}),
+        Call("`/metrics` scrape", PAGE, "GET", "/metrics"),
+        Call("`/health/ready`", PAGE, "GET", "/health/ready", expect=(200, 503)),
+    ]
+
+
+async def time_calls(
+    api: httpx.AsyncClient, console: httpx.AsyncClient, calls: list[Call], progress: Callable[[str], None]
+) -> dict[str, Timing]:
+    """Time each call: ``/admin`` pages with the signed-in console client, the rest with the key."""
+    timings: dict[str, Timing] = {}
+    for call in calls:
+        client = console if call.path.startswith("/admin") else api
+
+        async def once(call: Call = call, client: httpx.AsyncClient = client) -> None:
+            await request(client, call)
+
+        timings[call.name] = await time_it(once)
+        progress(f"  {call.name}: {timings[call.name].median_ms:.1f} ms")
+    return timings
