@@ -49,6 +49,7 @@ from asyncevents_svc.auth.keys import create_key
 from asyncevents_svc.crypto import generate_token
 from asyncevents_svc.db.migrate import upgrade
 from asyncevents_svc.db.models import Subscription
+from asyncevents_svc.logging import configure_logging
 from asyncevents_svc.runtime import Runtime, build_runtime
 from asyncevents_svc.settings import Settings
 from bench import scale_claims
@@ -126,8 +127,10 @@ async def prepare(result: SizeResult, name: str, keep: bool) -> None:
         await connection.close()
 
 
-def md5_uuid(text_: str) -> str:
-    return str(uuid.UUID(hashlib.md5(text_.encode()).hexdigest()))  # noqa: S324 - the fill's ids
+def fill_id(index: int, seed: str) -> str:
+    """An id as ``scale_fill`` computes it: the index in the first 48 bits, then an md5."""
+    digest = hashlib.md5(seed.encode()).hexdigest()  # noqa: S324 - the fill's ids, no security
+    return str(uuid.UUID(f"{index:012x}{digest[12:]}"))
 
 
 def samples(deliveries: int) -> Samples:
@@ -138,7 +141,7 @@ def samples(deliveries: int) -> Samples:
         if 93 <= (x * 37 + x // 100) % 100 < 96:  # scale_fill's status hash: dead
             break
         i += 1
-    return Samples(order=f"CK{i:09d}", delivery_id=md5_uuid(f"d{i}.0"), event_id=md5_uuid(f"e{i}"))
+    return Samples(order=f"CK{i:09d}", delivery_id=fill_id(2 * i, f"d{i}.0"), event_id=fill_id(i, f"e{i}"))
 
 
 @dataclass
@@ -202,6 +205,8 @@ async def time_api(run: Run, result: SizeResult, kinds: dict[str, str]) -> None:
         calls = operator_calls(samples(result.deliveries), second, deep)
         kinds.update({call.name: call.kind for call in calls})
         result.timings.update(await time_calls(api, console, calls, say))
+        ready = await api.get("/health/ready")
+        result.notes["`/health/ready`"] = f"answered {ready.status_code}: {ready.text[:200]}"
 
 
 async def time_claims(runtime: Runtime, result: SizeResult, kinds: dict[str, str]) -> None:
@@ -342,6 +347,7 @@ async def main() -> None:
     parser.add_argument("--keep", action="store_true", help="reuse a filled database of the size")
     parser.add_argument("--drop", action="store_true", help="drop the databases at the end")
     args = parser.parse_args()
+    configure_logging("WARNING")  # the claims log each cancelled delivery at INFO
     sizes = QUICK_SIZES if args.quick else tuple(int(s) for s in args.sizes.split(","))
     report = ScaleReport(quick=args.quick)
     for deliveries in sorted(sizes):

@@ -40,14 +40,17 @@ class ScaleReport:
     quick: bool = False
 
     def _cell(self, timing: Timing | None) -> str:
-        return "—" if timing is None else f"{timing.median_ms:,.1f} ms (max {timing.max_ms:,.0f})"
+        if timing is None:
+            return "—"
+        refused = " — **over the search budget (400)**" if timing.over_budget else ""
+        return f"{timing.median_ms:,.1f} ms (max {timing.max_ms:,.0f}){refused}"
 
     def _target(self, name: str, small: Timing | None, big: Timing | None) -> str:
         kind = self.kinds.get(name, BROAD)
         verdicts = []
         limit = LIMIT_MS.get(kind)
         if limit is not None and big is not None:
-            verdicts.append(f"≤ {limit:.0f} ms: {_check(big.median_ms <= limit)}")
+            verdicts.append(f"≤ {limit:.0f} ms: {_check(big.median_ms <= limit and not big.over_budget)}")
         if small is not None and big is not None and len(self.sizes) > 1:
             verdicts.append(f"≤ ×{MAX_RATIO}: {_check(big.median_ms <= small.median_ms * MAX_RATIO)}")
         return "; ".join(verdicts)
