@@ -38,8 +38,8 @@ class Call:
 class Timing:
     median_ms: float
     max_ms: float
-    #: Set when the call was refused as past the search time budget (a 400
-    #: ``search-too-expensive``): the figure is then the budget, not an answer.
+    #: Set when the call ran out of its time budget: a search refused with a 400
+    #: ``search-too-expensive``, or retention stopped unfinished. Not an answer.
     over_budget: bool = False
 
 

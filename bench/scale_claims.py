@@ -11,6 +11,7 @@ later, find the same rows due.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import cast
 
 from sqlalchemy import update
@@ -23,6 +24,15 @@ from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.settings import RetentionSettings
 from asyncevents_svc.worker.dispatcher import Dispatcher
 from asyncevents_svc.worker.scheduler import Scheduler
+
+__all__ = [
+    "Removed",
+    "claim_accepted_events",
+    "claim_due_deliveries",
+    "release_deliveries",
+    "release_events",
+    "retention",
+]
 
 
 async def claim_due_deliveries(runtime: Runtime, limit: int) -> list[uuid.UUID]:
@@ -59,6 +69,7 @@ async def release_events(runtime: Runtime, ids: list[uuid.UUID]) -> None:
         )
 
 
-async def retention(runtime: Runtime, days: float) -> Removed:
-    """Retention as the worker runs it, keeping ``days`` (destroys what is older)."""
-    return await clean_up(runtime.sessions, RetentionSettings(days=days))
+async def retention(runtime: Runtime, days: float, on_batch: Callable[[int], None]) -> Removed:
+    """Retention as the worker runs it, keeping ``days`` (destroys what is older);
+    ``on_batch`` hears each statement's row count."""
+    return await clean_up(runtime.sessions, RetentionSettings(days=days), on_batch=on_batch)

@@ -42,7 +42,7 @@ class ScaleReport:
     def _cell(self, timing: Timing | None) -> str:
         if timing is None:
             return "—"
-        refused = " — **over the search budget (400)**" if timing.over_budget else ""
+        refused = " — **over its budget**" if timing.over_budget else ""
         return f"{timing.median_ms:,.1f} ms (max {timing.max_ms:,.0f}){refused}"
 
     def _target(self, name: str, small: Timing | None, big: Timing | None) -> str:
