@@ -24,7 +24,8 @@ days). Per size this
    so the fill survives for ``--keep``; stopped, and reported unfinished, after 15 minutes.
 
 The filled databases are left in place for ``--keep`` (``--drop`` removes them). A kept
-database has already had its due backlog delivered by the run that filled it.
+database is re-armed first (one scan): the fill's due deliveries and accepted events,
+which the earlier run's worker sent, are due again, and that run's probe events go.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ from asyncevents_svc.runtime import Runtime, build_runtime
 from asyncevents_svc.settings import Settings
 from bench import scale_claims
 from bench.scale_calls import OTHER, Samples, Timing, cursor_after, operator_calls, sign_in, time_calls
-from bench.scale_fill import SUBSCRIPTIONS, fill, row_counts
+from bench.scale_fill import SUBSCRIPTIONS, fill, rearm, row_counts
 from bench.scale_live import (
     EVENTS,
     Service,
@@ -113,7 +114,12 @@ async def filled_deliveries(name: str) -> int | None:
 async def prepare(result: SizeResult, name: str, keep: bool) -> None:
     """A migrated, filled database of ``result.deliveries``: kept, or filled afresh."""
     if keep and (await filled_deliveries(name) or 0) >= result.deliveries:
-        say(f"{name}: kept")
+        say(f"{name}: kept; re-arming the fill's due deliveries and accepted events")
+        connection = await asyncpg.connect(f"{PG_BASE}/{name}")
+        try:
+            await rearm(connection, result.deliveries)
+        finally:
+            await connection.close()
     else:
         await admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin_sql(f'CREATE DATABASE "{name}"')

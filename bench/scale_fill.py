@@ -159,6 +159,43 @@ async def fill(
     return inserted - started, time.perf_counter() - inserted
 
 
+# The fill's index back from an id (its first 48 bits), and the status hash of it.
+_INDEX = "('x' || translate(left({col}::text, 13), '-', ''))::bit(48)::bigint"
+REARM_SQL = [
+    # What the previous run added: the latency probe's subscription, events and deliveries.
+    "DELETE FROM events WHERE name = 'bench.latency'",
+    "DELETE FROM subscriptions WHERE id > 100",
+    # The fill's pending deliveries (status hash 99), since sent or cancelled: due again.
+    f"""WITH rearmed AS (
+        UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = now(), locked_until = NULL,
+               last_status_code = NULL, status_reason = NULL, first_attempt_at = NULL,
+               last_attempt_at = NULL, updated_at = created_at
+        WHERE status IN ('delivered', 'cancelled', 'retrying', 'dead') AND subscription_id <= 6
+          AND ({_INDEX.format(col="id")} * 37 + {_INDEX.format(col="id")} / 100) % 100 = 99
+        RETURNING id)
+    DELETE FROM attempts WHERE delivery_id IN (SELECT id FROM rearmed)""",
+    # The fill's accepted events (indices from n/2 on), since fanned out: accepted again.
+    f"""DELETE FROM deliveries WHERE event_id IN (
+        SELECT id FROM events WHERE {_INDEX.format(col="id")} >= $1 AND status <> 'accepted'
+          AND name IN ('sales.order.created', 'sales.order.updated', 'customer.created')
+          AND arguments ? 'order_id')""",
+    f"""UPDATE events SET status = 'accepted', dispatched_at = NULL, locked_until = NULL, skipped = NULL,
+               received_at = now() - interval '30 seconds'
+        WHERE {_INDEX.format(col="id")} >= $1 AND status <> 'accepted' AND arguments ? 'order_id'""",
+    "VACUUM ANALYZE deliveries",
+]
+
+
+async def rearm(connection: asyncpg.Connection, deliveries: int) -> None:
+    """Put a kept database back as the fill left it: an earlier run's worker sent its due
+    deliveries and fanned out its accepted events (one scan of ``deliveries``)."""
+    for sql in REARM_SQL:
+        if "$1" in sql:
+            await connection.execute(sql, deliveries // 2)
+        else:
+            await connection.execute(sql)
+
+
 async def row_counts(connection: asyncpg.Connection) -> dict[str, int]:
     """Exact counts of the filled tables (for the report's row rate)."""
     counts: dict[str, int] = {}
