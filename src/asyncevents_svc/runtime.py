@@ -20,6 +20,7 @@ from asyncevents_svc.catalogue.model import Catalogue
 from asyncevents_svc.crypto import TokenCipher, cipher_from_settings
 from asyncevents_svc.db.engine import SessionFactory, create_engine, session_factory
 from asyncevents_svc.events.committer import GroupCommitter
+from asyncevents_svc.messaging.dbqueue import READY_CHANNEL
 from asyncevents_svc.messaging.publisher import EventPublisher, NullPublisher
 from asyncevents_svc.notifiers.base import NotifierContext
 from asyncevents_svc.notifiers.registry import NotifierRegistry
@@ -52,10 +53,6 @@ class Runtime:
         await self.notifiers.close()
         await self.engine.dispose()
         await self.tracing.close()
-
-
-#: PostgreSQL channel on which ingest tells database-queue workers that events are ready.
-READY_CHANNEL = "asyncevents_ready"
 
 
 def _notifies(settings: Settings, engine: AsyncEngine) -> bool:

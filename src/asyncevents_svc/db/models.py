@@ -21,10 +21,10 @@ from sqlalchemy import (
     Text,
     Uuid,
     and_,
-    or_,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from asyncevents_svc.db.lease import lease_free
 from asyncevents_svc.db.types import BigIntId, JsonColumn, UtcDateTime, utcnow
 
 
@@ -216,11 +216,6 @@ class WebSession(Base):
 
 
 # --- the work queues' conditions, shared by the claims and by /health/ready's lag ---------
-
-
-def lease_free(locked_until: Mapped[datetime | None], now: datetime) -> ColumnElement[bool]:
-    """No worker holds the row: never leased, or its lease has run out."""
-    return or_(locked_until.is_(None), locked_until < now)
 
 
 def due_for_sending(now: datetime) -> ColumnElement[bool]:

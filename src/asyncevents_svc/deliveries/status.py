@@ -1,0 +1,27 @@
+"""A delivery's status, defined once (the database keeps the plain string; a
+``StrEnum`` member compares equal to it, so stored values and the wire format are unchanged)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"  # waiting for its first attempt, or replayed
+    RETRYING = "retrying"  # an attempt failed; the next one is scheduled
+    DELIVERED = "delivered"
+    DEAD = "dead"  # dead-lettered: not retryable, or out of retries
+    CANCELLED = "cancelled"  # its subscription was disabled or deleted
+
+
+#: Still to be sent: the scheduler claims these when due.
+OPEN = (DeliveryStatus.PENDING, DeliveryStatus.RETRYING)
+#: Finished: a replay may start them again; retention may delete them.
+FINISHED = (DeliveryStatus.DELIVERED, DeliveryStatus.DEAD, DeliveryStatus.CANCELLED)
+
+
+class ReplayJobStatus(StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
