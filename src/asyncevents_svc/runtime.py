@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from asyncevents_svc.auth.keys import KeyVerifier
 from asyncevents_svc.auth.throttle import FailureLimiter
@@ -29,6 +29,7 @@ from asyncevents_svc.observability.metrics import Metrics
 from asyncevents_svc.observability.tracing import Tracing
 from asyncevents_svc.settings import Settings
 from asyncevents_svc.subscriptions.health import operational_events
+from asyncevents_svc.subscriptions.service import SubscriptionService
 
 
 @dataclass
@@ -46,6 +47,20 @@ class Runtime:
     #: The SSRF guard of ``asyncevents.http_fetch`` (``security.fetch_allowlist``).
     fetch_policy: RecipientPolicy
     publisher: EventPublisher = field(default_factory=NullPublisher)
+
+    def subscription_service(
+        self, session: AsyncSession, scopes: frozenset[str], *, prefix: str = ""
+    ) -> SubscriptionService:
+        """The subscription service for one API request (the native and the Magento routes)."""
+        return SubscriptionService(
+            session,
+            self.catalogue,
+            self.notifiers,
+            self.cipher,
+            prefix=prefix,
+            scopes=scopes,
+            rotation_overlap=self.settings.security.token_rotation_overlap,
+        )
 
     async def close(self) -> None:
         await self.ingest.close()

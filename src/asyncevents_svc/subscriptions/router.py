@@ -35,7 +35,7 @@ router = APIRouter(
 
 
 async def service(session: SessionDep, runtime: RuntimeDep, caller: CallerDep) -> SubscriptionService:
-    return SubscriptionService.of(runtime, session, caller.scopes)
+    return runtime.subscription_service(session, caller.scopes)
 
 
 ServiceDep = Annotated[SubscriptionService, Depends(service)]

@@ -30,10 +30,10 @@ from asyncevents_svc.catalogue.patterns import is_pattern, is_valid_pattern
 from asyncevents_svc.crypto import TokenCipher, generate_token
 from asyncevents_svc.db.models import Subscription
 from asyncevents_svc.db.types import utcnow
+from asyncevents_svc.deliveries.policy import PLAIN_POLICY_FIELDS
 from asyncevents_svc.errors import NotFound, ValidationFailed
 from asyncevents_svc.notifiers.http import RESERVED_HEADERS
 from asyncevents_svc.notifiers.registry import NotifierRegistry
-from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.subscriptions import filters, queries
 
 
@@ -90,21 +90,6 @@ class SubscriptionService:
         self.guard = ResourceGuard(catalogue, scopes)
         self.rotation_overlap = rotation_overlap
 
-    @classmethod
-    def of(
-        cls, runtime: Runtime, session: AsyncSession, scopes: frozenset[str], *, prefix: str = ""
-    ) -> SubscriptionService:
-        """The service for one API request (both the native and the Magento routes)."""
-        return cls(
-            session,
-            runtime.catalogue,
-            runtime.notifiers,
-            runtime.cipher,
-            prefix=prefix,
-            scopes=scopes,
-            rotation_overlap=runtime.settings.security.token_rotation_overlap,
-        )
-
     def _check_event_name(self, name: str) -> None:
         if is_pattern(name):
             if not is_valid_pattern(name):
@@ -148,7 +133,7 @@ class SubscriptionService:
                 raise ValidationFailed(self.prefix + "headers", "a header name appears twice")
             sub.headers_encrypted = self.cipher.encrypt(orjson.dumps(fields.headers).decode())
             sub.header_names = sorted(fields.headers)
-        for name in ("timeout", "retry_schedule", "max_retries", "max_in_flight", "rate_limit"):
+        for name in PLAIN_POLICY_FIELDS:
             value = getattr(fields, name)
             if value is not None:
                 setattr(sub, name, value)

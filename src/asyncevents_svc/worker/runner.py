@@ -18,6 +18,7 @@ import uuid
 from typing import Protocol
 
 import structlog
+from aiohttp import web
 
 from asyncevents_svc.catalogue.fetch import FetchClient
 from asyncevents_svc.catalogue.services import ResolveContext
@@ -25,7 +26,7 @@ from asyncevents_svc.db.lease import Lease
 from asyncevents_svc.deliveries import repository as deliveries
 from asyncevents_svc.events import repository as events
 from asyncevents_svc.messaging.dbqueue import LocalPublisher
-from asyncevents_svc.observability.server import start_metrics_server
+from asyncevents_svc.observability.server import metrics_app, serve_metrics
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.subscriptions.fanout import FanOut
 from asyncevents_svc.worker.consumer import AmqpConsumer
@@ -57,6 +58,12 @@ def maintenance_for(runtime: Runtime) -> Maintenance:
         poll_interval=settings.worker.poll_interval,
         search_timeout=settings.security.search_timeout,
     )
+
+
+async def start_metrics_server(runtime: Runtime) -> web.AppRunner | None:
+    """The worker's own ``/metrics`` server (None when off or its port is taken)."""
+    app = metrics_app(runtime.keys, runtime.metrics, runtime.sessions)
+    return await serve_metrics(app, runtime.settings.worker)
 
 
 class Worker:
