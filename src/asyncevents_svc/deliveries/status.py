@@ -7,9 +7,11 @@ from enum import StrEnum
 
 
 class DeliveryStatus(StrEnum):
+    """In the order the API, the CLI and the search language list them."""
+
     PENDING = "pending"  # waiting for its first attempt, or replayed
-    RETRYING = "retrying"  # an attempt failed; the next one is scheduled
     DELIVERED = "delivered"
+    RETRYING = "retrying"  # an attempt failed; the next one is scheduled
     DEAD = "dead"  # dead-lettered: not retryable, or out of retries
     CANCELLED = "cancelled"  # its subscription was disabled or deleted
 
@@ -25,3 +27,10 @@ class ReplayJobStatus(StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+
+
+class AttemptOutcome(StrEnum):
+    """One attempt's result, the ``result`` label of the ``asyncevents_attempts`` metric."""
+
+    SUCCESS = "success"
+    FAILURE = "failure"

@@ -24,6 +24,7 @@ from asyncevents_svc.subscriptions.schemas import (
     SubscriptionUpdated,
 )
 from asyncevents_svc.subscriptions.service import SubscriptionFields, SubscriptionService
+from asyncevents_svc.subscriptions.status import SubscriptionStatus
 from asyncevents_svc.textchecks import Line
 
 router = APIRouter(
@@ -48,7 +49,7 @@ def to_out(sub: Subscription) -> SubscriptionOut:
         event_name=sub.event_name,
         recipient_url=sub.recipient_url,
         metadata=sub.notifier,
-        status="active" if sub.status == "active" else "disabled",
+        status="active" if sub.status == SubscriptionStatus.ACTIVE else "disabled",
         store_id=sub.store_id,
         description=sub.description,
         filter=sub.filter,

@@ -35,6 +35,7 @@ from asyncevents_svc.errors import NotFound, ValidationFailed
 from asyncevents_svc.notifiers.http import RESERVED_HEADERS
 from asyncevents_svc.notifiers.registry import NotifierRegistry
 from asyncevents_svc.subscriptions import filters, queries
+from asyncevents_svc.subscriptions.status import SubscriptionStatus
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,7 @@ class SubscriptionService:
             recipient_url=fields.recipient_url,
             token_encrypted=self.cipher.encrypt(token),
             notifier=notifier,
-            status=fields.status or "active",
+            status=fields.status or SubscriptionStatus.ACTIVE,
             store_id=fields.store_id or 0,
             description=fields.description,
             subscribed_at=now,
@@ -254,6 +255,6 @@ class SubscriptionService:
 def _set_status(sub: Subscription, status: str) -> None:
     """A status set by hand; turning a subscription back on forgets why it was disabled and
     restarts its endpoint-health clock."""
-    if status == "active" and sub.status != "active":
+    if status == SubscriptionStatus.ACTIVE and sub.status != SubscriptionStatus.ACTIVE:
         sub.disabled_reason = sub.disabled_at = sub.failing_since = None
     sub.status = status

@@ -23,6 +23,7 @@ from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.deliveries import repository as deliveries
 from asyncevents_svc.deliveries.jobs import SendJob
 from asyncevents_svc.deliveries.policy import after_attempt, for_subscription
+from asyncevents_svc.deliveries.status import AttemptOutcome
 from asyncevents_svc.notifiers.base import NotifierResult
 from asyncevents_svc.observability.metrics import Metrics
 from asyncevents_svc.settings import EndpointHealthSettings, RetrySettings
@@ -130,7 +131,8 @@ class AttemptRecorder:
         metrics = self.metrics
         for item, outcome in zip(batch, outcomes, strict=True):
             notifier = item.job.notifier
-            metrics.attempts.labels(notifier, "success" if item.result.success else "failure").inc()
+            outcome_label = AttemptOutcome.SUCCESS if item.result.success else AttemptOutcome.FAILURE
+            metrics.attempts.labels(notifier, str(outcome_label)).inc()
             metrics.deliveries.labels(notifier, outcome).inc()
             metrics.attempt_seconds.labels(notifier).observe(item.result.duration_ms / 1000)
 
