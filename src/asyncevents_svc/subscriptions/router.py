@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response, status
 from asyncevents_svc.api.deps import CallerDep, RuntimeDep, SessionDep, authorize
 from asyncevents_svc.api.problems import PROBLEM_RESPONSES, problem_responses
 from asyncevents_svc.db.models import Subscription
+from asyncevents_svc.deliveries.policy import PLAIN_POLICY_FIELDS
 from asyncevents_svc.errors import ValidationFailed
 from asyncevents_svc.subscriptions.schemas import (
     POLICY_FIELDS,
@@ -55,11 +56,7 @@ def to_out(sub: Subscription) -> SubscriptionOut:
         filter=sub.filter,
         payload_format="cloudevents" if sub.payload_format == "cloudevents" else "data",
         header_names=sub.header_names or [],
-        timeout=sub.timeout,
-        retry_schedule=sub.retry_schedule,
-        max_retries=sub.max_retries,
-        max_in_flight=sub.max_in_flight,
-        rate_limit=sub.rate_limit,
+        **{name: getattr(sub, name) for name in PLAIN_POLICY_FIELDS},
         disabled_reason=sub.disabled_reason,
         disabled_at=sub.disabled_at,
         subscribed_at=sub.subscribed_at,
@@ -80,11 +77,7 @@ def _fields(body: SubscriptionCreate | SubscriptionUpdate) -> SubscriptionFields
         filter=body.filter,
         payload_format=body.payload_format,
         headers=body.headers,
-        timeout=body.timeout,
-        retry_schedule=body.retry_schedule,
-        max_retries=body.max_retries,
-        max_in_flight=body.max_in_flight,
-        rate_limit=body.rate_limit,
+        **{name: getattr(body, name) for name in PLAIN_POLICY_FIELDS},
         cleared=frozenset(
             name for name in POLICY_FIELDS if name in body.model_fields_set and getattr(body, name) is None
         ),

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr
 
+from asyncevents_svc.deliveries.policy import PLAIN_POLICY_FIELDS
 from asyncevents_svc.subscriptions.status import SubscriptionStatus
 from asyncevents_svc.textchecks import Line, Text, json_without_nul
 
@@ -111,15 +112,8 @@ RateLimitField = Annotated[
         "dropped.",
     ),
 ]
-POLICY_FIELDS = (
-    "filter",
-    "headers",
-    "timeout",
-    "retry_schedule",
-    "max_retries",
-    "max_in_flight",
-    "rate_limit",
-)
+#: What an update may set back to the default with ``null``.
+POLICY_FIELDS = ("filter", "headers", *PLAIN_POLICY_FIELDS)
 PayloadFormat = Literal["data", "cloudevents"]
 PayloadFormatField = Annotated[
     PayloadFormat,

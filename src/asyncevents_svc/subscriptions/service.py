@@ -16,6 +16,7 @@ notifier: an update that re-points it drops them unless it sets ``headers`` itse
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -30,11 +31,12 @@ from asyncevents_svc.catalogue.patterns import is_pattern, is_valid_pattern
 from asyncevents_svc.crypto import TokenCipher, generate_token
 from asyncevents_svc.db.models import Subscription
 from asyncevents_svc.db.types import utcnow
-from asyncevents_svc.deliveries.policy import PLAIN_POLICY_FIELDS
+from asyncevents_svc.deliveries.policy import PLAIN_POLICY_FIELDS, SendPolicy
 from asyncevents_svc.errors import NotFound, ValidationFailed
 from asyncevents_svc.notifiers.http import RESERVED_HEADERS
 from asyncevents_svc.notifiers.registry import NotifierRegistry
 from asyncevents_svc.subscriptions import filters, queries
+from asyncevents_svc.subscriptions.schemas import DeliveryPolicy, SubscriptionOut
 from asyncevents_svc.subscriptions.status import SubscriptionStatus
 
 
@@ -58,6 +60,25 @@ class SubscriptionFields:
     max_in_flight: int | None = None
     rate_limit: float | None = None
     cleared: frozenset[str] = frozenset()  # policy fields an update sets back to the default
+
+
+def _check_policy_fields() -> None:
+    """The policy fields are named once (:data:`PLAIN_POLICY_FIELDS`); the typed declarations
+    that must carry each of them are checked against it at import, so a new field cannot be
+    forgotten in one of them."""
+    declared = {
+        "SubscriptionFields": {f.name for f in dataclasses.fields(SubscriptionFields)},
+        "SendPolicy": {f.name for f in dataclasses.fields(SendPolicy)},
+        "DeliveryPolicy": set(DeliveryPolicy.model_fields),
+        "SubscriptionOut": set(SubscriptionOut.model_fields),
+    }
+    for name, present in declared.items():
+        missing = set(PLAIN_POLICY_FIELDS) - present
+        if missing:  # pragma: no cover - a developer's slip
+            raise TypeError(f"{name} lacks the policy fields {sorted(missing)}")
+
+
+_check_policy_fields()
 
 
 @dataclass(frozen=True)
