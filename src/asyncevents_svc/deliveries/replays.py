@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
 
 import structlog
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from asyncevents_svc.db.engine import SessionFactory
+from asyncevents_svc.db.lease import Lease, lease_free
 from asyncevents_svc.db.models import ReplayJob
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.deliveries.service import DeliveryFilter, count_replayable, replay_batch
@@ -23,7 +23,7 @@ from asyncevents_svc.deliveries.status import ReplayJobStatus
 
 log = structlog.get_logger(__name__)
 BATCH = 500
-LEASE = timedelta(seconds=60)
+LEASE = Lease(60.0)  # a replay job is resumable: a dead worker's job is taken up after this
 
 
 async def create_job(session: AsyncSession, criteria: DeliveryFilter, *, budget: float) -> ReplayJob:
@@ -50,7 +50,7 @@ async def claim_job(sessions: SessionFactory) -> uuid.UUID | None:
             select(ReplayJob)
             .where(
                 ReplayJob.status.in_((ReplayJobStatus.PENDING, ReplayJobStatus.RUNNING)),
-                or_(ReplayJob.locked_until.is_(None), ReplayJob.locked_until < now),
+                lease_free(ReplayJob.locked_until, now),
             )
             .order_by(ReplayJob.created_at)
             .limit(1)
@@ -59,7 +59,7 @@ async def claim_job(sessions: SessionFactory) -> uuid.UUID | None:
         if job is None:
             return None
         job.status = ReplayJobStatus.RUNNING
-        job.locked_until = now + LEASE
+        job.locked_until = LEASE.until(now)
         return job.id
 
 
@@ -83,7 +83,7 @@ async def run_job(
             job.processed += len(ids)
             job.replayed += len(ids)
             job.total = max(job.total, job.processed)
-            job.locked_until = utcnow() + LEASE
+            job.locked_until = LEASE.until()
             if ids:
                 job.last_delivery_id = ids[-1]
             if len(ids) < batch:
