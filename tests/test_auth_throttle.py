@@ -16,9 +16,9 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from asyncevents_svc.api.app import create_app
-from asyncevents_svc.observability.server import start_metrics_server
 from asyncevents_svc.runtime import Runtime, build_runtime
 from asyncevents_svc.settings import Settings
+from asyncevents_svc.worker.runner import start_metrics_server
 from tests.serving import free_port
 from tests.test_auth import key_with
 

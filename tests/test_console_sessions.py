@@ -18,7 +18,7 @@ from asyncevents_svc.db.models import WebSession
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.runtime import Runtime, build_runtime
 from asyncevents_svc.settings import Settings
-from asyncevents_svc.worker.maintenance import Maintenance
+from asyncevents_svc.worker.runner import maintenance_for
 from tests.test_auth import key_with
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
@@ -106,7 +106,7 @@ async def test_an_expired_session_is_refused_and_maintenance_removes_it(
         assert sent_to_sign_in(await expiring.get(PAGE))
         assert (await lasting.get(PAGE)).status_code == 200
 
-        await Maintenance(runtime).tick()
+        await maintenance_for(runtime).tick()
 
         async with runtime.sessions() as session:
             left = (await session.scalars(select(WebSession.id))).all()

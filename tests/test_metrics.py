@@ -11,9 +11,8 @@ from typing import Any
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from asyncevents_svc.observability.server import start_metrics_server
 from asyncevents_svc.runtime import Runtime
-from asyncevents_svc.worker.runner import Worker
+from asyncevents_svc.worker.runner import Worker, start_metrics_server
 from tests.helpers import eventually, publish, subscribe
 from tests.receiver import Receiver
 from tests.serving import free_port

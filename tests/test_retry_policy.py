@@ -25,7 +25,9 @@ def failed(status: int | None = 503, *, retry_after: float | None = None) -> Not
     """A failed attempt, retryable exactly when the notifier would say so."""
     retryable = True if status is None else is_retryable_status(status)
     detail = None if status is not None else "ClientConnectorError: connection refused"
-    return NotifierResult(False, retryable, 12.5, status, retry_after, detail)
+    return NotifierResult.failed(
+        12.5, retryable=retryable, status_code=status, retry_after=retry_after, detail=detail
+    )
 
 
 def waits(settings: RetrySettings, result: NotifierResult) -> list[float]:
@@ -102,7 +104,7 @@ def test_connection_error_is_retried_and_named_in_the_reason() -> None:
 
 
 def test_success_is_delivered_whatever_the_attempt() -> None:
-    ok = NotifierResult(True, False, 3.0, 200)
+    ok = NotifierResult.delivered(3.0, status_code=200)
 
     assert after_attempt(0, ok, DEFAULTS, NOW) == Outcome("delivered", None, None)
     assert after_attempt(5, ok, DEFAULTS, NOW) == Outcome("delivered", None, None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from asyncevents_svc.auth.keys import KeyVerifier
 from asyncevents_svc.auth.throttle import FailureLimiter
@@ -20,6 +20,7 @@ from asyncevents_svc.catalogue.model import Catalogue
 from asyncevents_svc.crypto import TokenCipher, cipher_from_settings
 from asyncevents_svc.db.engine import SessionFactory, create_engine, session_factory
 from asyncevents_svc.events.committer import GroupCommitter
+from asyncevents_svc.messaging.dbqueue import READY_CHANNEL
 from asyncevents_svc.messaging.publisher import EventPublisher, NullPublisher
 from asyncevents_svc.notifiers.base import NotifierContext
 from asyncevents_svc.notifiers.registry import NotifierRegistry
@@ -28,6 +29,7 @@ from asyncevents_svc.observability.metrics import Metrics
 from asyncevents_svc.observability.tracing import Tracing
 from asyncevents_svc.settings import Settings
 from asyncevents_svc.subscriptions.health import operational_events
+from asyncevents_svc.subscriptions.service import SubscriptionService
 
 
 @dataclass
@@ -46,16 +48,26 @@ class Runtime:
     fetch_policy: RecipientPolicy
     publisher: EventPublisher = field(default_factory=NullPublisher)
 
+    def subscription_service(
+        self, session: AsyncSession, scopes: frozenset[str], *, prefix: str = ""
+    ) -> SubscriptionService:
+        """The subscription service for one API request (the native and the Magento routes)."""
+        return SubscriptionService(
+            session,
+            self.catalogue,
+            self.notifiers,
+            self.cipher,
+            prefix=prefix,
+            scopes=scopes,
+            rotation_overlap=self.settings.security.token_rotation_overlap,
+        )
+
     async def close(self) -> None:
         await self.ingest.close()
         await self.publisher.close()
         await self.notifiers.close()
         await self.engine.dispose()
         await self.tracing.close()
-
-
-#: PostgreSQL channel on which ingest tells database-queue workers that events are ready.
-READY_CHANNEL = "asyncevents_ready"
 
 
 def _notifies(settings: Settings, engine: AsyncEngine) -> bool:

@@ -13,16 +13,18 @@ needs to keep its promises and says which part failed:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from asyncevents_svc.api.deps import RuntimeDep
 from asyncevents_svc.db.models import Delivery, Event, due_for_sending, waiting_for_fan_out
 from asyncevents_svc.db.types import utcnow
+from asyncevents_svc.messaging.publisher import EventPublisher
 
 router = APIRouter(prefix="/health", tags=["health"])
 
@@ -47,6 +49,38 @@ async def oldest_waiting(connection: AsyncConnection, now: datetime) -> datetime
     return min(found) if found else None
 
 
+@dataclass(frozen=True)
+class Readiness:
+    healthy: bool
+    checks: dict[str, str]
+    lag: float | None  # seconds the oldest due work has waited; None without a database
+
+
+async def check_readiness(engine: AsyncEngine, publisher: EventPublisher | None, max_lag: float) -> Readiness:
+    """The checks of ``/health/ready``: the database (and the scheduler lag it shows), and
+    the broker connection of ``publisher`` (None: the database queue, no broker)."""
+    checks = {"database": "ok", "broker": "ok", "scheduler": "ok"}
+    lag: float | None = None
+    try:
+        async with engine.connect() as connection:
+            now = utcnow()
+            oldest = await oldest_waiting(connection, now)
+        lag = max(0.0, (now - oldest) / timedelta(seconds=1)) if oldest else 0.0
+        if max_lag and lag > max_lag:
+            checks["scheduler"] = (
+                f"work has waited {lag:.0f} s (more than {max_lag:.0f} s): are the workers running?"
+            )
+    except Exception as exc:
+        checks["database"] = f"unavailable ({type(exc).__name__})"
+        checks["scheduler"] = "unknown (no database)"
+    if publisher is None:
+        checks["broker"] = "not used (database queue)"
+    else:
+        checks["broker"] = publisher.problem() or "ok"
+    healthy = all(v == "ok" or v.startswith("not used") for v in checks.values())
+    return Readiness(healthy, checks, lag)
+
+
 @router.get(
     "/ready",
     responses={
@@ -57,31 +91,13 @@ async def oldest_waiting(connection: AsyncConnection, now: datetime) -> datetime
 async def ready(runtime: RuntimeDep) -> JSONResponse:
     """Database, broker and scheduler lag; 503 with the reason when any of them fails."""
     settings = runtime.settings
-    checks = {"database": "ok", "broker": "ok", "scheduler": "ok"}
-    lag: float | None = None
-    try:
-        async with runtime.engine.connect() as connection:
-            now = utcnow()
-            oldest = await oldest_waiting(connection, now)
-        lag = max(0.0, (now - oldest) / timedelta(seconds=1)) if oldest else 0.0
-        if settings.worker.max_lag and lag > settings.worker.max_lag:
-            checks["scheduler"] = (
-                f"work has waited {lag:.0f} s (more than {settings.worker.max_lag:.0f} s): "
-                "are the workers running?"
-            )
-    except Exception as exc:
-        checks["database"] = f"unavailable ({type(exc).__name__})"
-        checks["scheduler"] = "unknown (no database)"
-    if settings.broker_url is None:
-        checks["broker"] = "not used (database queue)"
-    else:
-        checks["broker"] = runtime.publisher.problem() or "ok"
-    healthy = all(v == "ok" or v.startswith("not used") for v in checks.values())
+    publisher = None if settings.broker_url is None else runtime.publisher
+    result = await check_readiness(runtime.engine, publisher, settings.worker.max_lag)
     return JSONResponse(
         {
-            "status": "ok" if healthy else "unavailable",
-            "checks": checks,
-            "scheduler_lag_seconds": None if lag is None else round(lag, 3),
+            "status": "ok" if result.healthy else "unavailable",
+            "checks": result.checks,
+            "scheduler_lag_seconds": None if result.lag is None else round(result.lag, 3),
         },
-        status_code=200 if healthy else 503,
+        status_code=200 if result.healthy else 503,
     )

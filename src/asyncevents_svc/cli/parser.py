@@ -12,6 +12,9 @@ import argparse
 import uuid
 from datetime import datetime
 
+from asyncevents_svc.deliveries.status import DeliveryStatus
+from asyncevents_svc.subscriptions.status import SubscriptionStatus
+
 # Shown by ``asyncevents-svc --help``; the wording is the command's documentation.
 DESCRIPTION = """The ``asyncevents-svc`` command.
 
@@ -22,8 +25,10 @@ first), ``cleanup`` (apply the retention period now), ``keys``, ``rotate-encrypt
 each takes ``--json``. ``completion bash|zsh`` prints a completion script.
 """
 
-DELIVERY_STATUSES = ["pending", "delivered", "retrying", "dead", "cancelled"]
-REPLAYABLE_STATUSES = ["dead", "cancelled", "delivered"]
+DELIVERY_STATUSES = [str(status) for status in DeliveryStatus]
+REPLAYABLE_STATUSES = [
+    str(s) for s in (DeliveryStatus.DEAD, DeliveryStatus.CANCELLED, DeliveryStatus.DELIVERED)
+]
 
 
 def parse_time(value: str) -> datetime:
@@ -56,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     subs = sub.add_parser("subscriptions", parents=[output], help="list subscriptions (a table, or --json)")
     subs.add_argument("--event-name")
-    subs.add_argument("--status", choices=["active", "disabled"])
+    subs.add_argument("--status", choices=[str(status) for status in SubscriptionStatus])
     subs.add_argument("--limit", type=int, default=100)
 
     dels = sub.add_parser(

@@ -99,7 +99,7 @@ _PUT_ANSWER: dict[str, Any] = {
 
 
 async def service(session: SessionDep, runtime: RuntimeDep, caller: CallerDep) -> SubscriptionService:
-    return SubscriptionService.of(runtime, session, caller.scopes, prefix=f"{WRAPPER}.")
+    return runtime.subscription_service(session, caller.scopes, prefix=f"{WRAPPER}.")
 
 
 ServiceDep = Annotated[SubscriptionService, Depends(service)]

@@ -21,11 +21,14 @@ from sqlalchemy import (
     Text,
     Uuid,
     and_,
-    or_,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from asyncevents_svc.db.lease import lease_free
 from asyncevents_svc.db.types import BigIntId, JsonColumn, UtcDateTime, utcnow
+from asyncevents_svc.deliveries.status import OPEN, DeliveryStatus, ReplayJobStatus
+from asyncevents_svc.events.status import EventStatus
+from asyncevents_svc.subscriptions.status import SubscriptionStatus
 
 
 class Base(DeclarativeBase):
@@ -46,7 +49,7 @@ class Subscription(Base):
     previous_token_encrypted: Mapped[str | None] = mapped_column(Text)
     previous_token_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     notifier: Mapped[str] = mapped_column("metadata", String(64), default="http")
-    status: Mapped[str] = mapped_column(String(16), default="active")
+    status: Mapped[str] = mapped_column(String(16), default=SubscriptionStatus.ACTIVE)
     store_id: Mapped[int] = mapped_column(Integer, default=0)
     description: Mapped[str | None] = mapped_column(Text)
     # Only events whose payload matches get a delivery (subscriptions/filters.py).
@@ -103,7 +106,7 @@ class Event(Base):
     idempotency_fingerprint: Mapped[str | None] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(String(16), default="http")
     payload: Mapped[Any | None] = mapped_column(JsonColumn)
-    status: Mapped[str] = mapped_column(String(16), default="accepted")
+    status: Mapped[str] = mapped_column(String(16), default=EventStatus.ACCEPTED)
     error: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     dispatched_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -130,7 +133,7 @@ class Delivery(Base):
     # No foreign key: the delivery history outlives a deleted subscription.
     subscription_id: Mapped[int] = mapped_column(Integer)
     notifier: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     # Attempts made before the current chain: a replay starts a new chain with a full
     # retry budget while attempt numbers keep counting up.
@@ -172,7 +175,7 @@ class ReplayJob(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     criteria: Mapped[Any] = mapped_column(JsonColumn)
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|running|done|failed
+    status: Mapped[str] = mapped_column(String(16), default=ReplayJobStatus.PENDING)
     total: Mapped[int] = mapped_column(Integer, default=0)
     processed: Mapped[int] = mapped_column(Integer, default=0)
     replayed: Mapped[int] = mapped_column(Integer, default=0)
@@ -218,15 +221,10 @@ class WebSession(Base):
 # --- the work queues' conditions, shared by the claims and by /health/ready's lag ---------
 
 
-def lease_free(locked_until: Mapped[datetime | None], now: datetime) -> ColumnElement[bool]:
-    """No worker holds the row: never leased, or its lease has run out."""
-    return or_(locked_until.is_(None), locked_until < now)
-
-
 def due_for_sending(now: datetime) -> ColumnElement[bool]:
     """A delivery whose (re)send time has come and that no worker is sending."""
     return and_(
-        Delivery.status.in_(("pending", "retrying")),
+        Delivery.status.in_(OPEN),
         Delivery.next_attempt_at <= now,
         lease_free(Delivery.locked_until, now),
     )
@@ -234,4 +232,4 @@ def due_for_sending(now: datetime) -> ColumnElement[bool]:
 
 def waiting_for_fan_out(now: datetime) -> ColumnElement[bool]:
     """An accepted event that no worker is fanning out."""
-    return and_(Event.status == "accepted", lease_free(Event.locked_until, now))
+    return and_(Event.status == EventStatus.ACCEPTED, lease_free(Event.locked_until, now))

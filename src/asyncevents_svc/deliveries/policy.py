@@ -15,15 +15,43 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from asyncevents_svc.db.models import Subscription
+from asyncevents_svc.deliveries.status import DeliveryStatus
 from asyncevents_svc.notifiers.base import NotifierResult
 from asyncevents_svc.settings import RetrySettings
 
 _RNG = random.Random()  # noqa: S311 - jitter, not cryptography
 
 
+#: The policy fields a subscription stores as given (``headers`` and ``payload_format`` have
+#: checks of their own): the API's ``DeliveryPolicy`` has these and ``headers``.
+PLAIN_POLICY_FIELDS = ("timeout", "retry_schedule", "max_retries", "max_in_flight", "rate_limit")
+
+
+@dataclass(frozen=True)
+class SendPolicy:
+    """A subscription's own delivery policy as every send job carries it; ``None`` means the
+    service's setting. Defined once: a new policy field is added here (and to the API schema
+    and the table), and the fan-out, the scheduler and the dispatcher pass it along unchanged."""
+
+    payload_format: str = "data"  # or "cloudevents"
+    headers_encrypted: str | None = None
+    timeout: float | None = None
+    retry_schedule: tuple[float, ...] | None = None
+    max_retries: int | None = None
+    max_in_flight: int | None = None
+    rate_limit: float | None = None
+
+    @classmethod
+    def of(cls, sub: Subscription) -> SendPolicy:
+        plain = {name: getattr(sub, name) for name in PLAIN_POLICY_FIELDS}
+        plain["retry_schedule"] = tuple(sub.retry_schedule) if sub.retry_schedule else None
+        return cls(payload_format=sub.payload_format, headers_encrypted=sub.headers_encrypted, **plain)
+
+
 @dataclass(frozen=True)
 class Outcome:
-    status: str  # delivered | retrying | dead
+    status: str  # a DeliveryStatus: delivered | retrying | dead
     next_attempt_at: datetime | None
     reason: str | None
 
@@ -68,17 +96,17 @@ def after_attempt(
 ) -> Outcome:
     """The delivery's state after an attempt that followed ``retries_done`` retries in its chain."""
     if result.success:
-        return Outcome("delivered", None, None)
+        return Outcome(DeliveryStatus.DELIVERED, None, None)
     what = f"status {result.status_code}" if result.status_code is not None else (result.detail or "error")
     if not result.retryable:
-        return Outcome("dead", None, f"not retryable: {what}")
+        return Outcome(DeliveryStatus.DEAD, None, f"not retryable: {what}")
     if retries_done >= max_retries(settings):
-        return Outcome("dead", None, f"gave up after {retries_done} retries: {what}")
+        return Outcome(DeliveryStatus.DEAD, None, f"gave up after {retries_done} retries: {what}")
     if result.retry_after is not None:
         wait = min(result.retry_after, settings.max_retry_after)
     else:
         wait = backoff_seconds(retries_done + 1, settings)
-    return Outcome("retrying", now + timedelta(seconds=wait), what)
+    return Outcome(DeliveryStatus.RETRYING, now + timedelta(seconds=wait), what)
 
 
 def summary(status: str, attempts: int, chain_offset: int, reason: str | None) -> str:
@@ -86,12 +114,12 @@ def summary(status: str, attempts: int, chain_offset: int, reason: str | None) -
     in_chain = attempts - chain_offset
     retries = max(in_chain - 1, 0)
     plural = "retry" if retries == 1 else "retries"
-    if status == "delivered":
+    if status == DeliveryStatus.DELIVERED:
         return f"Delivered with {retries} {plural}"
-    if status == "dead":
+    if status == DeliveryStatus.DEAD:
         return f"Dead Lettered with {retries} {plural}" + (f": {reason}" if reason else "")
-    if status == "retrying":
+    if status == DeliveryStatus.RETRYING:
         return f"Retrying after {in_chain} failed attempt{'' if in_chain == 1 else 's'}"
-    if status == "cancelled":
+    if status == DeliveryStatus.CANCELLED:
         return "Cancelled" + (f": {reason}" if reason else "")
     return "Pending"

@@ -9,20 +9,21 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
 
 import structlog
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from asyncevents_svc.db.engine import SessionFactory
+from asyncevents_svc.db.lease import Lease, lease_free
 from asyncevents_svc.db.models import ReplayJob
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.deliveries.service import DeliveryFilter, count_replayable, replay_batch
+from asyncevents_svc.deliveries.status import ReplayJobStatus
 
 log = structlog.get_logger(__name__)
 BATCH = 500
-LEASE = timedelta(seconds=60)
+LEASE = Lease(60.0)  # a replay job is resumable: a dead worker's job is taken up after this
 
 
 async def create_job(session: AsyncSession, criteria: DeliveryFilter, *, budget: float) -> ReplayJob:
@@ -30,7 +31,7 @@ async def create_job(session: AsyncSession, criteria: DeliveryFilter, *, budget:
     caller commits)."""
     job = ReplayJob(
         criteria=criteria.to_json(),
-        status="pending",
+        status=ReplayJobStatus.PENDING,
         total=await count_replayable(session, criteria, budget=budget),
         processed=0,
         replayed=0,
@@ -48,8 +49,8 @@ async def claim_job(sessions: SessionFactory) -> uuid.UUID | None:
         job = await session.scalar(
             select(ReplayJob)
             .where(
-                ReplayJob.status.in_(("pending", "running")),
-                or_(ReplayJob.locked_until.is_(None), ReplayJob.locked_until < now),
+                ReplayJob.status.in_((ReplayJobStatus.PENDING, ReplayJobStatus.RUNNING)),
+                lease_free(ReplayJob.locked_until, now),
             )
             .order_by(ReplayJob.created_at)
             .limit(1)
@@ -57,8 +58,8 @@ async def claim_job(sessions: SessionFactory) -> uuid.UUID | None:
         )
         if job is None:
             return None
-        job.status = "running"
-        job.locked_until = now + LEASE
+        job.status = ReplayJobStatus.RUNNING
+        job.locked_until = LEASE.until(now)
         return job.id
 
 
@@ -75,20 +76,20 @@ async def run_job(
     while True:
         async with sessions() as session, session.begin():
             job = await session.get(ReplayJob, job_id, with_for_update=True)
-            if job is None or job.status in ("done", "failed"):
+            if job is None or job.status in (ReplayJobStatus.DONE, ReplayJobStatus.FAILED):
                 return
             criteria = DeliveryFilter.from_json(job.criteria)
             ids = await replay_batch(session, criteria, job.last_delivery_id, batch, budget=budget)
             job.processed += len(ids)
             job.replayed += len(ids)
             job.total = max(job.total, job.processed)
-            job.locked_until = utcnow() + LEASE
+            job.locked_until = LEASE.until()
             if ids:
                 job.last_delivery_id = ids[-1]
             if len(ids) < batch:
-                job.status = "done"
+                job.status = ReplayJobStatus.DONE
                 job.finished_at = utcnow()
-            done, total, finished = job.processed, job.total, job.status == "done"
+            done, total, finished = job.processed, job.total, job.status == ReplayJobStatus.DONE
         if progress is not None:
             progress(done, total)
         if finished:
@@ -101,5 +102,5 @@ async def fail_job(sessions: SessionFactory, job_id: uuid.UUID, error: str) -> N
         await session.execute(
             update(ReplayJob)
             .where(ReplayJob.id == job_id)
-            .values(status="failed", error=error[:2000], finished_at=utcnow())
+            .values(status=ReplayJobStatus.FAILED, error=error[:2000], finished_at=utcnow())
         )

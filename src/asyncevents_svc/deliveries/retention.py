@@ -17,9 +17,11 @@ from sqlalchemy import Delete, delete, select
 from asyncevents_svc.db.engine import SessionFactory
 from asyncevents_svc.db.models import Attempt, Delivery, Event
 from asyncevents_svc.db.types import utcnow
+from asyncevents_svc.deliveries.status import FINISHED
+from asyncevents_svc.events.status import EventStatus
 from asyncevents_svc.settings import RetentionSettings
 
-FINISHED = ("delivered", "dead", "cancelled")
+FINISHED_EVENTS = (EventStatus.DISPATCHED, EventStatus.FAILED)
 
 
 @dataclass
@@ -83,7 +85,11 @@ async def clean_up(
         orphan = ~select(Delivery.id).where(Delivery.event_id == Event.id).exists()
         ids = (
             select(Event.id)
-            .where(Event.status.in_(("dispatched", "failed")), Event.received_at < cutoff, orphan)
+            .where(
+                Event.status.in_((EventStatus.DISPATCHED, EventStatus.FAILED)),
+                Event.received_at < cutoff,
+                orphan,
+            )
             .limit(size)
         )
         return (

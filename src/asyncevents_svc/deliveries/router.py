@@ -17,7 +17,7 @@ from asyncevents_svc.deliveries import queries, replays
 from asyncevents_svc.deliveries.schemas import (
     DeliveryDetail,
     DeliveryPage,
-    DeliveryStatus,
+    DeliveryStatusName,
     ReplayAccepted,
     ReplayCount,
     ReplayJobOut,
@@ -25,6 +25,7 @@ from asyncevents_svc.deliveries.schemas import (
     UtcDatetime,
 )
 from asyncevents_svc.deliveries.service import DeliveryFilter, count_replayable, replay_one
+from asyncevents_svc.deliveries.status import DeliveryStatus
 from asyncevents_svc.errors import NotFound
 from asyncevents_svc.textchecks import Line, Text
 
@@ -46,7 +47,7 @@ async def list_deliveries(
     budget: SearchBudgetDep,
     event_name: Annotated[Line | None, Query(max_length=255)] = None,
     subscription_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
-    status_: Annotated[list[DeliveryStatus] | None, Query(alias="status", max_length=5)] = None,
+    status_: Annotated[list[DeliveryStatusName] | None, Query(alias="status", max_length=5)] = None,
     since: Annotated[UtcDatetime | None, Query(description="created at or after (no offset: UTC)")] = None,
     until: Annotated[UtcDatetime | None, Query(description="created before (no offset: UTC)")] = None,
     q: Annotated[
@@ -93,7 +94,7 @@ async def replay_delivery(
     Needs the `<resources>` of the delivery's event (403 naming them)."""
     await replay_one(session, delivery_id, ResourceGuard(runtime.catalogue, caller.scopes))
     await session.commit()
-    return ReplayAccepted(id=delivery_id, status="pending")
+    return ReplayAccepted(id=delivery_id, status=DeliveryStatus.PENDING)
 
 
 def _job_out(job: ReplayJob) -> ReplayJobOut:

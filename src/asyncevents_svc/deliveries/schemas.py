@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from asyncevents_svc.deliveries.status import FINISHED, DeliveryStatus, ReplayJobStatus
 from asyncevents_svc.textchecks import Line, Text
 
-DeliveryStatus = Literal["pending", "delivered", "retrying", "dead", "cancelled"]
+# The API's spelling of the statuses (a Literal, so that OpenAPI lists the values inline as
+# it always has); each must stay the same set as its StrEnum, which is the definition.
+DeliveryStatusName = Literal["pending", "delivered", "retrying", "dead", "cancelled"]
+Replayable = Literal["delivered", "dead", "cancelled"]
+ReplayJobStatusName = Literal["pending", "running", "done", "failed"]
+for _literal, _enum in (
+    (DeliveryStatusName, tuple(DeliveryStatus)),
+    (Replayable, FINISHED),
+    (ReplayJobStatusName, tuple(ReplayJobStatus)),
+):
+    if set(get_args(_literal)) != set(_enum):  # pragma: no cover - a developer's slip
+        raise TypeError(f"{_literal} does not list the statuses {_enum}")
 
 
 def _as_utc(moment: datetime) -> datetime:
@@ -43,7 +55,7 @@ class DeliveryOut(BaseModel):
     event_id: uuid.UUID
     subscription_id: int
     notifier: str
-    status: DeliveryStatus
+    status: DeliveryStatusName
     status_reason: str | None
     summary: str = Field(description='In the module\'s words: "Delivered with 2 retries".')
     attempt_count: int
@@ -61,7 +73,7 @@ class DeliveryListItem(BaseModel):
     event_name: str
     subscription_id: int
     notifier: str
-    status: DeliveryStatus
+    status: DeliveryStatusName
     summary: str
     attempt_count: int
     last_status_code: int | None
@@ -83,14 +95,11 @@ class DeliveryDetail(DeliveryOut):
 
 class ReplayAccepted(BaseModel):
     id: uuid.UUID
-    status: DeliveryStatus
-
-
-Replayable = Literal["delivered", "dead", "cancelled"]
+    status: DeliveryStatusName
 
 
 def _dead_letters() -> list[Replayable]:
-    return ["dead"]
+    return [DeliveryStatus.DEAD.value]
 
 
 class ReplayRequest(BaseModel):
@@ -129,7 +138,7 @@ class ReplayCount(BaseModel):
 
 class ReplayJobOut(BaseModel):
     id: uuid.UUID
-    status: Literal["pending", "running", "done", "failed"]
+    status: ReplayJobStatusName
     criteria: dict[str, Any]
     total: int
     processed: int

@@ -25,18 +25,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, select, update
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from asyncevents_svc.auth.resources import ResourceGuard
 from asyncevents_svc.db.deadline import StatementTimeout, statement_deadline
 from asyncevents_svc.db.models import Delivery, Event, Subscription
-from asyncevents_svc.db.types import utcnow
+from asyncevents_svc.deliveries import repository
 from asyncevents_svc.deliveries.search import SearchError, compile_query
+from asyncevents_svc.deliveries.status import FINISHED, DeliveryStatus
 from asyncevents_svc.errors import BadRequest, Conflict, NotFound, SearchTooExpensive
+from asyncevents_svc.subscriptions.status import SubscriptionStatus
 
-REPLAYABLE = ("delivered", "dead", "cancelled")
-STATUSES = ("pending", "delivered", "retrying", "dead", "cancelled")
+REPLAYABLE = FINISHED
+STATUSES = tuple(DeliveryStatus)
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,7 @@ def matching(criteria: DeliveryFilter) -> Select[Delivery, str]:
 
 def _replayable(criteria: DeliveryFilter) -> list[ColumnElement[bool]]:
     active = select(Subscription.id).where(
-        Subscription.id == Delivery.subscription_id, Subscription.status == "active"
+        Subscription.id == Delivery.subscription_id, Subscription.status == SubscriptionStatus.ACTIVE
     )
     return [*criteria.clauses(), Delivery.status.in_(REPLAYABLE), active.exists()]
 
@@ -157,24 +159,8 @@ async def replay_batch(
     async with searching(session, criteria, budget):
         ids = list((await session.scalars(query)).all())
     if ids:
-        await _restart(session, ids)
+        await repository.restart(session, ids)
     return ids
-
-
-async def _restart(session: AsyncSession, ids: list[uuid.UUID]) -> None:
-    await session.execute(
-        update(Delivery)
-        .where(and_(Delivery.id.in_(ids), Delivery.status.in_(REPLAYABLE)))
-        .values(
-            status="pending",
-            next_attempt_at=utcnow(),
-            locked_until=None,
-            status_reason=None,
-            chain_offset=Delivery.attempts,
-            updated_at=utcnow(),
-        )
-        .execution_options(synchronize_session=False)
-    )
 
 
 async def replay_one(
@@ -194,6 +180,6 @@ async def replay_one(
             f"delivery {delivery_id} is {delivery.status}; only finished deliveries can be replayed"
         )
     subscription = await session.get(Subscription, delivery.subscription_id)
-    if subscription is None or subscription.status != "active":
+    if subscription is None or subscription.status != SubscriptionStatus.ACTIVE:
         raise Conflict(f"subscription {delivery.subscription_id} is deleted or disabled; enable it first")
-    await _restart(session, [delivery_id])
+    await repository.restart(session, [delivery_id])

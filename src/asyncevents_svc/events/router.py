@@ -10,10 +10,12 @@ from opentelemetry.trace import SpanKind
 
 from asyncevents_svc.api.deps import CallerDep, RuntimeDep, SessionDep, authorize
 from asyncevents_svc.api.problems import PROBLEM_RESPONSES, problem_responses
+from asyncevents_svc.catalogue.model import Catalogue
 from asyncevents_svc.db.models import Event
 from asyncevents_svc.deliveries.queries import deliveries_of_event
 from asyncevents_svc.errors import AppError, Conflict, FieldError, NotFound, ValidationFailed
 from asyncevents_svc.events import idempotency, service
+from asyncevents_svc.events.committer import GroupCommitter
 from asyncevents_svc.events.schemas import (
     BatchItemResult,
     EventAccepted,
@@ -23,6 +25,7 @@ from asyncevents_svc.events.schemas import (
     EventOut,
     SkippedSubscription,
 )
+from asyncevents_svc.messaging.publisher import EventPublisher
 from asyncevents_svc.textchecks import Line
 
 router = APIRouter(
@@ -96,17 +99,32 @@ async def publish_event(
 async def publish_batch(body: EventBatchIn, runtime: RuntimeDep, caller: CallerDep) -> EventBatchResult:
     """Accept up to 1,000 events; each gets its own result (202, 404, 409 or 422) in request order."""
     with runtime.tracing.span("ingest batch", kind=SpanKind.SERVER, attributes={"events": len(body.events)}):
-        return await _publish_batch(body, runtime, idempotency.of_caller(caller))
+        return await _publish_batch(
+            body,
+            runtime.catalogue,
+            runtime.ingest,
+            runtime.publisher,
+            scope=idempotency.of_caller(caller),
+            trace_context=runtime.tracing.traceparent(),
+        )
 
 
-async def _publish_batch(body: EventBatchIn, runtime: RuntimeDep, scope: str) -> EventBatchResult:
+async def _publish_batch(
+    body: EventBatchIn,
+    catalogue: Catalogue,
+    ingest: GroupCommitter,
+    publisher: EventPublisher,
+    *,
+    scope: str,
+    trace_context: str | None,
+) -> EventBatchResult:
+    """Validate each event, store the valid ones in one group commit, publish their hints."""
     results: list[BatchItemResult | None] = []
     ready: list[tuple[int, service.NewEvent]] = []
-    trace_context = runtime.tracing.traceparent()
     for index, item in enumerate(body.events):
         try:
             new = service.prepare(
-                runtime.catalogue,
+                catalogue,
                 name=item.event_name,
                 arguments=item.arguments,
                 store_id=item.store_id,
@@ -120,13 +138,13 @@ async def _publish_batch(body: EventBatchIn, runtime: RuntimeDep, scope: str) ->
             continue
         results.append(None)
         ready.append((index, new))
-    stored = await runtime.ingest.store([new for _, new in ready]) if ready else []
+    stored = await ingest.store([new for _, new in ready]) if ready else []
     for (index, _), saved in zip(ready, stored, strict=True):
         if isinstance(saved, service.KeyConflict):
             results[index] = BatchItemResult(index=index, status=409, error=key_conflict("id").problem())
         else:
             results[index] = BatchItemResult(index=index, status=202, id=saved.id, duplicate=saved.duplicate)
-    await runtime.publisher.publish_ready(
+    await publisher.publish_ready(
         [s.id for s in stored if isinstance(s, service.StoredEvent) and not s.duplicate]
     )
     final = [r for r in results if r is not None]

@@ -30,6 +30,7 @@ from asyncevents_svc.db.models import Event
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.errors import ValidationFailed
 from asyncevents_svc.events.idempotency import Claim, fingerprint
+from asyncevents_svc.events.status import EventStatus
 
 # Insert statements per group at most: the second stores, under fresh ids, events whose
 # UUID key was taken as an id; a third only ever runs after a random-UUID collision.
@@ -46,7 +47,7 @@ class NewEvent:
     store_id: int
     claim: Claim | None  # its idempotency key, if the producer sent one
     source: str = "http"
-    status: str = "accepted"
+    status: str = EventStatus.ACCEPTED
     error: str | None = None
     trace_context: str | None = None  # the accepting request's traceparent (tracing on)
 

@@ -237,7 +237,7 @@ class AmqpNotifier(Notifier):
         duration = (time.perf_counter() - started) * 1000
         shown = target.exchange or "(default)"
         detail = f"confirmed by the broker (exchange {shown!r}, routing key {routing_key!r})"
-        return NotifierResult(True, False, duration, detail=detail)
+        return NotifierResult.delivered(duration, detail=detail)
 
     def message(self, notification: Notification) -> aio_pika.Message:
         body, content_type = render(notification)

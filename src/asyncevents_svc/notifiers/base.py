@@ -37,21 +37,75 @@ class Notification:
     timeout: float | None = None  # the subscription's request timeout (None: the setting)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class NotifierResult:
-    """The outcome of one attempt."""
+    """The outcome of one attempt.
+
+    Made with a named constructor — :meth:`delivered`, :meth:`retry_later`,
+    :meth:`permanent`, or :meth:`failed` when whether to retry is computed — or with keyword
+    arguments only, so that two booleans side by side cannot be swapped unnoticed."""
 
     success: bool
     retryable: bool
     duration_ms: float
     status_code: int | None = None
-    retry_after: float | None = None
+    retry_after: float | None = None  # seconds the receiver asked for (``Retry-After``)
     detail: str | None = None
+
+    @classmethod
+    def delivered(
+        cls, duration_ms: float, *, status_code: int | None = None, detail: str | None = None
+    ) -> NotifierResult:
+        """The receiver took it."""
+        return cls(
+            success=True, retryable=False, duration_ms=duration_ms, status_code=status_code, detail=detail
+        )
+
+    @classmethod
+    def failed(
+        cls,
+        duration_ms: float,
+        *,
+        retryable: bool,
+        status_code: int | None = None,
+        retry_after: float | None = None,
+        detail: str | None = None,
+    ) -> NotifierResult:
+        """Not delivered; retried later when ``retryable``, else the delivery ends."""
+        return cls(
+            success=False,
+            retryable=retryable,
+            duration_ms=duration_ms,
+            status_code=status_code,
+            retry_after=retry_after,
+            detail=detail,
+        )
+
+    @classmethod
+    def retry_later(
+        cls,
+        duration_ms: float,
+        *,
+        status_code: int | None = None,
+        retry_after: float | None = None,
+        detail: str | None = None,
+    ) -> NotifierResult:
+        """Not delivered this time (a timeout, a 5xx...): the retry policy schedules another."""
+        return cls.failed(
+            duration_ms, retryable=True, status_code=status_code, retry_after=retry_after, detail=detail
+        )
+
+    @classmethod
+    def permanent(
+        cls, duration_ms: float, *, status_code: int | None = None, detail: str | None = None
+    ) -> NotifierResult:
+        """Not delivered, and retrying cannot help (a final 4xx, a refused recipient...)."""
+        return cls.failed(duration_ms, retryable=False, status_code=status_code, detail=detail)
 
 
 def failure(started: float, detail: str, *, retryable: bool = True) -> NotifierResult:
     """A failed attempt that began at ``started`` (``time.perf_counter()``)."""
-    return NotifierResult(False, retryable, (time.perf_counter() - started) * 1000, detail=detail)
+    return NotifierResult.failed((time.perf_counter() - started) * 1000, retryable=retryable, detail=detail)
 
 
 @dataclass(frozen=True)

@@ -303,7 +303,9 @@ class EventBridgeNotifier(Notifier):
     @staticmethod
     def _result(started: float, outcome: _Outcome) -> NotifierResult:
         duration = (time.perf_counter() - started) * 1000
-        return NotifierResult(outcome.success, outcome.retryable, duration, detail=outcome.detail)
+        return NotifierResult(
+            success=outcome.success, retryable=outcome.retryable, duration_ms=duration, detail=outcome.detail
+        )
 
 
 def _reveal(secret: SecretStr | None) -> str | None:

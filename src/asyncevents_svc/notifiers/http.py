@@ -218,11 +218,13 @@ class HttpNotifier(Notifier):
         duration = (time.perf_counter() - started) * 1000
         text = excerpt.decode("utf-8", errors="replace")
         if 200 <= status < 300:
-            return NotifierResult(True, False, duration, status, detail=text)
+            return NotifierResult.delivered(duration, status_code=status, detail=text)
         retryable = is_retryable_status(status) or not self.fail_fast
         if 300 <= status < 400:
             text = f"redirect not followed ({status}); {text}"
-        return NotifierResult(False, retryable, duration, status, retry_after, text)
+        return NotifierResult.failed(
+            duration, retryable=retryable, status_code=status, retry_after=retry_after, detail=text
+        )
 
     def _timeout(self, total: float) -> aiohttp.ClientTimeout:
         return aiohttp.ClientTimeout(total=total, sock_connect=min(total, self.settings.connect_timeout))

@@ -23,6 +23,8 @@ from sqlalchemy import func, select
 from asyncevents_svc.db.engine import SessionFactory
 from asyncevents_svc.db.models import Delivery, Event, due_for_sending, waiting_for_fan_out
 from asyncevents_svc.db.types import utcnow
+from asyncevents_svc.deliveries.status import OPEN, DeliveryStatus
+from asyncevents_svc.events.status import EventStatus
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 DATABASE_READ_EVERY = 5.0  # seconds: scrapes in between reuse the last reading (tests set 0)
@@ -104,20 +106,20 @@ class Metrics:
         async with sessions() as session:
             counted = await session.execute(
                 select(Delivery.status, func.count())
-                .where(Delivery.status.in_(("pending", "retrying", "dead")))
+                .where(Delivery.status.in_((*OPEN, DeliveryStatus.DEAD)))
                 .group_by(Delivery.status)
             )
             by_status: dict[str, int] = {status: count for status, count in counted.all()}
             events_waiting = await session.scalar(
-                select(func.count()).select_from(Event).where(Event.status == "accepted")
+                select(func.count()).select_from(Event).where(Event.status == EventStatus.ACCEPTED)
             )
             due = await session.scalar(select(func.min(Delivery.next_attempt_at)).where(due_for_sending(now)))
             unfanned = await session.scalar(
                 select(func.min(Event.received_at)).where(waiting_for_fan_out(now))
             )
-        for status in ("pending", "retrying"):
+        for status in OPEN:
             self.waiting.labels(status).set(by_status.get(status, 0))
-        self.dead.set(by_status.get("dead", 0))
+        self.dead.set(by_status.get(DeliveryStatus.DEAD, 0))
         self.events_waiting.set(events_waiting or 0)
         oldest = min((t for t in (due, unfanned) if t is not None), default=None)
         self.scheduler_lag.set(max(0.0, (now - oldest) / timedelta(seconds=1)) if oldest else 0.0)

@@ -11,20 +11,25 @@ from __future__ import annotations
 import structlog
 from aiohttp import web
 
+from asyncevents_svc.auth.keys import KeyVerifier
 from asyncevents_svc.auth.scopes import METRICS_READ, allows
+from asyncevents_svc.db.engine import SessionFactory
 from asyncevents_svc.errors import TooManyRequests
-from asyncevents_svc.observability.metrics import CONTENT_TYPE
-from asyncevents_svc.runtime import Runtime
+from asyncevents_svc.observability.metrics import CONTENT_TYPE, Metrics
+from asyncevents_svc.settings import WorkerSettings
 
 log = structlog.get_logger(__name__)
 
 
-def metrics_app(runtime: Runtime) -> web.Application:
-    async def metrics(request: web.Request) -> web.Response:
+def metrics_app(keys: KeyVerifier, metrics: Metrics, sessions: SessionFactory) -> web.Application:
+    """The ``/metrics`` application: ``keys`` checks the caller, ``sessions`` reads the
+    database gauges for the exposition."""
+
+    async def scrape(request: web.Request) -> web.Response:
         scheme, _, key = request.headers.get("authorization", "").partition(" ")
         try:
             caller = (
-                await runtime.keys.verify(key.strip(), client=request.remote or "")
+                await keys.verify(key.strip(), client=request.remote or "")
                 if scheme.lower() == "bearer" and key.strip()
                 else None
             )
@@ -34,23 +39,22 @@ def metrics_app(runtime: Runtime) -> web.Application:
             return web.Response(status=401, text="send an API key with the metrics:read scope\n")
         if not allows(caller.scopes, METRICS_READ):
             return web.Response(status=403, text="this API key lacks the scope 'metrics:read'\n")
-        body = await runtime.metrics.exposition(runtime.sessions)
+        body = await metrics.exposition(sessions)
         return web.Response(body=body, headers={"content-type": CONTENT_TYPE})
 
     app = web.Application()
-    app.router.add_get("/metrics", metrics)
+    app.router.add_get("/metrics", scrape)
     return app
 
 
-async def start_metrics_server(runtime: Runtime) -> web.AppRunner | None:
-    """Serve the worker's metrics; None when ``WORKER__METRICS_PORT`` is 0 or taken.
+async def serve_metrics(app: web.Application, settings: WorkerSettings) -> web.AppRunner | None:
+    """Serve the worker's metrics ``app``; None when ``WORKER__METRICS_PORT`` is 0 or taken.
 
     A taken port (a second worker on the same host with the default port) is logged and the
     worker runs on without metrics: delivering matters more than being scraped."""
-    settings = runtime.settings.worker
     if not settings.metrics_port:
         return None
-    runner = web.AppRunner(metrics_app(runtime), access_log=None)
+    runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     try:
         await web.TCPSite(runner, settings.metrics_host, settings.metrics_port).start()

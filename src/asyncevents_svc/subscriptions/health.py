@@ -26,7 +26,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from asyncevents_svc.catalogue.model import EventType
 from asyncevents_svc.catalogue.services import PassthroughBinding
 from asyncevents_svc.db.models import Event, Subscription
+from asyncevents_svc.events.status import EventStatus
 from asyncevents_svc.settings import EndpointHealthSettings
+from asyncevents_svc.subscriptions.status import SubscriptionStatus
 
 DISABLED_EVENT = "subscription.disabled"
 GONE = 410
@@ -104,7 +106,7 @@ async def after_attempts(
             },
             "store_id": 0,
             "source": "service",
-            "status": "accepted",
+            "status": EventStatus.ACCEPTED,
             "received_at": now,
         }
         for event_id, row in zip(ids, disabled, strict=True)
@@ -120,8 +122,8 @@ async def _disable(
         return []
     rows = await session.execute(
         update(Subscription)
-        .where(Subscription.id.in_(ids), Subscription.status == "active", *conditions)
-        .values(status="disabled", disabled_reason=reason, disabled_at=now, modified=now)
+        .where(Subscription.id.in_(ids), Subscription.status == SubscriptionStatus.ACTIVE, *conditions)
+        .values(status=SubscriptionStatus.DISABLED, disabled_reason=reason, disabled_at=now, modified=now)
         .returning(
             Subscription.id, Subscription.event_name, Subscription.recipient_url, Subscription.disabled_reason
         )

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response, status
 from asyncevents_svc.api.deps import CallerDep, RuntimeDep, SessionDep, authorize
 from asyncevents_svc.api.problems import PROBLEM_RESPONSES, problem_responses
 from asyncevents_svc.db.models import Subscription
+from asyncevents_svc.deliveries.policy import PLAIN_POLICY_FIELDS
 from asyncevents_svc.errors import ValidationFailed
 from asyncevents_svc.subscriptions.schemas import (
     POLICY_FIELDS,
@@ -24,6 +25,7 @@ from asyncevents_svc.subscriptions.schemas import (
     SubscriptionUpdated,
 )
 from asyncevents_svc.subscriptions.service import SubscriptionFields, SubscriptionService
+from asyncevents_svc.subscriptions.status import SubscriptionStatus
 from asyncevents_svc.textchecks import Line
 
 router = APIRouter(
@@ -35,7 +37,7 @@ router = APIRouter(
 
 
 async def service(session: SessionDep, runtime: RuntimeDep, caller: CallerDep) -> SubscriptionService:
-    return SubscriptionService.of(runtime, session, caller.scopes)
+    return runtime.subscription_service(session, caller.scopes)
 
 
 ServiceDep = Annotated[SubscriptionService, Depends(service)]
@@ -48,17 +50,13 @@ def to_out(sub: Subscription) -> SubscriptionOut:
         event_name=sub.event_name,
         recipient_url=sub.recipient_url,
         metadata=sub.notifier,
-        status="active" if sub.status == "active" else "disabled",
+        status="active" if sub.status == SubscriptionStatus.ACTIVE else "disabled",
         store_id=sub.store_id,
         description=sub.description,
         filter=sub.filter,
         payload_format="cloudevents" if sub.payload_format == "cloudevents" else "data",
         header_names=sub.header_names or [],
-        timeout=sub.timeout,
-        retry_schedule=sub.retry_schedule,
-        max_retries=sub.max_retries,
-        max_in_flight=sub.max_in_flight,
-        rate_limit=sub.rate_limit,
+        **{name: getattr(sub, name) for name in PLAIN_POLICY_FIELDS},
         disabled_reason=sub.disabled_reason,
         disabled_at=sub.disabled_at,
         subscribed_at=sub.subscribed_at,
@@ -79,11 +77,7 @@ def _fields(body: SubscriptionCreate | SubscriptionUpdate) -> SubscriptionFields
         filter=body.filter,
         payload_format=body.payload_format,
         headers=body.headers,
-        timeout=body.timeout,
-        retry_schedule=body.retry_schedule,
-        max_retries=body.max_retries,
-        max_in_flight=body.max_in_flight,
-        rate_limit=body.rate_limit,
+        **{name: getattr(body, name) for name in PLAIN_POLICY_FIELDS},
         cleared=frozenset(
             name for name in POLICY_FIELDS if name in body.model_fields_set and getattr(body, name) is None
         ),

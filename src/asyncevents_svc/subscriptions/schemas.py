@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr
 
+from asyncevents_svc.deliveries.policy import PLAIN_POLICY_FIELDS
+from asyncevents_svc.subscriptions.status import SubscriptionStatus
 from asyncevents_svc.textchecks import Line, Text, json_without_nul
 
+# The API's spelling of SubscriptionStatus (a Literal: OpenAPI lists the values inline).
 Status = Literal["active", "disabled"]
+if set(get_args(Status)) != set(SubscriptionStatus):  # pragma: no cover - a developer's slip
+    raise TypeError(f"{Status} does not list the statuses {list(SubscriptionStatus)}")
 EventNameField = Annotated[
     str,
     Field(
@@ -107,15 +112,8 @@ RateLimitField = Annotated[
         "dropped.",
     ),
 ]
-POLICY_FIELDS = (
-    "filter",
-    "headers",
-    "timeout",
-    "retry_schedule",
-    "max_retries",
-    "max_in_flight",
-    "rate_limit",
-)
+#: What an update may set back to the default with ``null``.
+POLICY_FIELDS = ("filter", "headers", *PLAIN_POLICY_FIELDS)
 PayloadFormat = Literal["data", "cloudevents"]
 PayloadFormatField = Annotated[
     PayloadFormat,

@@ -16,6 +16,7 @@ notifier: an update that re-points it drops them unless it sets ``headers`` itse
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -30,11 +31,13 @@ from asyncevents_svc.catalogue.patterns import is_pattern, is_valid_pattern
 from asyncevents_svc.crypto import TokenCipher, generate_token
 from asyncevents_svc.db.models import Subscription
 from asyncevents_svc.db.types import utcnow
+from asyncevents_svc.deliveries.policy import PLAIN_POLICY_FIELDS, SendPolicy
 from asyncevents_svc.errors import NotFound, ValidationFailed
 from asyncevents_svc.notifiers.http import RESERVED_HEADERS
 from asyncevents_svc.notifiers.registry import NotifierRegistry
-from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.subscriptions import filters, queries
+from asyncevents_svc.subscriptions.schemas import DeliveryPolicy, SubscriptionOut
+from asyncevents_svc.subscriptions.status import SubscriptionStatus
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,25 @@ class SubscriptionFields:
     max_in_flight: int | None = None
     rate_limit: float | None = None
     cleared: frozenset[str] = frozenset()  # policy fields an update sets back to the default
+
+
+def _check_policy_fields() -> None:
+    """The policy fields are named once (:data:`PLAIN_POLICY_FIELDS`); the typed declarations
+    that must carry each of them are checked against it at import, so a new field cannot be
+    forgotten in one of them."""
+    declared = {
+        "SubscriptionFields": {f.name for f in dataclasses.fields(SubscriptionFields)},
+        "SendPolicy": {f.name for f in dataclasses.fields(SendPolicy)},
+        "DeliveryPolicy": set(DeliveryPolicy.model_fields),
+        "SubscriptionOut": set(SubscriptionOut.model_fields),
+    }
+    for name, present in declared.items():
+        missing = set(PLAIN_POLICY_FIELDS) - present
+        if missing:  # pragma: no cover - a developer's slip
+            raise TypeError(f"{name} lacks the policy fields {sorted(missing)}")
+
+
+_check_policy_fields()
 
 
 @dataclass(frozen=True)
@@ -89,21 +111,6 @@ class SubscriptionService:
         self.scopes = scopes  # the caller's scopes; None only for trusted callers (the CLI)
         self.guard = ResourceGuard(catalogue, scopes)
         self.rotation_overlap = rotation_overlap
-
-    @classmethod
-    def of(
-        cls, runtime: Runtime, session: AsyncSession, scopes: frozenset[str], *, prefix: str = ""
-    ) -> SubscriptionService:
-        """The service for one API request (both the native and the Magento routes)."""
-        return cls(
-            session,
-            runtime.catalogue,
-            runtime.notifiers,
-            runtime.cipher,
-            prefix=prefix,
-            scopes=scopes,
-            rotation_overlap=runtime.settings.security.token_rotation_overlap,
-        )
 
     def _check_event_name(self, name: str) -> None:
         if is_pattern(name):
@@ -148,7 +155,7 @@ class SubscriptionService:
                 raise ValidationFailed(self.prefix + "headers", "a header name appears twice")
             sub.headers_encrypted = self.cipher.encrypt(orjson.dumps(fields.headers).decode())
             sub.header_names = sorted(fields.headers)
-        for name in ("timeout", "retry_schedule", "max_retries", "max_in_flight", "rate_limit"):
+        for name in PLAIN_POLICY_FIELDS:
             value = getattr(fields, name)
             if value is not None:
                 setattr(sub, name, value)
@@ -185,7 +192,7 @@ class SubscriptionService:
             recipient_url=fields.recipient_url,
             token_encrypted=self.cipher.encrypt(token),
             notifier=notifier,
-            status=fields.status or "active",
+            status=fields.status or SubscriptionStatus.ACTIVE,
             store_id=fields.store_id or 0,
             description=fields.description,
             subscribed_at=now,
@@ -269,6 +276,6 @@ class SubscriptionService:
 def _set_status(sub: Subscription, status: str) -> None:
     """A status set by hand; turning a subscription back on forgets why it was disabled and
     restarts its endpoint-health clock."""
-    if status == "active" and sub.status != "active":
+    if status == SubscriptionStatus.ACTIVE and sub.status != SubscriptionStatus.ACTIVE:
         sub.disabled_reason = sub.disabled_at = sub.failing_since = None
     sub.status = status

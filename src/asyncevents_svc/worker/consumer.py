@@ -1,4 +1,4 @@
-"""Consuming RabbitMQ: "event ready" hints and Magento publisher messages.
+"""The RabbitMQ consumer: "event ready" hints and Magento publisher messages.
 
 Acknowledgement policy: a message is acked only after the transaction that records its
 effect has committed (the fan-out for a hint, the event row for a Magento message). A
@@ -21,11 +21,13 @@ from aio_pika.abc import (
 )
 
 from asyncevents_svc.batching import take_whole
-from asyncevents_svc.catalogue.services import ResolveContext
+from asyncevents_svc.catalogue.model import Catalogue
+from asyncevents_svc.db.engine import SessionFactory
 from asyncevents_svc.db.outage import is_cancelled, is_outage
 from asyncevents_svc.errors import AppError
 from asyncevents_svc.events import idempotency
 from asyncevents_svc.events import service as ingest
+from asyncevents_svc.events.status import EventStatus
 from asyncevents_svc.messaging.amqp import (
     MagentoMessage,
     MagentoMessageError,
@@ -34,9 +36,10 @@ from asyncevents_svc.messaging.amqp import (
     parse_magento_body,
     parse_ready_body,
 )
-from asyncevents_svc.runtime import Runtime
+from asyncevents_svc.observability.metrics import Metrics
+from asyncevents_svc.settings import BrokerSettings
+from asyncevents_svc.subscriptions.fanout import FanOut
 from asyncevents_svc.worker.dispatcher import Dispatcher
-from asyncevents_svc.worker.fanout import dispatch_events
 
 log = structlog.get_logger(__name__)
 MAX_BATCH = 500  # events fanned out in one transaction
@@ -53,17 +56,32 @@ def _failed(parsed: MagentoMessage, key: str | None, error: str) -> ingest.NewEv
         store_id,
         ingest.claim(key, scope=idempotency.MAGENTO, name=name, store_id=store_id, arguments=arguments),
         source="amqp",
-        status="failed",
+        status=EventStatus.FAILED,
         error=error,
     )
 
 
 class AmqpConsumer:
-    def __init__(self, runtime: Runtime, url: str, dispatcher: Dispatcher, ctx: ResolveContext) -> None:
-        self.runtime = runtime
+    def __init__(
+        self,
+        url: str,
+        broker: BrokerSettings,
+        *,
+        prefetch: int,
+        sessions: SessionFactory,
+        catalogue: Catalogue,
+        metrics: Metrics,
+        fan_out: FanOut,
+        dispatcher: Dispatcher,
+    ) -> None:
         self.url = url
+        self.broker = broker
+        self.prefetch = prefetch  # worker.prefetch: messages handled at once
+        self.sessions = sessions
+        self.catalogue = catalogue
+        self.metrics = metrics
+        self.fan_out = fan_out
         self.dispatcher = dispatcher
-        self.ctx = ctx
         self._connection: AbstractRobustConnection | None = None
         self._channel: AbstractChannel | None = None
         self._consumers: list[tuple[AbstractQueue, str]] = []
@@ -76,8 +94,8 @@ class AmqpConsumer:
         self._batcher = asyncio.create_task(self._fan_out_batches(), name="fan-out")
         self._connection = await connect(self.url, timeout=10)
         self._channel = await self._connection.channel()
-        await self._channel.set_qos(prefetch_count=self.runtime.settings.worker.prefetch)
-        topology = await declare(self._channel, self.runtime.settings.broker)
+        await self._channel.set_qos(prefetch_count=self.prefetch)
+        topology = await declare(self._channel, self.broker)
         tag = await topology.events.consume(self._on_ready)
         self._consumers.append((topology.events, tag))
         if topology.magento is not None:
@@ -118,9 +136,7 @@ class AmqpConsumer:
                 await self.dispatcher.wait_for_capacity()
                 batch = take_whole(self._waiting, MAX_BATCH)  # whole hints
                 try:
-                    jobs = await dispatch_events(
-                        self.runtime, [i for event_ids, _ in batch for i in event_ids], self.ctx
-                    )
+                    jobs = await self.fan_out.fan_out([i for event_ids, _ in batch for i in event_ids])
                 except Exception as exc:
                     log.warning("dispatch_failed", events=len(batch), error=f"{type(exc).__name__}: {exc}")
                     for _, done in batch:
@@ -147,7 +163,7 @@ class AmqpConsumer:
         key = idempotency.magento_key(message.message_id)
         try:
             new = ingest.prepare(
-                self.runtime.catalogue,
+                self.catalogue,
                 name=parsed.event_name,
                 arguments=parsed.arguments,
                 store_id=parsed.store_id,
@@ -160,7 +176,7 @@ class AmqpConsumer:
             new = _failed(parsed, key, exc.detail)
         await self.dispatcher.wait_for_capacity()
         try:
-            async with self.runtime.sessions() as session:
+            async with self.sessions() as session:
                 [result] = await ingest.store(session, [new])
                 if isinstance(result, ingest.KeyConflict):
                     # Not a redelivery: another message reused the id. Kept, not dropped.
@@ -184,11 +200,11 @@ class AmqpConsumer:
         assert isinstance(result, ingest.StoredEvent)  # an event without a key cannot conflict
         stored = result
         await message.ack()
-        if stored.duplicate or new.status != "accepted":
+        if stored.duplicate or new.status != EventStatus.ACCEPTED:
             return
-        self.runtime.metrics.events_accepted.labels(stored.name).inc()
+        self.metrics.events_accepted.labels(stored.name).inc()
         try:
-            self.dispatcher.submit(await dispatch_events(self.runtime, [stored.id], self.ctx))
+            self.dispatcher.submit(await self.fan_out.fan_out([stored.id]))
         except Exception as exc:  # committed: the scheduler's sweep dispatches it later
             log.warning("dispatch_failed", event_id=str(stored.id), error=f"{type(exc).__name__}: {exc}")
 
@@ -201,7 +217,7 @@ class AmqpConsumer:
         name = parsed.event_name.replace("\x00", "\ufffd")[:255]
         new = _failed(MagentoMessage(name, {}, 0), None, f"message {error}")
         try:
-            async with self.runtime.sessions() as session:
+            async with self.sessions() as session:
                 [result] = await ingest.store(session, [new])
                 await session.commit()
         except Exception as exc:

@@ -32,14 +32,16 @@ from dataclasses import dataclass
 import orjson
 import structlog
 from opentelemetry.trace import SpanKind
-from sqlalchemy import update
 
-from asyncevents_svc.db.models import Delivery
+from asyncevents_svc.crypto import TokenCipher
+from asyncevents_svc.db.engine import SessionFactory
 from asyncevents_svc.db.types import utcnow
+from asyncevents_svc.deliveries import repository as deliveries
+from asyncevents_svc.deliveries.jobs import SendJob
 from asyncevents_svc.notifiers.base import Notification, NotifierResult
-from asyncevents_svc.observability.tracing import failed
-from asyncevents_svc.runtime import Runtime
-from asyncevents_svc.worker.jobs import SendJob
+from asyncevents_svc.notifiers.registry import NotifierRegistry
+from asyncevents_svc.observability.tracing import Tracing, failed
+from asyncevents_svc.settings import WorkerSettings
 from asyncevents_svc.worker.ratelimit import RateLimiter
 from asyncevents_svc.worker.recorder import AttemptRecorder, Finished
 
@@ -58,14 +60,27 @@ class _Waiting:
 class Dispatcher:
     """Runs send jobs within the global and per-subscription limits; results go to the recorder."""
 
-    def __init__(self, runtime: Runtime, recorder: AttemptRecorder) -> None:
-        self.runtime = runtime
+    def __init__(
+        self,
+        settings: WorkerSettings,
+        recorder: AttemptRecorder,
+        *,
+        sessions: SessionFactory,
+        notifiers: NotifierRegistry,
+        cipher: TokenCipher,
+        limiter: RateLimiter,
+        tracing: Tracing,
+        default_timeout: float,
+    ) -> None:
         self.recorder = recorder
-        settings = runtime.settings.worker
+        self.sessions = sessions
+        self.notifiers = notifiers
+        self.cipher = cipher
+        self.tracing = tracing
         self.limit = settings.max_in_flight
         self.per_subscription = settings.max_in_flight_per_subscription
         self.lease_seconds = settings.lease_seconds
-        self.default_timeout = runtime.settings.http.timeout
+        self.default_timeout = default_timeout  # http.timeout, for jobs without their own
         # How long a job may expect to wait in a line: well inside its lease.
         self.wait_budget = settings.lease_seconds / 4
         self._running: dict[asyncio.Task[None], SendJob] = {}
@@ -74,10 +89,12 @@ class Dispatcher:
         self._turns: deque[int] = deque()  # subscriptions that may start a job, in order
         self._caps: dict[int, int] = {}  # a subscription's own limit (its max_in_flight), if set
         self._rates: dict[int, float] = {}  # a subscription's rate limit, if set
-        self.limiter = RateLimiter(runtime)
+        self.limiter = limiter
         self._seconds: dict[int, float] = {}  # moving average of a subscription's send time
         self._releases: set[asyncio.Task[None]] = set()
         self._closing = False
+        # Set whenever :attr:`room` may have grown, for :meth:`wait_for_capacity`.
+        self._room_changed = asyncio.Event()
         self.sent = 0  # sends this worker has made (attempts, whatever their outcome)
 
     @property
@@ -123,12 +140,13 @@ class Dispatcher:
     def _remember_policy(self, job: SendJob) -> None:
         """A subscription's limits, as its latest job carries them."""
         sub = job.subscription_id
-        if job.max_in_flight is not None:
-            self._caps[sub] = job.max_in_flight
+        policy = job.policy
+        if policy.max_in_flight is not None:
+            self._caps[sub] = policy.max_in_flight
         else:
             self._caps.pop(sub, None)
-        if job.rate_limit is not None:
-            self._rates[sub] = job.rate_limit
+        if policy.rate_limit is not None:
+            self._rates[sub] = policy.rate_limit
         else:
             self._rates.pop(sub, None)
 
@@ -183,12 +201,14 @@ class Dispatcher:
             self._offer_turn(sub)
         if stale:
             self._release_later(stale)
+        # Jobs finished, started or were given back: intake may have room again.
+        self._room_changed.set()
 
     def _lease_margin(self, job: SendJob) -> float:
         """The lease a waiting job must still have to be sent: enough for a whole send, but
         never more than half the lease (a job sent at once is as safe as it can be, even
         when the timeout is close to the lease)."""
-        return min((job.timeout or self.default_timeout) + 1.0, self.lease_seconds / 2)
+        return min((job.policy.timeout or self.default_timeout) + 1.0, self.lease_seconds / 2)
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         job = self._running.pop(task)
@@ -200,15 +220,15 @@ class Dispatcher:
         self._start_jobs()
 
     async def _run(self, job: SendJob) -> None:
-        if job.rate_limit is not None:
+        if job.policy.rate_limit is not None:
             try:
-                await self.limiter.acquire(job.subscription_id, job.rate_limit)
+                await self.limiter.acquire(job.subscription_id, job.policy.rate_limit)
             except Exception as exc:  # no permit without the database: give the job back
                 log.warning("rate_limit_unavailable", error=f"{type(exc).__name__}: {exc}")
                 self._release_later([job.delivery_id])
                 return
         started_at = utcnow()
-        result = await (self._traced_send(job) if self.runtime.tracing.enabled else self._send(job))
+        result = await (self._traced_send(job) if self.tracing.enabled else self._send(job))
         self.sent += 1
         sub = job.subscription_id
         seconds = result.duration_ms / 1000
@@ -226,8 +246,7 @@ class Dispatcher:
             "notifier": job.notifier,
             "event.name": job.event_name,
         }
-        tracing = self.runtime.tracing
-        with tracing.span(
+        with self.tracing.span(
             "attempt", parent=job.trace_context, kind=SpanKind.CLIENT, attributes=attributes
         ) as span:
             result = await self._send(job)
@@ -240,18 +259,16 @@ class Dispatcher:
 
     async def _send(self, job: SendJob) -> NotifierResult:
         started = time.perf_counter()
-        notifier = self.runtime.notifiers.get(job.notifier)
+        notifier = self.notifiers.get(job.notifier)
         if notifier is None:
-            return NotifierResult(
-                False,
-                False,
-                0.0,
-                detail=f"notifier {job.notifier!r} is not installed in this worker",
+            return NotifierResult.permanent(
+                0.0, detail=f"notifier {job.notifier!r} is not installed in this worker"
             )
+        policy = job.policy
         try:
-            token = self.runtime.cipher.decrypt(job.token_encrypted)
+            token = self.cipher.decrypt(job.token_encrypted)
             previous = job.previous_token_encrypted
-            previous_token = self.runtime.cipher.decrypt(previous) if previous else None
+            previous_token = self.cipher.decrypt(previous) if previous else None
             notification = Notification(
                 delivery_id=job.delivery_id,
                 event_id=job.event_id,
@@ -263,22 +280,19 @@ class Dispatcher:
                 previous_token=previous_token,
                 payload=job.payload,
                 attempt=job.attempt,
-                payload_format=job.payload_format,
-                headers=orjson.loads(self.runtime.cipher.decrypt(job.headers_encrypted))
-                if job.headers_encrypted
+                payload_format=policy.payload_format,
+                headers=orjson.loads(self.cipher.decrypt(policy.headers_encrypted))
+                if policy.headers_encrypted
                 else {},
-                timeout=job.timeout,
+                timeout=policy.timeout,
             )
             return await notifier.send(notification)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a broken notifier still yields an attempt record
             log.exception("notifier_crashed", delivery_id=str(job.delivery_id), notifier=job.notifier)
-            return NotifierResult(
-                False,
-                True,
-                (time.perf_counter() - started) * 1000,
-                detail=f"notifier error: {type(exc).__name__}",
+            return NotifierResult.retry_later(
+                (time.perf_counter() - started) * 1000, detail=f"notifier error: {type(exc).__name__}"
             )
 
     @property
@@ -288,9 +302,15 @@ class Dispatcher:
         return 2 * self.limit - self.backlog
 
     async def wait_for_capacity(self) -> None:
-        """Back-pressure for intake: wait while there is no :attr:`room`."""
+        """Back-pressure for intake: wait while there is no :attr:`room`.
+
+        Woken by every change that can make room (a send finishing, a job starting or given
+        back: :meth:`_start_jobs` runs after each), not by polling. Checking, clearing and
+        waiting happen without an ``await`` in between, so no wake-up is lost; several
+        waiters all wake and each checks again."""
         while self.room <= 0:
-            await asyncio.sleep(0.01)
+            self._room_changed.clear()
+            await self._room_changed.wait()
 
     def _release_later(self, ids: list[uuid.UUID]) -> None:
         task = asyncio.create_task(self.release(ids), name="release-leases")
@@ -301,13 +321,7 @@ class Dispatcher:
         """Give up the leases of deliveries this worker will not send: they are due again now
         for any worker (not an attempt; nothing is recorded)."""
         try:
-            async with self.runtime.sessions() as session, session.begin():
-                await session.execute(
-                    update(Delivery)
-                    .where(Delivery.id.in_(ids))
-                    .values(locked_until=None)
-                    .execution_options(synchronize_session=False)
-                )
+            await deliveries.release(self.sessions, ids)
         except Exception as exc:  # leases then simply expire
             log.warning("lease_release_failed", error=str(exc), count=len(ids))
             return
@@ -328,6 +342,7 @@ class Dispatcher:
         await asyncio.gather(*running, return_exceptions=True)
         self._lines.clear()
         self._turns.clear()
+        self._room_changed.set()
         await asyncio.gather(*self._releases, return_exceptions=True)
         if unfinished:
             await self.release(unfinished)

@@ -9,8 +9,9 @@ import time
 import structlog
 
 from asyncevents_svc.auth import web_sessions
+from asyncevents_svc.db.engine import SessionFactory
 from asyncevents_svc.deliveries import replays, retention
-from asyncevents_svc.runtime import Runtime
+from asyncevents_svc.settings import RetentionSettings
 
 log = structlog.get_logger(__name__)
 
@@ -18,8 +19,18 @@ log = structlog.get_logger(__name__)
 class Maintenance:
     """Runs replay jobs as they appear and retention every ``retention.interval`` seconds."""
 
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
+    def __init__(
+        self,
+        sessions: SessionFactory,
+        retention: RetentionSettings,
+        *,
+        poll_interval: float,
+        search_timeout: float,
+    ) -> None:
+        self.sessions = sessions
+        self.retention = retention
+        self.poll_interval = poll_interval  # worker.poll_interval: how often to look for replay jobs
+        self.search_timeout = search_timeout  # security.search_timeout: each replay batch's search budget
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._next_cleanup = time.monotonic()
@@ -44,25 +55,24 @@ class Maintenance:
             except Exception as exc:
                 log.warning("maintenance_failed", error=f"{type(exc).__name__}: {exc}")
             with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self.runtime.settings.worker.poll_interval):
+                async with asyncio.timeout(self.poll_interval):
                     await self._stop.wait()
 
     async def tick(self) -> None:
-        job_id = await replays.claim_job(self.runtime.sessions)
+        job_id = await replays.claim_job(self.sessions)
         if job_id is not None:
             try:
-                budget = self.runtime.settings.security.search_timeout
-                await replays.run_job(self.runtime.sessions, job_id, budget=budget)
+                await replays.run_job(self.sessions, job_id, budget=self.search_timeout)
             except Exception as exc:
                 log.warning("replay_job_failed", job_id=str(job_id), error=str(exc))
-                await replays.fail_job(self.runtime.sessions, job_id, f"{type(exc).__name__}: {exc}")
+                await replays.fail_job(self.sessions, job_id, f"{type(exc).__name__}: {exc}")
         if time.monotonic() >= self._next_cleanup:
-            settings = self.runtime.settings.retention
+            settings = self.retention
             self._next_cleanup = time.monotonic() + settings.interval
-            removed = await retention.clean_up(self.runtime.sessions, settings)
+            removed = await retention.clean_up(self.sessions, settings)
             if removed.attempts or removed.deliveries or removed.events:
                 log.info("retention_cleanup", **vars(removed))
             # Whatever the retention period: an expired sign-in is of no use to anyone.
-            ended = await web_sessions.remove_expired(self.runtime.sessions, batch_size=settings.batch_size)
+            ended = await web_sessions.remove_expired(self.sessions, batch_size=settings.batch_size)
             if ended:
                 log.info("web_sessions_removed", count=ended)

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from sqlalchemy import case, literal
 from sqlalchemy.dialects import postgresql, sqlite
 
+from asyncevents_svc.db.engine import SessionFactory
 from asyncevents_svc.db.models import RateWindow
-from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.subscriptions.schemas import MIN_RATE_LIMIT
 
 SHORTEST_WINDOW = 0.1
@@ -47,8 +47,9 @@ class Window:
 class RateLimiter:
     """Hands out permits for rate-limited subscriptions; :meth:`acquire` waits for one."""
 
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
+    def __init__(self, sessions: SessionFactory, dialect: str) -> None:
+        self.sessions = sessions
+        self.dialect = dialect  # "sqlite" or "postgresql": the upsert is spelt per dialect
         self._locks: dict[int, asyncio.Lock] = {}
 
     async def acquire(self, subscription_id: int, rate: float) -> None:
@@ -64,8 +65,7 @@ class RateLimiter:
 
     async def _take(self, subscription_id: int, index: int, permits: int) -> bool:
         """One permit in window ``index`` if it has room (a newer window starts at zero)."""
-        dialect = self.runtime.engine.dialect.name
-        insert = (sqlite if dialect == "sqlite" else postgresql).insert(RateWindow)
+        insert = (sqlite if self.dialect == "sqlite" else postgresql).insert(RateWindow)
         table = RateWindow.__table__.c
         newer = insert.excluded.window > table.window
         statement = (
@@ -80,6 +80,6 @@ class RateLimiter:
             )
             .returning(table.used)
         )
-        async with self.runtime.sessions() as session, session.begin():
+        async with self.sessions() as session, session.begin():
             granted = (await session.execute(statement)).first()
         return granted is not None

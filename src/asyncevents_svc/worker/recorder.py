@@ -14,20 +14,21 @@ import contextlib
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import cast
+from datetime import datetime
 
 import structlog
-from sqlalchemy import Table, bindparam, func, or_, update
 
-from asyncevents_svc.db.models import Attempt, Delivery
+from asyncevents_svc.db.engine import SessionFactory
 from asyncevents_svc.db.types import utcnow
+from asyncevents_svc.deliveries import repository as deliveries
+from asyncevents_svc.deliveries.jobs import SendJob
 from asyncevents_svc.deliveries.policy import after_attempt, for_subscription
+from asyncevents_svc.deliveries.status import AttemptOutcome
 from asyncevents_svc.notifiers.base import NotifierResult
-from asyncevents_svc.runtime import Runtime
+from asyncevents_svc.observability.metrics import Metrics
+from asyncevents_svc.settings import EndpointHealthSettings, RetrySettings
 from asyncevents_svc.subscriptions import health
 from asyncevents_svc.subscriptions.health import AttemptSummary
-from asyncevents_svc.worker.jobs import SendJob
 
 log = structlog.get_logger(__name__)
 MAX_BATCH = 500
@@ -40,36 +41,23 @@ class Finished:
     started_at: datetime
 
 
-DELIVERIES = cast(Table, Delivery.__table__)
-ATTEMPTS = cast(Table, Attempt.__table__)
-# A Core statement run with executemany; the status guard keeps a cancel or replay that
-# happened meanwhile from being overwritten.
-_UPDATE = (
-    update(DELIVERIES)
-    .where(
-        DELIVERIES.c.id == bindparam("b_id"),
-        # an IN list cannot be used with executemany
-        or_(DELIVERIES.c.status == "pending", DELIVERIES.c.status == "retrying"),
-    )
-    .values(
-        status=bindparam("b_status"),
-        attempts=bindparam("b_attempts"),
-        next_attempt_at=bindparam("b_next"),
-        locked_until=None,
-        last_status_code=bindparam("b_code"),
-        status_reason=bindparam("b_reason"),
-        first_attempt_at=func.coalesce(DELIVERIES.c.first_attempt_at, bindparam("b_started")),
-        last_attempt_at=bindparam("b_started"),
-        updated_at=bindparam("b_now"),
-    )
-)
-
-
 class AttemptRecorder:
     """Queues finished attempts and writes them in batches."""
 
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
+    def __init__(
+        self,
+        sessions: SessionFactory,
+        *,
+        retry: RetrySettings,
+        endpoint_health: EndpointHealthSettings,
+        excerpt_bytes: int,
+        metrics: Metrics,
+    ) -> None:
+        self.sessions = sessions
+        self.retry = retry
+        self.endpoint_health = endpoint_health
+        self.excerpt_bytes = excerpt_bytes  # http.response_excerpt_bytes: how much of a response is kept
+        self.metrics = metrics
         self._queue: asyncio.Queue[Finished] = asyncio.Queue()
         self._writing = 0
         self._task: asyncio.Task[None] | None = None
@@ -107,36 +95,13 @@ class AttemptRecorder:
 
     async def write(self, batch: list[Finished]) -> None:
         now = utcnow()
-        excerpt = self.runtime.settings.http.response_excerpt_bytes
-        attempts = []
-        updates = []
+        records = []
         for item in batch:
             job, result = item.job, item.result
-            retry = for_subscription(self.runtime.settings.retry, job.retry_schedule, job.max_retries)
+            retry = for_subscription(self.retry, job.policy.retry_schedule, job.policy.max_retries)
             outcome = after_attempt(job.retries_done, result, retry, now)
-            attempts.append(
-                {
-                    "delivery_id": job.delivery_id,
-                    "number": job.attempt,
-                    "started_at": item.started_at,
-                    "duration_ms": round(result.duration_ms, 3),
-                    "success": result.success,
-                    "retryable": result.retryable,
-                    "status_code": result.status_code,
-                    "response": result.detail[:excerpt] if result.detail else None,
-                }
-            )
-            updates.append(
-                {
-                    "b_id": job.delivery_id,
-                    "b_status": outcome.status,
-                    "b_attempts": job.attempt,
-                    "b_next": outcome.next_attempt_at,
-                    "b_code": result.status_code,
-                    "b_reason": outcome.reason,
-                    "b_started": item.started_at,
-                    "b_now": now,
-                }
+            records.append(
+                deliveries.AttemptRecord(job.delivery_id, job.attempt, item.started_at, result, outcome)
             )
             log.info(
                 "attempt",
@@ -146,20 +111,16 @@ class AttemptRecorder:
                 attempt=job.attempt,
                 success=result.success,
                 status_code=result.status_code,
-                outcome=outcome.status,
+                outcome=str(outcome.status),
             )
         summaries = [
             AttemptSummary(item.job.subscription_id, item.result.success, item.result.status_code)
             for item in batch
         ]
-        async with self.runtime.sessions() as session, session.begin():
-            await session.execute(ATTEMPTS.insert(), attempts)
-            connection = await session.connection()
-            await connection.execute(_UPDATE, updates)
-            published = await health.after_attempts(
-                session, summaries, self.runtime.settings.endpoint_health, now
-            )
-        self._count(batch, [str(u["b_status"]) for u in updates])
+        async with self.sessions() as session, session.begin():
+            await deliveries.record_attempts(session, records, now=now, excerpt_bytes=self.excerpt_bytes)
+            published = await health.after_attempts(session, summaries, self.endpoint_health, now)
+        self._count(batch, [str(record.outcome.status) for record in records])
         if published and self.on_published is not None:
             try:
                 await self.on_published(published)
@@ -167,10 +128,11 @@ class AttemptRecorder:
                 log.warning("operational_events_not_dispatched", error=str(exc), count=len(published))
 
     def _count(self, batch: list[Finished], outcomes: list[str]) -> None:
-        metrics = self.runtime.metrics
+        metrics = self.metrics
         for item, outcome in zip(batch, outcomes, strict=True):
             notifier = item.job.notifier
-            metrics.attempts.labels(notifier, "success" if item.result.success else "failure").inc()
+            outcome_label = AttemptOutcome.SUCCESS if item.result.success else AttemptOutcome.FAILURE
+            metrics.attempts.labels(notifier, str(outcome_label)).inc()
             metrics.deliveries.labels(notifier, outcome).inc()
             metrics.attempt_seconds.labels(notifier).observe(item.result.duration_ms / 1000)
 
@@ -190,7 +152,3 @@ class AttemptRecorder:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-
-
-def lease_until(runtime: Runtime) -> datetime:
-    return utcnow() + timedelta(seconds=runtime.settings.worker.lease_seconds)

@@ -1,5 +1,8 @@
 """The worker process: consumer + dispatcher + scheduler, with a clean shutdown.
 
+The one place in the worker that sees the whole :class:`~asyncevents_svc.runtime.Runtime`:
+it hands each part only what that part uses.
+
 On SIGTERM or SIGINT: stop taking messages, let in-flight handling and sends finish within
 ``worker.shutdown_grace`` seconds, cancel what is left (its leases are released, so the
 next worker re-sends it at once), write every recorded attempt, then close connections.
@@ -15,18 +18,22 @@ import uuid
 from typing import Protocol
 
 import structlog
-from sqlalchemy import update
+from aiohttp import web
 
 from asyncevents_svc.catalogue.fetch import FetchClient
 from asyncevents_svc.catalogue.services import ResolveContext
-from asyncevents_svc.db.models import Delivery, Event
-from asyncevents_svc.messaging.dbqueue import DbQueueConsumer, LocalPublisher
-from asyncevents_svc.observability.server import start_metrics_server
+from asyncevents_svc.db.lease import Lease
+from asyncevents_svc.deliveries import repository as deliveries
+from asyncevents_svc.events import repository as events
+from asyncevents_svc.messaging.dbqueue import LocalPublisher
+from asyncevents_svc.observability.server import metrics_app, serve_metrics
 from asyncevents_svc.runtime import Runtime
+from asyncevents_svc.subscriptions.fanout import FanOut
 from asyncevents_svc.worker.consumer import AmqpConsumer
+from asyncevents_svc.worker.dbqueue import DbQueueConsumer
 from asyncevents_svc.worker.dispatcher import Dispatcher
-from asyncevents_svc.worker.fanout import dispatch_events
 from asyncevents_svc.worker.maintenance import Maintenance
+from asyncevents_svc.worker.ratelimit import RateLimiter
 from asyncevents_svc.worker.recorder import AttemptRecorder
 from asyncevents_svc.worker.scheduler import Scheduler
 
@@ -42,6 +49,23 @@ class Consumer(Protocol):
     async def close(self) -> None: ...
 
 
+def maintenance_for(runtime: Runtime) -> Maintenance:
+    """The worker's chores (replay jobs, retention, expired sign-ins) for this runtime."""
+    settings = runtime.settings
+    return Maintenance(
+        runtime.sessions,
+        settings.retention,
+        poll_interval=settings.worker.poll_interval,
+        search_timeout=settings.security.search_timeout,
+    )
+
+
+async def start_metrics_server(runtime: Runtime) -> web.AppRunner | None:
+    """The worker's own ``/metrics`` server (None when off or its port is taken)."""
+    app = metrics_app(runtime.keys, runtime.metrics, runtime.sessions)
+    return await serve_metrics(app, runtime.settings.worker)
+
+
 class Worker:
     """All worker parts of one process."""
 
@@ -49,23 +73,53 @@ class Worker:
         self.runtime = runtime
         settings = runtime.settings
         self.http = FetchClient(runtime.fetch_policy, settings.http)  # payload fetches, SSRF-guarded
-        ctx = ResolveContext(http=self.http)
-        self.recorder = AttemptRecorder(runtime)
-        self.dispatcher = Dispatcher(runtime, self.recorder)
+        self.recorder = AttemptRecorder(
+            runtime.sessions,
+            retry=settings.retry,
+            endpoint_health=settings.endpoint_health,
+            excerpt_bytes=settings.http.response_excerpt_bytes,
+            metrics=runtime.metrics,
+        )
+        self.dispatcher = Dispatcher(
+            settings.worker,
+            self.recorder,
+            sessions=runtime.sessions,
+            notifiers=runtime.notifiers,
+            cipher=runtime.cipher,
+            limiter=RateLimiter(runtime.sessions, runtime.engine.dialect.name),
+            tracing=runtime.tracing,
+            default_timeout=settings.http.timeout,
+        )
         runtime.metrics.watch_dispatcher(lambda: self.dispatcher.sending, lambda: self.dispatcher.backlog)
         self.recorder.on_published = self._dispatch_now
-        self._ctx = ctx
-        self.scheduler = Scheduler(runtime, self.dispatcher, ctx)
-        self.maintenance = Maintenance(runtime)
+        self.fan_out = FanOut(
+            runtime.sessions,
+            runtime.catalogue,
+            Lease(settings.worker.lease_seconds),
+            ResolveContext(http=self.http),
+            tracing=runtime.tracing,
+            metrics=runtime.metrics,
+        )
+        self.scheduler = Scheduler(runtime.sessions, settings.worker, self.dispatcher, self.fan_out)
+        self.maintenance = maintenance_for(runtime)
         self.consumer: Consumer
         if settings.broker_url is not None:
             self.consumer = AmqpConsumer(
-                runtime, settings.broker_url.get_secret_value(), self.dispatcher, ctx
+                settings.broker_url.get_secret_value(),
+                settings.broker,
+                prefetch=settings.worker.prefetch,
+                sessions=runtime.sessions,
+                catalogue=runtime.catalogue,
+                metrics=runtime.metrics,
+                fan_out=self.fan_out,
+                dispatcher=self.dispatcher,
             )
         else:
             publisher = runtime.publisher
             wakeup = publisher.ready if isinstance(publisher, LocalPublisher) else None
-            self.consumer = DbQueueConsumer(runtime, self.dispatcher, ctx, wakeup)
+            self.consumer = DbQueueConsumer(
+                runtime.engine, runtime.sessions, settings.worker, self.fan_out, self.dispatcher, wakeup
+            )
 
     async def start(self) -> None:
         if self.runtime.settings.embedded:
@@ -80,18 +134,14 @@ class Worker:
 
     async def _dispatch_now(self, event_ids: list[uuid.UUID]) -> None:
         """Fan out events this worker stored itself (``subscription.disabled``)."""
-        self.dispatcher.submit(await dispatch_events(self.runtime, event_ids, self._ctx))
+        self.dispatcher.submit(await self.fan_out.fan_out(event_ids))
 
     async def release_leases(self) -> None:
         """On SQLite only one worker runs, so leases left behind are a dead process's: free them
         now rather than waiting ``lease_seconds`` for them to expire."""
         async with self.runtime.sessions() as session, session.begin():
-            await session.execute(
-                update(Delivery).values(locked_until=None).where(Delivery.locked_until.is_not(None))
-            )
-            await session.execute(
-                update(Event).values(locked_until=None).where(Event.locked_until.is_not(None))
-            )
+            await deliveries.release_all(session)
+            await events.release_all(session)
 
     async def stop(self) -> None:
         grace = self.runtime.settings.worker.shutdown_grace

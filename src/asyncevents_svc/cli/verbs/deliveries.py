@@ -18,6 +18,7 @@ from asyncevents_svc.cli.database import open_database
 from asyncevents_svc.cli.output import Progress, emit, table
 from asyncevents_svc.deliveries import queries, replays
 from asyncevents_svc.deliveries.service import DeliveryFilter, count_replayable, replay_one
+from asyncevents_svc.deliveries.status import DeliveryStatus
 from asyncevents_svc.settings import Settings
 
 DELIVERY_COLUMNS = [
@@ -51,7 +52,7 @@ def deliveries(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def replay(settings: Settings, args: argparse.Namespace) -> int:
-    criteria = criteria_of(args, ("dead",))
+    criteria = criteria_of(args, (DeliveryStatus.DEAD,))
     return asyncio.run(
         replay_deliveries(
             settings, delivery_id=args.delivery_id, criteria=criteria, dry_run=args.dry_run, as_json=args.json

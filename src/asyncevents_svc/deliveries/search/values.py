@@ -36,9 +36,10 @@ from asyncevents_svc.deliveries.search.syntax import (
     Path,
     T,
 )
+from asyncevents_svc.deliveries.status import DeliveryStatus
 
-STATUSES = ("pending", "delivered", "retrying", "dead", "cancelled")
-FAILED = ("dead", "retrying", "cancelled")
+STATUSES = tuple(DeliveryStatus)
+FAILED = (DeliveryStatus.DEAD, DeliveryStatus.RETRYING, DeliveryStatus.CANCELLED)
 _INT32 = (-(2**31), 2**31 - 1)
 
 NUMBER = re.compile(r"[-+]?(?:\d{1,100}(?:\.\d{0,100})?|\.\d{1,100})(?:[eE][-+]?\d{1,3})?", re.ASCII)
@@ -120,7 +121,7 @@ def check(field: Field, raw: Raw, now: datetime) -> Node:
     if field.kind == "success":
         value = _exact(field, raw, "true or false")
         if value.text == "true":
-            return Equals("status", "delivered")
+            return Equals("status", DeliveryStatus.DELIVERED)
         if value.text == "false":
             return OneOf("status", FAILED)
         raise SearchError(f"success takes true or false, not '{value.text}'", value.position)

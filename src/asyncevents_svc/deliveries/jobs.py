@@ -1,13 +1,18 @@
-"""A send job: one attempt of one delivery, with everything the notifier needs."""
+"""A send job: one attempt of one delivery, with everything the notifier needs.
+
+Made where a delivery is leased to this worker (the fan-out's insert, the scheduler's
+claim) and handed to the worker's dispatcher.
+"""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from asyncevents_svc.db.models import Subscription
 from asyncevents_svc.db.types import utcnow
+from asyncevents_svc.deliveries.policy import SendPolicy
 
 
 @dataclass(frozen=True)
@@ -24,14 +29,7 @@ class SendJob:
     attempt: int  # 1-based number of the attempt about to be made
     chain_offset: int = 0  # attempts before the current chain (see Delivery.chain_offset)
     previous_token_encrypted: str | None = None  # still valid during a rotation overlap
-    payload_format: str = "data"  # or "cloudevents"
-    # The subscription's delivery policy; None = the service's setting.
-    headers_encrypted: str | None = None
-    timeout: float | None = None
-    retry_schedule: tuple[float, ...] | None = None
-    max_retries: int | None = None
-    max_in_flight: int | None = None
-    rate_limit: float | None = None
+    policy: SendPolicy = field(default_factory=SendPolicy)  # the subscription's delivery policy
     trace_context: str | None = None  # the event's traceparent: attempts join its trace
 
     @property
@@ -69,12 +67,6 @@ class SendJob:
             attempt=attempt,
             chain_offset=chain_offset,
             previous_token_encrypted=previous,
-            payload_format=sub.payload_format,
-            headers_encrypted=sub.headers_encrypted,
-            timeout=sub.timeout,
-            retry_schedule=tuple(sub.retry_schedule) if sub.retry_schedule else None,
-            max_retries=sub.max_retries,
-            max_in_flight=sub.max_in_flight,
-            rate_limit=sub.rate_limit,
+            policy=SendPolicy.of(sub),
             trace_context=trace_context,
         )

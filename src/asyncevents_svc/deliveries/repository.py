@@ -1,0 +1,253 @@
+"""Every write of a delivery's lifecycle, in one place.
+
+A delivery is inserted at fan-out (already leased to the worker that will send it), claimed
+when due (:func:`claim_due`, which takes a fresh lease), released when a worker will not
+send it after all, given each attempt's outcome (:func:`record_attempts`), cancelled when
+its subscription is gone or off, and restarted by a replay. A lease is
+:class:`~asyncevents_svc.db.lease.Lease`; the states are
+:class:`~asyncevents_svc.deliveries.status.DeliveryStatus`. The functions that take a
+session leave the commit to the caller; those that take a session factory run their own
+short transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import cast
+
+import structlog
+from sqlalchemy import Table, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from asyncevents_svc.db.engine import SessionFactory
+from asyncevents_svc.db.lease import Lease
+from asyncevents_svc.db.models import Attempt, Delivery, Event, Subscription, due_for_sending
+from asyncevents_svc.db.types import utcnow
+from asyncevents_svc.deliveries.jobs import SendJob
+from asyncevents_svc.deliveries.policy import Outcome
+from asyncevents_svc.deliveries.status import FINISHED, DeliveryStatus
+from asyncevents_svc.notifiers.base import NotifierResult
+from asyncevents_svc.subscriptions.status import SubscriptionStatus
+
+log = structlog.get_logger(__name__)
+DELIVERIES = cast(Table, Delivery.__table__)
+ATTEMPTS = cast(Table, Attempt.__table__)
+
+
+@dataclass(frozen=True)
+class NewDelivery:
+    """One delivery the fan-out creates: an event for a subscription."""
+
+    id: uuid.UUID
+    event_id: uuid.UUID
+    subscription_id: int
+    notifier: str
+
+
+async def insert_leased(
+    session: AsyncSession, deliveries: Sequence[NewDelivery], *, now: datetime, locked_until: datetime
+) -> None:
+    """Insert new ``pending`` deliveries, due now and leased (``locked_until``) to the worker
+    that sends their first attempt at once."""
+    if not deliveries:
+        return
+    rows = [
+        {
+            "id": new.id,
+            "event_id": new.event_id,
+            "subscription_id": new.subscription_id,
+            "notifier": new.notifier,
+            "status": DeliveryStatus.PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "locked_until": locked_until,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for new in deliveries
+    ]
+    await session.execute(insert(Delivery), rows)
+
+
+async def claim_due(
+    sessions: SessionFactory, lease: Lease, limit: int, skip: list[int] | None = None
+) -> list[SendJob]:
+    """Lease up to ``limit`` due deliveries (``SKIP LOCKED``: workers share them), none of the
+    subscriptions in ``skip``, and return their send jobs. A claimed delivery whose
+    subscription was deleted or is no longer active is cancelled with the reason instead."""
+    now = utcnow()
+    due = select(Delivery.id).where(due_for_sending(now))
+    if skip:
+        due = due.where(Delivery.subscription_id.not_in(skip))
+    due = due.order_by(Delivery.next_attempt_at).limit(limit).with_for_update(skip_locked=True)
+    jobs: list[SendJob] = []
+    cancelled: list[tuple[uuid.UUID, str]] = []
+    async with sessions() as session, session.begin():
+        claimed = (
+            await session.scalars(
+                update(Delivery)
+                .where(Delivery.id.in_(due.scalar_subquery()))
+                .values(locked_until=lease.until(now))
+                .returning(Delivery.id)
+                .execution_options(synchronize_session=False)
+            )
+        ).all()
+        if not claimed:
+            return []
+        rows = await session.execute(
+            select(Delivery, Event.name, Event.store_id, Event.payload, Event.trace_context, Subscription)
+            .join(Event, Event.id == Delivery.event_id)
+            .outerjoin(Subscription, Subscription.id == Delivery.subscription_id)
+            .where(Delivery.id.in_(claimed))
+        )
+        for delivery, name, store_id, payload, trace_context, sub in rows:
+            if sub is None:
+                cancelled.append((delivery.id, "subscription was deleted"))
+            elif sub.status != SubscriptionStatus.ACTIVE:
+                cancelled.append((delivery.id, f"subscription {sub.id} is {sub.status}"))
+            else:
+                jobs.append(
+                    SendJob.to(
+                        sub,
+                        delivery_id=delivery.id,
+                        event_id=delivery.event_id,
+                        event_name=name,
+                        store_id=store_id,
+                        payload=payload,
+                        attempt=delivery.attempts + 1,
+                        chain_offset=delivery.chain_offset,
+                        trace_context=trace_context,
+                    )
+                )
+        await cancel(session, cancelled)
+    for delivery_id, reason in cancelled:
+        log.info("delivery_cancelled", delivery_id=str(delivery_id), reason=reason)
+    return jobs
+
+
+async def cancel(session: AsyncSession, cancelled: Sequence[tuple[uuid.UUID, str]]) -> None:
+    """End these deliveries ``cancelled``, each with its reason (never silently)."""
+    for delivery_id, reason in cancelled:
+        await session.execute(
+            update(Delivery)
+            .where(Delivery.id == delivery_id)
+            .values(
+                status=DeliveryStatus.CANCELLED,
+                status_reason=reason,
+                locked_until=None,
+                next_attempt_at=None,
+            )
+            .execution_options(synchronize_session=False)
+        )
+
+
+async def release(sessions: SessionFactory, ids: Sequence[uuid.UUID]) -> None:
+    """Give up the leases of deliveries this worker will not send: they are due again now for
+    any worker (not an attempt; nothing is recorded)."""
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(ids))
+            .values(locked_until=None)
+            .execution_options(synchronize_session=False)
+        )
+
+
+async def release_all(session: AsyncSession) -> None:
+    """Free every delivery lease (only when this is the one worker, so any lease is a dead
+    process's)."""
+    await session.execute(
+        update(Delivery).values(locked_until=None).where(Delivery.locked_until.is_not(None))
+    )
+
+
+@dataclass(frozen=True)
+class AttemptRecord:
+    """One finished attempt and what it makes of its delivery."""
+
+    delivery_id: uuid.UUID
+    number: int
+    started_at: datetime
+    result: NotifierResult
+    outcome: Outcome
+
+
+# A Core statement run with executemany; the status guard keeps a cancel or replay that
+# happened meanwhile from being overwritten.
+_RECORD = (
+    update(DELIVERIES)
+    .where(
+        DELIVERIES.c.id == bindparam("b_id"),
+        # an IN list cannot be used with executemany
+        or_(DELIVERIES.c.status == DeliveryStatus.PENDING, DELIVERIES.c.status == DeliveryStatus.RETRYING),
+    )
+    .values(
+        status=bindparam("b_status"),
+        attempts=bindparam("b_attempts"),
+        next_attempt_at=bindparam("b_next"),
+        locked_until=None,
+        last_status_code=bindparam("b_code"),
+        status_reason=bindparam("b_reason"),
+        first_attempt_at=func.coalesce(DELIVERIES.c.first_attempt_at, bindparam("b_started")),
+        last_attempt_at=bindparam("b_started"),
+        updated_at=bindparam("b_now"),
+    )
+)
+
+
+async def record_attempts(
+    session: AsyncSession, records: Sequence[AttemptRecord], *, now: datetime, excerpt_bytes: int
+) -> None:
+    """Append the attempts (a multi-row insert) and move each delivery to its outcome, freeing
+    its lease (one executemany update)."""
+    attempts = [
+        {
+            "delivery_id": record.delivery_id,
+            "number": record.number,
+            "started_at": record.started_at,
+            "duration_ms": round(record.result.duration_ms, 3),
+            "success": record.result.success,
+            "retryable": record.result.retryable,
+            "status_code": record.result.status_code,
+            "response": record.result.detail[:excerpt_bytes] if record.result.detail else None,
+        }
+        for record in records
+    ]
+    updates = [
+        {
+            "b_id": record.delivery_id,
+            "b_status": str(record.outcome.status),
+            "b_attempts": record.number,
+            "b_next": record.outcome.next_attempt_at,
+            "b_code": record.result.status_code,
+            "b_reason": record.outcome.reason,
+            "b_started": record.started_at,
+            "b_now": now,
+        }
+        for record in records
+    ]
+    await session.execute(ATTEMPTS.insert(), attempts)
+    connection = await session.connection()
+    await connection.execute(_RECORD, updates)
+
+
+async def restart(session: AsyncSession, ids: Sequence[uuid.UUID]) -> None:
+    """A replay: finished deliveries become ``pending`` again on the same id, due now, with a
+    new chain (``chain_offset`` = the attempts so far, so a full retry budget)."""
+    now = utcnow()
+    await session.execute(
+        update(Delivery)
+        .where(and_(Delivery.id.in_(ids), Delivery.status.in_(FINISHED)))
+        .values(
+            status=DeliveryStatus.PENDING,
+            next_attempt_at=now,
+            locked_until=None,
+            status_reason=None,
+            chain_offset=Delivery.attempts,
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )

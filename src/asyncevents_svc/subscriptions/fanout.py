@@ -1,0 +1,167 @@
+"""Fan-out: from accepted events to one delivery per matching subscription.
+
+Events are fanned out in batches (whatever arrived together), so a burst costs a few
+transactions rather than several round trips per event:
+
+1. read the events still ``accepted`` (another worker or an earlier try may already have
+   dispatched some);
+2. resolve each payload through the catalogue's service binding, concurrently — a failure
+   marks that event ``failed`` with the error, visible in ``GET /v1/events/{id}``;
+3. in one transaction, with the event rows locked: choose the subscriptions (active, of the
+   event's name or a matching pattern, of its store or all stores, and whose payload filter,
+   if any, the payload passes), insert their deliveries — leased to this worker for the
+   immediate send (:mod:`asyncevents_svc.deliveries.repository`) — and mark the events
+   ``dispatched``, keeping on each which subscriptions its filter skipped and why
+   (:mod:`asyncevents_svc.events.repository`). Only after that commit are broker messages
+   acknowledged.
+
+Choosing the subscriptions is this domain's rule, which is why fan-out lives here and not
+in the worker, which only calls it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import structlog
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from asyncevents_svc.catalogue.model import Catalogue
+from asyncevents_svc.catalogue.patterns import matches
+from asyncevents_svc.catalogue.services import ResolutionError, ResolveContext
+from asyncevents_svc.db.engine import SessionFactory
+from asyncevents_svc.db.lease import Lease
+from asyncevents_svc.db.models import Event, Subscription
+from asyncevents_svc.db.types import utcnow
+from asyncevents_svc.deliveries import repository as deliveries
+from asyncevents_svc.deliveries.jobs import SendJob
+from asyncevents_svc.errors import AppError
+from asyncevents_svc.events import repository as events
+from asyncevents_svc.observability.metrics import Metrics
+from asyncevents_svc.observability.tracing import Tracing, failed
+from asyncevents_svc.subscriptions.filters import explain_miss, stored
+from asyncevents_svc.subscriptions.status import SubscriptionStatus
+
+log = structlog.get_logger(__name__)
+MAX_SKIPS_KEPT = 100
+
+
+async def candidates(session: AsyncSession, names: set[str]) -> list[Subscription]:
+    """The active subscriptions that may want events of these names (patterns are matched
+    per event by :func:`wants`)."""
+    return list(
+        await session.scalars(
+            select(Subscription).where(
+                Subscription.status == SubscriptionStatus.ACTIVE,
+                or_(Subscription.event_name.in_(names), Subscription.event_name.contains("*")),
+            )
+        )
+    )
+
+
+def receives(sub: Subscription, event: Event) -> bool:
+    """Whether ``sub`` is for this event at all: its name or pattern, its store or every store."""
+    return sub.store_id in (0, event.store_id) and matches(sub.event_name, event.name)
+
+
+class FanOut:
+    """Fans events out for one worker; returns the first-attempt jobs it now owns."""
+
+    def __init__(
+        self,
+        sessions: SessionFactory,
+        catalogue: Catalogue,
+        lease: Lease,
+        ctx: ResolveContext,
+        *,
+        tracing: Tracing,
+        metrics: Metrics,
+    ) -> None:
+        self.sessions = sessions
+        self.catalogue = catalogue
+        self.lease = lease
+        self.ctx = ctx
+        self.tracing = tracing
+        self.metrics = metrics
+
+    async def _resolve(self, event: Event) -> tuple[Any, str | None]:
+        """The payload, or the reason it could not be resolved (a ``resolve`` span in the event's trace)."""
+        attributes = {"event.id": str(event.id), "event.name": event.name}
+        with self.tracing.span("resolve", parent=event.trace_context, attributes=attributes) as span:
+            if event.name not in self.catalogue:
+                error = f"event {event.name!r} is no longer in the catalogue"
+                failed(span, error)
+                return None, error
+            try:
+                return await self.catalogue.get(event.name).binding.resolve(event.arguments, self.ctx), None
+            except (ResolutionError, AppError) as exc:
+                failed(span, str(exc))
+                return None, str(exc)
+
+    async def _mark_failed(self, failures: list[tuple[Event, str]]) -> None:
+        async with self.sessions() as session, session.begin():
+            await events.mark_failed(session, [(event.id, error) for event, error in failures], utcnow())
+        for event, error in failures:
+            self.metrics.events_failed.labels(event.name).inc()
+            log.warning("event_failed", event_id=str(event.id), error=error)
+
+    async def fan_out(self, event_ids: Sequence[uuid.UUID]) -> list[SendJob]:
+        """Fan the events out; returns the first-attempt jobs this worker now owns."""
+        if not event_ids:
+            return []
+        async with self.sessions() as session:
+            found = await events.accepted(session, event_ids)
+        if not found:
+            return []
+        outcomes = await asyncio.gather(*(self._resolve(event) for event in found))
+        failures = [(e, error) for e, (_, error) in zip(found, outcomes, strict=True) if error is not None]
+        if failures:
+            await self._mark_failed(failures)
+        resolved = {
+            e.id: (e, payload) for e, (payload, error) in zip(found, outcomes, strict=True) if error is None
+        }
+        if not resolved:
+            return []
+        now = utcnow()
+        jobs: list[SendJob] = []
+        async with self.sessions() as session, session.begin():
+            locked = await events.lock_accepted(session, list(resolved))
+            if not locked:
+                return []
+            subscriptions = await candidates(session, {resolved[event_id][0].name for event_id in locked})
+            new: list[deliveries.NewDelivery] = []
+            dispatched: list[events.Dispatched] = []
+            for event_id in locked:
+                event, payload = resolved[event_id]
+                skipped: list[dict[str, Any]] = []
+                for sub in subscriptions:
+                    if not receives(sub, event):
+                        continue
+                    miss = None if sub.filter is None else explain_miss(stored(sub.filter), payload)
+                    if miss is not None:
+                        if len(skipped) < MAX_SKIPS_KEPT:
+                            skipped.append({"subscription_id": sub.id, "reason": f"filter: {miss}"})
+                        continue
+                    delivery = deliveries.NewDelivery(uuid.uuid4(), event_id, sub.id, sub.notifier)
+                    new.append(delivery)
+                    jobs.append(
+                        SendJob.to(
+                            sub,
+                            delivery_id=delivery.id,
+                            event_id=event_id,
+                            event_name=event.name,
+                            store_id=event.store_id,
+                            payload=payload,
+                            attempt=1,
+                            trace_context=event.trace_context,
+                        )
+                    )
+                dispatched.append(events.Dispatched(event_id, payload, skipped or None))
+            await deliveries.insert_leased(session, new, now=now, locked_until=self.lease.until(now))
+            await events.mark_dispatched(session, dispatched, now)
+        log.debug("events_dispatched", events=len(locked), deliveries=len(jobs))
+        return jobs
