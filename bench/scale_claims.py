@@ -1,7 +1,6 @@
-"""The service functions ``bench/scale.py`` calls directly, imported in this one module
-because a parallel refactor is moving them (today ``worker/scheduler.py``,
-``messaging/dbqueue.py`` and ``deliveries/retention.py``): when they move, only these
-imports change.
+"""The service functions ``bench/scale.py`` calls directly, in one module: the delivery
+claim (``deliveries/repository.py``), the database queue's event claim
+(``events/repository.py``) and retention (``deliveries/retention.py``).
 
 Each claim is the worker's own statement on the full database; the leases it takes are
 given back afterwards (``release_*``) so that the next timing, and the worker started
@@ -12,18 +11,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import cast
 
 from sqlalchemy import update
 
-from asyncevents_svc.catalogue.services import ResolveContext
-from asyncevents_svc.db.models import Delivery, Event
+from asyncevents_svc.db.lease import Lease
+from asyncevents_svc.db.models import Event
+from asyncevents_svc.deliveries import repository as deliveries
 from asyncevents_svc.deliveries.retention import Removed, clean_up
-from asyncevents_svc.messaging.dbqueue import claim_events
+from asyncevents_svc.events import repository as events
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.settings import RetentionSettings
-from asyncevents_svc.worker.dispatcher import Dispatcher
-from asyncevents_svc.worker.scheduler import Scheduler
 
 __all__ = [
     "Removed",
@@ -37,26 +34,19 @@ __all__ = [
 
 async def claim_due_deliveries(runtime: Runtime, limit: int) -> list[uuid.UUID]:
     """The scheduler's claim of up to ``limit`` due deliveries; returns the ids it leased."""
-    # claim_due reads only the runtime: the dispatcher and the resolve context it would
-    # hand the jobs to are not involved in the claim.
-    scheduler = Scheduler(runtime, cast(Dispatcher, None), cast(ResolveContext, None))
-    jobs = await scheduler.claim_due(limit)
+    lease = Lease(runtime.settings.worker.lease_seconds)
+    jobs = await deliveries.claim_due(runtime.sessions, lease, limit)
     return [job.delivery_id for job in jobs]
 
 
 async def claim_accepted_events(runtime: Runtime, limit: int) -> list[uuid.UUID]:
     """The database queue's claim of up to ``limit`` accepted events."""
-    return await claim_events(runtime, older_than=0, limit=limit)
+    lease = Lease(runtime.settings.worker.lease_seconds)
+    return await events.claim(runtime.sessions, lease, older_than=0, limit=limit)
 
 
 async def release_deliveries(runtime: Runtime, ids: list[uuid.UUID]) -> None:
-    async with runtime.sessions() as session, session.begin():
-        await session.execute(
-            update(Delivery)
-            .where(Delivery.id.in_(ids))
-            .values(locked_until=None)
-            .execution_options(synchronize_session=False)
-        )
+    await deliveries.release(runtime.sessions, ids)
 
 
 async def release_events(runtime: Runtime, ids: list[uuid.UUID]) -> None:
