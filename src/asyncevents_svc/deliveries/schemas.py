@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from datetime import datetime
+from typing import Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from asyncevents_svc.textchecks import Line, Text
+from asyncevents_svc.types import UtcDatetime
 
 DeliveryStatus = Literal["pending", "delivered", "retrying", "dead", "cancelled"]
-
-
-def _as_utc(moment: datetime) -> datetime:
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    try:
-        return moment.astimezone(UTC)
-    except OverflowError:  # 9999-12-31T23:59-01:00 is past the last representable moment
-        raise ValueError("is out of range in UTC") from None
-
-
-#: A moment in a filter; without an offset it is read as UTC (as in the search language).
-UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
 
 
 class AttemptOut(BaseModel):
