@@ -4,7 +4,7 @@ UV ?= $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 PYTEST = $(UV) run pytest -p no:cacheprovider
 
 .PHONY: install chromium run test test-postgres-rabbitmq test-postgres-dbqueue test-sqlite-dbqueue test-faults \
-	lint typecheck migrations-check check bench soak bench-quick bench-http-clients bench-scale format docs
+	lint typecheck imports migrations-check check bench soak bench-quick bench-http-clients bench-scale format docs
 
 install: $(filter .tools/bin/uv,$(UV))  ## create .venv from uv.lock
 	$(UV) sync --frozen
@@ -43,10 +43,13 @@ lint:
 typecheck:
 	$(UV) run mypy
 
+imports:  ## the layering: import-linter's contracts in pyproject.toml ([tool.importlinter])
+	$(UV) run lint-imports
+
 migrations-check:  ## the models and the migrations agree (alembic check on a scratch database)
 	$(UV) run python -m tests.tools.alembic_check
 
-check: lint typecheck migrations-check
+check: lint typecheck imports migrations-check
 
 format:
 	$(UV) run ruff format .

@@ -13,7 +13,7 @@ from fastapi.routing import APIRoute
 from pydantic import SecretStr
 from sqlalchemy import select, update
 
-from asyncevents_svc.api.app import create_app
+from asyncevents_svc.app import create_app
 from asyncevents_svc.auth import bootstrap as bootstrapping
 from asyncevents_svc.auth import keys
 from asyncevents_svc.auth.bootstrap import ensure_admin

@@ -12,7 +12,7 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import select, update
 
-from asyncevents_svc.api.app import create_app
+from asyncevents_svc.app import create_app
 from asyncevents_svc.console.session import COOKIE
 from asyncevents_svc.db.models import WebSession
 from asyncevents_svc.db.types import utcnow

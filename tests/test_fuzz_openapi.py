@@ -30,7 +30,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from asyncevents_svc.api.app import create_app
+from asyncevents_svc.app import create_app
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.settings import Settings
 from tests.conftest import TEST_EVENTS

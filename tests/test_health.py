@@ -9,7 +9,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from asyncevents_svc.api.app import create_app
+from asyncevents_svc.app import create_app
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.settings import Settings

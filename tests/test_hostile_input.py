@@ -15,8 +15,8 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
-from asyncevents_svc.api.app import create_app
 from asyncevents_svc.api.jsonscan import json_depth_exceeds
+from asyncevents_svc.app import create_app
 from asyncevents_svc.cli.serve import banner
 from asyncevents_svc.db.models import Event
 from asyncevents_svc.runtime import Runtime

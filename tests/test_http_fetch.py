@@ -21,7 +21,7 @@ import pytest
 from aiohttp import web
 from sqlalchemy import func, select
 
-from asyncevents_svc.api.app import create_app
+from asyncevents_svc.app import create_app
 from asyncevents_svc.db.models import Event
 from asyncevents_svc.messaging.dbqueue import LocalPublisher
 from asyncevents_svc.runtime import Runtime, build_runtime

@@ -21,7 +21,7 @@ from fastapi import FastAPI
 from sqlalchemy import create_engine, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from asyncevents_svc.api.app import create_app
+from asyncevents_svc.app import create_app
 from asyncevents_svc.db.models import Delivery, Event, ReplayJob
 from asyncevents_svc.db.outage import is_outage
 from asyncevents_svc.db.types import utcnow

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from aiohttp.abc import AbstractResolver, ResolveResult
 
-from asyncevents_svc.api.app import create_app
+from asyncevents_svc.app import create_app
 from asyncevents_svc.notifiers.http import HttpNotifier
 from asyncevents_svc.notifiers.ssrf import GuardedResolver, RecipientPolicy, RecipientRefused
 from asyncevents_svc.runtime import Runtime, build_runtime

@@ -15,7 +15,7 @@ from aiohttp import web
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
-from asyncevents_svc.api.app import create_app
+from asyncevents_svc.app import create_app
 from asyncevents_svc.messaging.dbqueue import LocalPublisher
 from asyncevents_svc.observability.tracing import Tracing, add_trace_ids
 from asyncevents_svc.runtime import Runtime, build_runtime

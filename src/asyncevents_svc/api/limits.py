@@ -10,9 +10,10 @@
 - a JSON body that is not strict JSON (:func:`strict_json_problem`: ``NaN``, lone
   surrogates, not UTF-8...): **422** naming ``body``, instead of a 500 from the database.
 
-A body that passes is handed on unchanged. :class:`SecurityHeaders` adds the headers every
-response carries (:func:`security_headers`); the documentation pages get no
-``Content-Security-Policy`` because Swagger UI and ReDoc load scripts from a CDN.
+A body that passes is handed on unchanged. Routes under a registered client format
+(:class:`~asyncevents_svc.api.problems.ClientFormat`, e.g. Magento's ``/V1``) parse every body
+themselves: only the depth is checked there, and refused in that format's words. The
+security headers are :mod:`.headers`.
 """
 
 from __future__ import annotations
@@ -20,78 +21,11 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from asyncevents_svc.api import problems
 from asyncevents_svc.api.deps import authenticate
 from asyncevents_svc.api.jsonscan import json_depth_exceeds, strict_json_problem
+from asyncevents_svc.api.problems import ProblemFormats
 from asyncevents_svc.auth.keys import KeyVerifier
-from asyncevents_svc.compat.errors import invalid
 from asyncevents_svc.errors import AppError, BadRequest, ValidationFailed
-
-DOC_PAGES = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc"})
-_BASE_HEADERS = {
-    "x-content-type-options": "nosniff",
-    "x-frame-options": "DENY",
-    "referrer-policy": "no-referrer",
-}
-_API_HEADERS = {
-    **_BASE_HEADERS,
-    "cache-control": "no-store",
-    "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
-}
-
-
-#: The console's pages load their own script and style sheet, nothing else (no inline code).
-_CONSOLE_HEADERS = {
-    **_BASE_HEADERS,
-    # Not no-referrer: with it, browsers send "Origin: null" on the console's own form posts,
-    # and the console checks that origin.
-    "referrer-policy": "same-origin",
-    "cache-control": "no-store",
-    "content-security-policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
-    "img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-}
-CONSOLE_PREFIX = "/admin"
-
-
-def security_headers(path: str) -> dict[str, str]:
-    """The headers a response to ``path`` carries (lower-case names)."""
-    if path in DOC_PAGES:
-        return dict(_BASE_HEADERS)
-    if path == CONSOLE_PREFIX or path.startswith(CONSOLE_PREFIX + "/"):
-        return dict(_CONSOLE_HEADERS)
-    return dict(_API_HEADERS)
-
-
-class SecurityHeaders:
-    """Adds :func:`security_headers` to every response, keeping any a route set itself, and
-    ``Strict-Transport-Security: <hsts>`` to responses served over HTTPS.
-
-    HTTPS is the ASGI scope's scheme: uvicorn sets it to ``https`` for TLS, and from
-    ``X-Forwarded-Proto`` for a proxy it trusts (``--forwarded-allow-ips``). Over plain http
-    the header is not sent: RFC 6797 (7.2) forbids it, and browsers ignore it there.
-    """
-
-    def __init__(self, app: ASGIApp, *, hsts: str = "") -> None:
-        self.app = app
-        self.hsts = [(b"strict-transport-security", hsts.encode())] if hsts else []
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        extra = [(k.encode(), v.encode()) for k, v in security_headers(scope["path"]).items()]
-        if scope.get("scheme") == "https":
-            extra += self.hsts
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                present = {name.lower() for name, _ in headers}
-                headers.extend((name, value) for name, value in extra if name not in present)
-                message = {**message, "headers": headers}
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
 
 
 class PayloadTooLarge(AppError):
@@ -105,10 +39,10 @@ class PayloadTooLarge(AppError):
         self.magento_parameters = [limit]
 
 
-def _is_json(scope: Scope) -> bool:
+def _is_json(scope: Scope, formats: ProblemFormats) -> bool:
     """Whether anything will parse this body as JSON (no content type counts: FastAPI does)."""
-    if problems.is_magento_path(scope["path"]):
-        return True  # the Magento routes parse any body (compat/body.py)
+    if formats.for_path(scope["path"]) is not None:
+        return True  # a client format's routes parse any body (Magento's: compat/body.py)
     content_type = b""
     for name, value in scope["headers"]:
         if name.lower() == b"content-type":
@@ -129,11 +63,20 @@ class InputLimits:
     all on the event loop, so only a known caller may make them run.
     """
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_json_depth: int, keys: KeyVerifier) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        max_json_depth: int,
+        keys: KeyVerifier,
+        formats: ProblemFormats,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.max_json_depth = max_json_depth
         self.keys = keys
+        self.formats = formats
         self._longest_length = len(str(max_body_bytes))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -144,7 +87,7 @@ class InputLimits:
         if refusal is not None:
             await self._refuse(scope, receive, send, refusal)
             return
-        parsed_as_json = _is_json(scope)
+        parsed_as_json = _is_json(scope, self.formats)
         trusted = not parsed_as_json or await self._authenticated(scope)
         body = await self._read(scope, receive, send, keep=trusted)
         if body is None:
@@ -208,16 +151,17 @@ class InputLimits:
         return b"".join(chunks)
 
     def _check_json(self, scope: Scope, body: bytes) -> AppError | None:
-        magento = problems.is_magento_path(scope["path"])
+        client_format = self.formats.for_path(scope["path"])
         if json_depth_exceeds(body, self.max_json_depth):
             problem = f"JSON nested deeper than {self.max_json_depth} levels"
-            return invalid("body", problem) if magento else ValidationFailed("body", problem)
-        if magento:
-            return None  # compat/body.py parses with orjson itself and answers Magento's 400
+            if client_format is not None:
+                return client_format.body_error(problem)
+            return ValidationFailed("body", problem)
+        if client_format is not None:
+            return None  # its routes parse the body themselves (compat/body.py: Magento's 400)
         reason = strict_json_problem(body)
         return None if reason is None else ValidationFailed("body", f"not valid JSON: {reason}")
 
-    @staticmethod
-    async def _refuse(scope: Scope, receive: Receive, send: Send, error: AppError) -> None:
-        response = problems.render(Request(scope), error)
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, error: AppError) -> None:
+        response = self.formats.render(Request(scope), error)
         await response(scope, receive, send)

@@ -1,7 +1,16 @@
-"""Exception handlers: every error becomes problem+json (Magento shape on ``/V1`` routes)."""
+"""Exception handlers: every error becomes problem+json, or a registered client's own format.
+
+The renderer knows one format, RFC 9457 problem+json. A family of routes that answers its
+clients in another shape registers a :class:`ClientFormat` for its paths at app assembly
+(the composition root registers :data:`asyncevents_svc.compat.problems.MAGENTO`), so this
+generic layer never knows a special client. :class:`ProblemFormats` is that registry, one
+per app, handed to :func:`install` and to the body limits middleware.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import structlog
@@ -12,15 +21,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from asyncevents_svc.api.headers import security_headers
 from asyncevents_svc.db.outage import is_outage
-from asyncevents_svc.errors import (
-    AppError,
-    FieldError,
-    Forbidden,
-    Unauthorized,
-    Unavailable,
-    ValidationFailed,
-)
+from asyncevents_svc.errors import AppError, FieldError, Unavailable, ValidationFailed
 
 log = structlog.get_logger(__name__)
 PROBLEM = "application/problem+json"
@@ -81,10 +84,6 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 PROBLEM_RESPONSES = problem_responses(401, 403, 422, 429, 503)
 
 
-def is_magento_path(path: str) -> bool:
-    return path.startswith(("/V1/", "/rest/"))
-
-
 def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
     parts = [str(p) for p in loc]
     if parts and parts[0] in ("body", "query", "path", "header"):
@@ -92,84 +91,106 @@ def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(parts)
 
 
-def render(request: Request, error: AppError) -> JSONResponse:
-    headers = dict(error.headers)
-    if error.status == 401:
-        headers["WWW-Authenticate"] = 'Bearer realm="asyncevents"'
-    if is_magento_path(request.url.path):
-        message = getattr(error, "magento_message", None) or error.detail
-        params = getattr(error, "magento_parameters", None) or []
-        if isinstance(error, Unauthorized | Forbidden) and not getattr(error, "magento_message", None):
-            # Magento's wording for a missing ACL resource; the detail says which.
-            message, params = (
-                "The consumer isn't authorized to access %resources.",
-                {"resources": error.detail},
-            )
+#: How a client format answers an error: the response for it, given the headers it needs.
+Renderer = Callable[[AppError, dict[str, str]], JSONResponse]
+
+
+@dataclass(frozen=True)
+class ClientFormat:
+    """The error format of a family of routes whose clients expect their own shape.
+
+    ``prefixes`` are the paths it covers. Its routes parse every request body as JSON
+    themselves, whatever the content type and with their own strictness, so the body limits
+    check only the depth there and word a refusal with ``body_error(problem)``.
+    """
+
+    prefixes: tuple[str, ...]
+    render: Renderer
+    body_error: Callable[[str], AppError]
+
+
+class ProblemFormats:
+    """Which format answers a path: the first registered client format covering it, else
+    problem+json."""
+
+    def __init__(self, formats: Iterable[ClientFormat] = ()) -> None:
+        self._formats = list(formats)
+
+    def register(self, client_format: ClientFormat) -> None:
+        self._formats.append(client_format)
+
+    def for_path(self, path: str) -> ClientFormat | None:
+        return next((f for f in self._formats if path.startswith(f.prefixes)), None)
+
+    def render(self, request: Request, error: AppError) -> JSONResponse:
+        headers = dict(error.headers)
+        if error.status == 401:
+            headers["WWW-Authenticate"] = 'Bearer realm="asyncevents"'
+        client_format = self.for_path(request.url.path)
+        if client_format is not None:
+            return client_format.render(error, headers)
         return JSONResponse(
-            {"message": message, "parameters": params}, status_code=error.status, headers=headers
+            error.problem(instance=request.url.path),
+            status_code=error.status,
+            media_type=PROBLEM,
+            headers=headers,
         )
-    return JSONResponse(
-        error.problem(instance=request.url.path),
-        status_code=error.status,
-        media_type=PROBLEM,
-        headers=headers,
-    )
 
 
-async def _app_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, AppError)
-    return render(request, exc)
+def install(app: FastAPI, formats: ProblemFormats) -> None:
+    """Register the exception handlers; each renders through ``formats``."""
+    handlers = _Handlers(formats)
+    app.add_exception_handler(AppError, handlers.app_error)
+    app.add_exception_handler(RequestValidationError, handlers.validation)
+    app.add_exception_handler(StarletteHTTPException, handlers.http)
+    app.add_exception_handler(DBAPIError, handlers.database)
+    app.add_exception_handler(PoolTimeout, handlers.database)
+    app.add_exception_handler(OSError, handlers.database)
+    app.add_exception_handler(Exception, handlers.unexpected)
 
 
-async def _validation(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    errors = [
-        # A body that is not JSON at all has loc ("body", <offset>): name the body.
-        FieldError("body" if e["type"] == "json_invalid" else _field_path(e["loc"]), e["msg"], e["type"])
-        for e in exc.errors()
-    ]
-    if not errors:
-        errors = [FieldError("body", "invalid request")]
-    return render(request, ValidationFailed(errors[0].loc, errors[0].msg, more=errors[1:]))
+class _Handlers:
+    def __init__(self, formats: ProblemFormats) -> None:
+        self.render = formats.render
 
+    async def app_error(self, request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, AppError)
+        return self.render(request, exc)
 
-async def _http(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, StarletteHTTPException)
-    error = AppError(str(exc.detail))
-    error.status = exc.status_code
-    error.type = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
-    error.title = str(exc.detail)
-    response = render(request, error)
-    if exc.headers:
-        response.headers.update(exc.headers)
-    return response
+    async def validation(self, request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        errors = [
+            # A body that is not JSON at all has loc ("body", <offset>): name the body.
+            FieldError("body" if e["type"] == "json_invalid" else _field_path(e["loc"]), e["msg"], e["type"])
+            for e in exc.errors()
+        ]
+        if not errors:
+            errors = [FieldError("body", "invalid request")]
+        return self.render(request, ValidationFailed(errors[0].loc, errors[0].msg, more=errors[1:]))
 
+    async def http(self, request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        error = AppError(str(exc.detail))
+        error.status = exc.status_code
+        error.type = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
+        error.title = str(exc.detail)
+        response = self.render(request, error)
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
 
-async def _database(request: Request, exc: Exception) -> JSONResponse:
-    if not is_outage(exc):
-        return await _unexpected(request, exc)
-    log.warning("database_unavailable", error=type(exc).__name__, path=request.url.path)
-    response = render(request, Unavailable("the database is unavailable; retry later"))
-    response.headers["Retry-After"] = "1"
-    return response
+    async def database(self, request: Request, exc: Exception) -> JSONResponse:
+        if not is_outage(exc):
+            return await self.unexpected(request, exc)
+        log.warning("database_unavailable", error=type(exc).__name__, path=request.url.path)
+        response = self.render(request, Unavailable("the database is unavailable; retry later"))
+        response.headers["Retry-After"] = "1"
+        return response
 
-
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    """The 500: no traceback, no exception text. Starlette sends it from outside every
-    middleware, so the security headers are added here."""
-    from asyncevents_svc.api.limits import security_headers  # limits imports this module
-
-    log.exception("unhandled_error", path=request.url.path)
-    response = render(request, AppError("an unexpected error occurred; it has been logged"))
-    response.headers.update(security_headers(request.url.path))
-    return response
-
-
-def install(app: FastAPI) -> None:
-    app.add_exception_handler(AppError, _app_error)
-    app.add_exception_handler(RequestValidationError, _validation)
-    app.add_exception_handler(StarletteHTTPException, _http)
-    app.add_exception_handler(DBAPIError, _database)
-    app.add_exception_handler(PoolTimeout, _database)
-    app.add_exception_handler(OSError, _database)
-    app.add_exception_handler(Exception, _unexpected)
+    async def unexpected(self, request: Request, exc: Exception) -> JSONResponse:
+        """The 500: no traceback, no exception text. Starlette sends it from outside every
+        middleware, so the security headers are added here."""
+        log.exception("unhandled_error", path=request.url.path)
+        response = self.render(request, AppError("an unexpected error occurred; it has been logged"))
+        response.headers.update(security_headers(request.url.path))
+        return response

@@ -14,9 +14,9 @@ from asyncevents_svc.api.deps import RuntimeDep, SessionDep, authorize
 from asyncevents_svc.api.problems import PROBLEM_RESPONSES, problem_responses
 from asyncevents_svc.auth.keys import create_key, revoke_key
 from asyncevents_svc.db.models import ApiKey
-from asyncevents_svc.deliveries.schemas import UtcDatetime
 from asyncevents_svc.errors import NotFound
 from asyncevents_svc.textchecks import Line
+from asyncevents_svc.types import UtcDatetime
 
 router = APIRouter(
     prefix="/v1/keys", tags=["api keys"], dependencies=[Depends(authorize)], responses=PROBLEM_RESPONSES

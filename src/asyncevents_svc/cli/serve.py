@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 import uvicorn
 
-from asyncevents_svc.api.app import create_app
+from asyncevents_svc.app import create_app
 from asyncevents_svc.auth.bootstrap import ensure_admin
 from asyncevents_svc.messaging.dbqueue import LocalPublisher
 from asyncevents_svc.runtime import build_runtime

@@ -3,7 +3,7 @@
 As in Magento, ``message`` is the raw phrase and clients substitute the placeholders
 themselves: ``%1``, ``%2``... from a ``parameters`` list, or ``%name`` from a
 ``parameters`` object (Magento uses both; we use its exact wording and form where it has
-one). ``api/problems.py`` writes that body for every :class:`AppError` on a ``/V1`` or
+one). :mod:`.problems` writes that body for every :class:`AppError` on a ``/V1`` or
 ``/rest/`` path, taking ``magento_message`` and ``magento_parameters`` from the error;
 ``detail`` holds the filled-in text for logs.
 

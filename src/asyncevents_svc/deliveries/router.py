@@ -22,12 +22,12 @@ from asyncevents_svc.deliveries.schemas import (
     ReplayCount,
     ReplayJobOut,
     ReplayRequest,
-    UtcDatetime,
 )
 from asyncevents_svc.deliveries.service import DeliveryFilter, count_replayable, replay_one
 from asyncevents_svc.deliveries.status import DeliveryStatus
 from asyncevents_svc.errors import NotFound
 from asyncevents_svc.textchecks import Line, Text
+from asyncevents_svc.types import UtcDatetime
 
 router = APIRouter(tags=["deliveries"], dependencies=[Depends(authorize)], responses=PROBLEM_RESPONSES)
 

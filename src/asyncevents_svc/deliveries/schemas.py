@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
-from typing import Annotated, Any, Literal, get_args
+from datetime import datetime
+from typing import Any, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from asyncevents_svc.deliveries.status import FINISHED, DeliveryStatus, ReplayJobStatus
 from asyncevents_svc.textchecks import Line, Text
+from asyncevents_svc.types import UtcDatetime
 
 # The API's spelling of the statuses (a Literal, so that OpenAPI lists the values inline as
 # it always has); each must stay the same set as its StrEnum, which is the definition.
@@ -23,19 +24,6 @@ for _literal, _enum in (
 ):
     if set(get_args(_literal)) != set(_enum):  # pragma: no cover - a developer's slip
         raise TypeError(f"{_literal} does not list the statuses {_enum}")
-
-
-def _as_utc(moment: datetime) -> datetime:
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    try:
-        return moment.astimezone(UTC)
-    except OverflowError:  # 9999-12-31T23:59-01:00 is past the last representable moment
-        raise ValueError("is out of range in UTC") from None
-
-
-#: A moment in a filter; without an offset it is read as UTC (as in the search language).
-UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
 
 
 class AttemptOut(BaseModel):

@@ -34,7 +34,7 @@ def migrate(settings: Settings, _: argparse.Namespace) -> int:
 def api(settings: Settings, _: argparse.Namespace) -> int:
     import uvicorn
 
-    from asyncevents_svc.api.app import create_app
+    from asyncevents_svc.app import create_app
 
     app = create_app(settings)
     uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)

@@ -1,4 +1,9 @@
-"""The FastAPI application factory."""
+"""The composition root: the FastAPI application factory.
+
+It sits at the package root, above everything it assembles (the kernel in ``api/``, every
+domain's router, the Magento compat routes, the console, health and the lifespan), so that
+nothing below it has to import it: the routers and the kernel they share never reach up.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,13 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from asyncevents_svc.api import health, problems
-from asyncevents_svc.api.limits import InputLimits, SecurityHeaders
+from asyncevents_svc.api import problems
+from asyncevents_svc.api.headers import SecurityHeaders
+from asyncevents_svc.api.limits import InputLimits
 from asyncevents_svc.auth.bootstrap import check_bootstrap_key, ensure_admin
 from asyncevents_svc.auth.router import router as keys_router
 from asyncevents_svc.catalogue.router import router as catalogue_router
+from asyncevents_svc.compat.problems import MAGENTO
 from asyncevents_svc.compat.router import routers as magento_routers
 from asyncevents_svc.console.app import PREFIX as CONSOLE_PREFIX
 from asyncevents_svc.console.app import create_console
@@ -19,6 +26,7 @@ from asyncevents_svc.deliveries.router import router as deliveries_router
 from asyncevents_svc.events.router import router as events_router
 from asyncevents_svc.messaging.amqp import AmqpPublisher
 from asyncevents_svc.messaging.publisher import NullPublisher
+from asyncevents_svc.observability import health
 from asyncevents_svc.observability.router import router as metrics_router
 from asyncevents_svc.runtime import Runtime, build_runtime
 from asyncevents_svc.settings import Settings
@@ -64,13 +72,16 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         redoc_url="/redoc" if docs else None,
     )
     app.state.runtime = runtime
-    problems.install(app)
+    # The Magento routes answer in Magento's error format: compat registers it here.
+    formats = problems.ProblemFormats([MAGENTO])
+    problems.install(app, formats)
     limits = settings.security
     app.add_middleware(
         InputLimits,
         max_body_bytes=limits.max_body_bytes,
         max_json_depth=limits.max_json_depth,
         keys=runtime.keys,
+        formats=formats,
     )
     # added last: outermost, so refusals get the headers too
     app.add_middleware(SecurityHeaders, hsts=limits.hsts)

@@ -1,0 +1,77 @@
+"""The security headers every response carries, and the middleware that adds them.
+
+A module of its own because :mod:`.problems` needs the headers too: it answers the 500,
+which Starlette sends from outside every middleware, so it adds them itself (before, it
+took them from :mod:`.limits`, which imports it: a cycle). The documentation pages get no
+``Content-Security-Policy`` because Swagger UI and ReDoc load scripts from a CDN.
+"""
+
+from __future__ import annotations
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+DOC_PAGES = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc"})
+_BASE_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+}
+_API_HEADERS = {
+    **_BASE_HEADERS,
+    "cache-control": "no-store",
+    "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+}
+
+
+#: The console's pages load their own script and style sheet, nothing else (no inline code).
+_CONSOLE_HEADERS = {
+    **_BASE_HEADERS,
+    # Not no-referrer: with it, browsers send "Origin: null" on the console's own form posts,
+    # and the console checks that origin.
+    "referrer-policy": "same-origin",
+    "cache-control": "no-store",
+    "content-security-policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+}
+CONSOLE_PREFIX = "/admin"
+
+
+def security_headers(path: str) -> dict[str, str]:
+    """The headers a response to ``path`` carries (lower-case names)."""
+    if path in DOC_PAGES:
+        return dict(_BASE_HEADERS)
+    if path == CONSOLE_PREFIX or path.startswith(CONSOLE_PREFIX + "/"):
+        return dict(_CONSOLE_HEADERS)
+    return dict(_API_HEADERS)
+
+
+class SecurityHeaders:
+    """Adds :func:`security_headers` to every response, keeping any a route set itself, and
+    ``Strict-Transport-Security: <hsts>`` to responses served over HTTPS.
+
+    HTTPS is the ASGI scope's scheme: uvicorn sets it to ``https`` for TLS, and from
+    ``X-Forwarded-Proto`` for a proxy it trusts (``--forwarded-allow-ips``). Over plain http
+    the header is not sent: RFC 6797 (7.2) forbids it, and browsers ignore it there.
+    """
+
+    def __init__(self, app: ASGIApp, *, hsts: str = "") -> None:
+        self.app = app
+        self.hsts = [(b"strict-transport-security", hsts.encode())] if hsts else []
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        extra = [(k.encode(), v.encode()) for k, v in security_headers(scope["path"]).items()]
+        if scope.get("scheme") == "https":
+            extra += self.hsts
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers.extend((name, value) for name, value in extra if name not in present)
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
