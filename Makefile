@@ -44,7 +44,7 @@ typecheck:
 	$(UV) run mypy
 
 migrations-check:  ## the models and the migrations agree (alembic check on a scratch database)
-	$(UV) run python -m tests.tools.alembic_check
+	$(UV) run python -m tests.support.alembic_check
 
 check: lint typecheck migrations-check
 

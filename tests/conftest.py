@@ -32,9 +32,9 @@ from asyncevents_svc.messaging.dbqueue import LocalPublisher
 from asyncevents_svc.runtime import Runtime, build_runtime
 from asyncevents_svc.settings import BrokerSettings, Settings
 from asyncevents_svc.worker.runner import Worker
-from tests.aws import bus, moto_url, moto_with_auth_url, proxy
-from tests.receiver import Receiver, start_receiver
-from tests.serving import serve
+from tests.support.aws import bus, moto_url, moto_with_auth_url, proxy
+from tests.support.receiver import Receiver, start_receiver
+from tests.support.serving import serve
 
 PG_ADMIN = os.environ.get("ASYNCEVENTS_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 AMQP_URL = os.environ.get("ASYNCEVENTS_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5672/")

@@ -14,7 +14,7 @@ from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.settings import Settings
 from tests.conftest import BACKEND
-from tests.helpers import eventually, stored_event
+from tests.support.helpers import eventually, stored_event
 
 
 async def client_for(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:

@@ -21,7 +21,7 @@ from asyncevents_svc.cli.serve import banner
 from asyncevents_svc.db.models import Event
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.settings import SecuritySettings, Settings
-from tests.processes import ROOT
+from tests.support.processes import ROOT
 
 LIMIT = 2048  # bytes, in the ``limited`` app
 SECURITY_HEADERS = {

@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from asyncevents_svc.settings import Settings
-from tests import processes
-from tests.serving import free_port
+from tests.support import processes
+from tests.support.serving import free_port
 
 #: 64 KB that used to stall the event loop for tens of seconds before the key was looked
 #: at: an unterminated string full of escaped quotes, behind enough brackets to be scanned.

@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.receiver import Receiver
-from tests.serving import Start, until_up
+from tests.support.receiver import Receiver
+from tests.support.serving import Start, until_up
 
 pytestmark = pytest.mark.embedded
 

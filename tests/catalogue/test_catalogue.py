@@ -43,7 +43,7 @@ from asyncevents_svc.catalogue.services import (
 from asyncevents_svc.errors import CatalogueError, NotFound, ValidationFailed
 from asyncevents_svc.settings import HttpSettings, SecuritySettings
 
-DATA = Path(__file__).parent / "data" / "catalogue"
+DATA = Path(__file__).parents[1] / "data" / "catalogue"
 THIS_MODULE = __name__
 MAGENTO_ORDER_REPOSITORY = "Magento\\Sales\\Api\\OrderRepositoryInterface"
 

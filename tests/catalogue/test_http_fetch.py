@@ -27,7 +27,7 @@ from asyncevents_svc.messaging.dbqueue import LocalPublisher
 from asyncevents_svc.runtime import Runtime, build_runtime
 from asyncevents_svc.settings import Settings
 from asyncevents_svc.worker.runner import Worker
-from tests.helpers import event_when, on_loopback
+from tests.support.helpers import event_when, on_loopback
 
 EVENT = "catalog.product.fetched"
 HINT = "allow-list it with ASYNCEVENTS_SECURITY__FETCH_ALLOWLIST"

@@ -17,9 +17,9 @@ from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.deliveries.retention import clean_up
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.settings import RetentionSettings, Settings
-from tests import processes
-from tests.helpers import eventually, publish, subscribe
-from tests.receiver import Receiver
+from tests.support import processes
+from tests.support.helpers import eventually, publish, subscribe
+from tests.support.receiver import Receiver
 
 NOW = utcnow()
 

@@ -11,9 +11,9 @@ import pytest
 from standardwebhooks import Webhook
 
 from asyncevents_svc.notifiers.signing import receiver_secret
-from tests.helpers import TOKEN
-from tests.receiver import Receiver
-from tests.serving import Start, until_up
+from tests.support.helpers import TOKEN
+from tests.support.receiver import Receiver
+from tests.support.serving import Start, until_up
 
 pytestmark = pytest.mark.embedded
 BOOTSTRAP_KEY = "ae_243b15ee4051_k7ND9LvGNqGnqxkj2MyQtxFMtx8PoWGpo-8z12oGM9w"

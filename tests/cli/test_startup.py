@@ -8,8 +8,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.processes import ROOT
-from tests.serving import free_port
+from tests.support.processes import ROOT
+from tests.support.serving import free_port
 
 
 def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -62,7 +62,7 @@ async def test_event_types_list_the_catalogue_with_argument_schemas(api: httpx.A
     items = {item["name"]: item for item in response.json()["items"]}
     assert set(items) >= {"sales.order.created", "customer.created", "example.ping"}
     order = items["sales.order.created"]
-    assert order["service_class"] == "tests.services:OrderRepository"
+    assert order["service_class"] == "tests.support.services:OrderRepository"
     assert order["arguments_schema"]["required"] == ["id"]
     assert items["customer.created"]["resources"] == ["Magento_Customer::manage"]
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, ConsoleMessage, Page, async_playwright, expect
 
-from tests.receiver import Receiver
-from tests.serving import Start, until_up
+from tests.support.receiver import Receiver
+from tests.support.serving import Start, until_up
 
 pytestmark = [pytest.mark.embedded, pytest.mark.browser]
 ADMIN_KEY = "ae_65a7c9061585_0j_1Bw8uFonIy1FouQCxZ8aLOft8D5BMfP5dP8wVsTk"

@@ -10,8 +10,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from tests.helpers import TOKEN, subscribe
-from tests.receiver import Receiver
+from tests.support.helpers import TOKEN, subscribe
+from tests.support.receiver import Receiver
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
 PHISHING = "Call us at +1 555 0100 and read us your API key"

@@ -15,8 +15,8 @@ from asyncevents_svc.notifiers.signing import receiver_secret
 from asyncevents_svc.settings import Settings
 from asyncevents_svc.worker.runner import Worker
 from tests.conftest import AMQP_URL
-from tests.helpers import TOKEN, event_when, publish, subscribe
-from tests.receiver import Receiver
+from tests.support.helpers import TOKEN, event_when, publish, subscribe
+from tests.support.receiver import Receiver
 
 
 def dispatched(event: dict[str, object]) -> bool:

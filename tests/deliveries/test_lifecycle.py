@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from asyncevents_svc.worker.runner import Worker
-from tests.helpers import event_when, eventually, publish, subscribe
-from tests.receiver import Receiver
+from tests.support.helpers import event_when, eventually, publish, subscribe
+from tests.support.receiver import Receiver
 
 StartWorker = Callable[..., Awaitable[Worker]]
 

@@ -10,8 +10,8 @@ import httpx
 from standardwebhooks import Webhook
 
 from asyncevents_svc.notifiers.signing import receiver_secret
-from tests.helpers import TOKEN, subscribe
-from tests.receiver import Receiver
+from tests.support.helpers import TOKEN, subscribe
+from tests.support.receiver import Receiver
 
 
 async def test_http_event_reaches_subscriber_with_valid_signatures(

@@ -30,7 +30,7 @@ from asyncevents_svc.deliveries.service import DeliveryFilter
 from asyncevents_svc.errors import SearchTooExpensive
 from asyncevents_svc.runtime import Runtime, build_runtime
 from asyncevents_svc.settings import Settings
-from tests.helpers import subscribe
+from tests.support.helpers import subscribe
 
 BUDGET = 0.3
 SLACK = 2.0  # a loaded two-core machine; unbounded, the search takes several times this

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from asyncevents_svc.settings_doc import markdown, rows
-from tests.processes import ROOT
+from tests.support.processes import ROOT
 
 
 def test_readme_settings_table_matches_the_code() -> None:

@@ -21,8 +21,8 @@ from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.settings import Settings
 from asyncevents_svc.worker.runner import Worker
 from tests.conftest import AMQP_URL
-from tests.helpers import eventually, subscribe
-from tests.receiver import Receiver
+from tests.support.helpers import eventually, subscribe
+from tests.support.receiver import Receiver
 
 Producer = Callable[[str], Awaitable[httpx.AsyncClient]]
 

@@ -8,7 +8,7 @@ import time
 
 import httpx
 
-from tests.cluster import ADMIN_KEY
+from tests.support.cluster import ADMIN_KEY
 from tests.faults import dependencies
 from tests.faults.scenario import Fault
 

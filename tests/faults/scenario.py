@@ -24,7 +24,7 @@ from typing import Any
 
 import httpx
 
-from tests.cluster import ADMIN_KEY, Cluster
+from tests.support.cluster import ADMIN_KEY, Cluster
 from tests.faults.load import EVENT, Load
 from tests.faults.receiver import FaultyReceiver
 

@@ -12,8 +12,8 @@ from asyncevents_svc.events.service import prepare
 from asyncevents_svc.runtime import build_runtime
 from asyncevents_svc.settings import Settings
 from asyncevents_svc.worker.runner import Worker
-from tests.helpers import subscribe
-from tests.receiver import Receiver
+from tests.support.helpers import subscribe
+from tests.support.receiver import Receiver
 
 
 @pytest.mark.postgres

@@ -18,7 +18,7 @@ from standardwebhooks import Webhook
 from asyncevents_svc.notifiers.signing import receiver_secret
 from asyncevents_svc.worker.runner import Worker
 from tests.conftest import AMQP_URL
-from tests.helpers import TOKEN, eventually, subscribe
+from tests.support.helpers import TOKEN, eventually, subscribe
 
 pytestmark = pytest.mark.rabbitmq
 StartWorker = Callable[..., Coroutine[Any, Any, Worker]]

@@ -8,8 +8,8 @@ from standardwebhooks import Webhook
 
 from asyncevents_svc.notifiers.signing import magento_signature, receiver_secret
 from asyncevents_svc.worker.runner import Worker
-from tests.helpers import TOKEN, event_when, publish, subscribe
-from tests.receiver import Receiver
+from tests.support.helpers import TOKEN, event_when, publish, subscribe
+from tests.support.receiver import Receiver
 
 
 async def test_a_cloudevents_subscription_gets_a_valid_structured_cloudevent(

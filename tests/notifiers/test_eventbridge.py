@@ -17,8 +17,8 @@ from asyncevents_svc.notifiers.base import Notification
 from asyncevents_svc.notifiers.eventbridge import Bus, EventBridgeNotifier, parse_bus
 from asyncevents_svc.settings import EventBridgeSettings
 from asyncevents_svc.worker.runner import Worker
-from tests.aws import ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY, SOURCE, PutEventsProxy, TestBus
-from tests.helpers import TOKEN, eventually, notification, subscribe
+from tests.support.aws import ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY, SOURCE, PutEventsProxy, TestBus
+from tests.support.helpers import TOKEN, eventually, notification, subscribe
 
 StartWorker = Callable[..., Coroutine[Any, Any, Worker]]
 

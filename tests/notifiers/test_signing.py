@@ -30,10 +30,10 @@ from asyncevents_svc.notifiers.signing import (
     standard_signature,
 )
 from asyncevents_svc.settings import HttpSettings
-from tests.helpers import notification as any_notification
+from tests.support.helpers import notification as any_notification
 
 # The repository is cloned next to ``shared/`` (here /work/main beside /work/shared).
-SIGNATURES = Path(__file__).resolve().parents[2] / "shared" / "testdata" / "signatures.json"
+SIGNATURES = Path(__file__).resolve().parents[3] / "shared" / "testdata" / "signatures.json"
 PAYLOAD = {"entity_id": 42, "increment_id": "CK00000042"}
 
 

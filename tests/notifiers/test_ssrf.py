@@ -18,8 +18,8 @@ from asyncevents_svc.notifiers.ssrf import GuardedResolver, RecipientPolicy, Rec
 from asyncevents_svc.runtime import Runtime, build_runtime
 from asyncevents_svc.settings import HttpSettings, SecuritySettings, Settings
 from asyncevents_svc.worker.runner import Worker
-from tests.helpers import event_when, notification, publish, subscribe
-from tests.receiver import Receiver
+from tests.support.helpers import event_when, notification, publish, subscribe
+from tests.support.receiver import Receiver
 
 StartWorker = Callable[..., Awaitable[Worker]]
 HINT = "ASYNCEVENTS_SECURITY__RECIPIENT_ALLOWLIST"

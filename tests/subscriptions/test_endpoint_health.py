@@ -13,8 +13,8 @@ from sqlalchemy import text
 
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.worker.runner import Worker
-from tests.helpers import eventually, publish, subscribe
-from tests.receiver import Receiver
+from tests.support.helpers import eventually, publish, subscribe
+from tests.support.receiver import Receiver
 
 
 async def subscription(api: httpx.AsyncClient, sub: dict[str, Any]) -> dict[str, Any]:

@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from asyncevents_svc.worker.runner import Worker
-from tests.helpers import event_when, publish, subscribe
-from tests.receiver import Receiver
+from tests.support.helpers import event_when, publish, subscribe
+from tests.support.receiver import Receiver
 
 PAID_AND_LARGE = {"and": [{"path": "status", "eq": "paid"}, {"path": "total", "gte": 100}]}
 

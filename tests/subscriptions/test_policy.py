@@ -14,8 +14,8 @@ from standardwebhooks import Webhook
 from asyncevents_svc.notifiers.signing import receiver_secret
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.worker.runner import Worker
-from tests.helpers import TOKEN, event_when, most_in_flight, publish, subscribe
-from tests.receiver import Receiver
+from tests.support.helpers import TOKEN, event_when, most_in_flight, publish, subscribe
+from tests.support.receiver import Receiver
 
 SECRET_VALUE = "Bearer receiver-s3cret-value"
 

@@ -15,8 +15,8 @@ from asyncevents_svc.notifiers.http import HttpNotifierFactory
 from asyncevents_svc.notifiers.registry import NotifierRegistry
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.worker.runner import Worker
-from tests.helpers import publish, subscribe
-from tests.receiver import Receiver
+from tests.support.helpers import publish, subscribe
+from tests.support.receiver import Receiver
 
 SECRET = "Bearer the-old-receivers-s3cret"
 HEADERS = {"Authorization": SECRET, "X-Tenant": "acme"}

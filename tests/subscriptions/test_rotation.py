@@ -21,9 +21,9 @@ from asyncevents_svc.notifiers.signing import receiver_secret
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.settings import Settings
 from asyncevents_svc.worker.runner import Worker
-from tests import processes
-from tests.helpers import publish, subscribe
-from tests.receiver import Receiver
+from tests.support import processes
+from tests.support.helpers import publish, subscribe
+from tests.support.receiver import Receiver
 
 OLD, NEW = "the-old-token-123", "the-new-token-456"
 

@@ -26,8 +26,8 @@ import pytest
 from aiobotocore.session import ClientCreatorContext, get_session
 from aiohttp import web
 
-from tests.helpers import on_loopback
-from tests.serving import free_port
+from tests.support.helpers import on_loopback
+from tests.support.serving import free_port
 
 if TYPE_CHECKING:
     from types_aiobotocore_events.client import EventBridgeClient

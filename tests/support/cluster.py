@@ -24,8 +24,8 @@ from cryptography.fernet import Fernet
 
 from asyncevents_svc.settings import BrokerSettings, Settings
 from tests.conftest import AMQP_URL, PG_ADMIN, TEST_EVENTS, admin_sql
-from tests.processes import log_of, run_cli, start
-from tests.serving import free_port
+from tests.support.processes import log_of, run_cli, start
+from tests.support.serving import free_port
 
 ADMIN_KEY = "ae_13fcfacfd145_IHZ9rQzbIaAmtyp4TQ9Aq3de1_BIxZC-6DmrKABCTKY"
 PG_BASE = PG_ADMIN.rsplit("/", 1)[0]

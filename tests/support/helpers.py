@@ -60,7 +60,7 @@ async def stored_event(runtime: Runtime, **columns: Any) -> uuid.UUID:
 @asynccontextmanager
 async def on_loopback(app: web.Application) -> AsyncIterator[str]:
     """Serve ``app`` on a free loopback port while the block runs; yields its base URL."""
-    from tests.serving import free_port
+    from tests.support.serving import free_port
 
     runner = web.AppRunner(app)
     await runner.setup()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from asyncevents_svc.settings import Settings
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def settings_env(settings: Settings) -> dict[str, str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.processes import ROOT
+from tests.support.processes import ROOT
 
 Start = Callable[..., subprocess.Popen[bytes]]
 

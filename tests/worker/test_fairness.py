@@ -9,8 +9,8 @@ from collections.abc import Awaitable, Callable
 import httpx
 
 from asyncevents_svc.worker.runner import Worker
-from tests.helpers import most_in_flight, subscribe
-from tests.receiver import Receiver
+from tests.support.helpers import most_in_flight, subscribe
+from tests.support.receiver import Receiver
 
 EVENTS = 10
 

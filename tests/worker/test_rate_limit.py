@@ -9,8 +9,8 @@ import pytest
 
 from asyncevents_svc.worker.ratelimit import Window
 from asyncevents_svc.worker.runner import Worker
-from tests.helpers import subscribe
-from tests.receiver import Receiver
+from tests.support.helpers import subscribe
+from tests.support.receiver import Receiver
 
 RATE = 40.0
 EVENTS = 320

@@ -9,9 +9,9 @@ import pytest
 
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.settings import Settings
-from tests import processes
-from tests.helpers import subscribe
-from tests.receiver import Receiver
+from tests.support import processes
+from tests.support.helpers import subscribe
+from tests.support.receiver import Receiver
 
 BURST = 500
 

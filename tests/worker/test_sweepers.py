@@ -23,8 +23,8 @@ from asyncevents_svc.db.models import Delivery
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.worker.runner import Worker
-from tests.helpers import event_when, eventually, stored_event, subscribe
-from tests.receiver import Receiver
+from tests.support.helpers import event_when, eventually, stored_event, subscribe
+from tests.support.receiver import Receiver
 
 StartWorker = Callable[..., Awaitable[Worker]]
 
