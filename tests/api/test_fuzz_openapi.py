@@ -33,7 +33,7 @@ from schemathesis.specs.openapi.checks import (
 from asyncevents_svc.api.app import create_app
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.settings import Settings
-from tests.conftest import TEST_EVENTS
+from tests.support.backend import TEST_EVENTS
 
 CHECKS = [
     not_a_server_error,

@@ -13,7 +13,7 @@ from asyncevents_svc.api.app import create_app
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.settings import Settings
-from tests.conftest import BACKEND
+from tests.support.backend import BACKEND
 from tests.support.helpers import eventually, stored_event
 
 

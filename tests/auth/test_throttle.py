@@ -19,8 +19,8 @@ from asyncevents_svc.api.app import create_app
 from asyncevents_svc.observability.server import start_metrics_server
 from asyncevents_svc.runtime import Runtime, build_runtime
 from asyncevents_svc.settings import Settings
-from tests.support.serving import free_port
 from tests.auth.test_scopes import key_with
+from tests.support.serving import free_port
 
 ATTACKER = "203.0.113.7"
 ELSEWHERE = "198.51.100.9"

@@ -18,9 +18,9 @@ from asyncevents_svc.cli.output import Progress, table
 from asyncevents_svc.cli.parser import build_parser
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.settings import Settings
+from tests.cli.test_operations import seed
 from tests.support import processes
 from tests.support.helpers import TOKEN, subscribe
-from tests.cli.test_operations import seed
 
 
 async def cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:

@@ -17,7 +17,7 @@ from asyncevents_svc.auth.keys import create_key
 from asyncevents_svc.db.migrate import upgrade
 from asyncevents_svc.runtime import build_runtime
 from asyncevents_svc.settings import Settings
-from tests.conftest import TEST_EVENTS
+from tests.support.backend import TEST_EVENTS
 
 
 def mode(path: Path) -> int:

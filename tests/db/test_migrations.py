@@ -16,7 +16,7 @@ from asyncevents_svc.db.engine import session_factory
 from asyncevents_svc.db.migrate import upgrade
 from asyncevents_svc.db.types import JsonColumn, UtcDateTime, utcnow
 from asyncevents_svc.events import idempotency, service
-from tests.conftest import PG_ADMIN, SQLITE, TEST_EVENTS, admin_sql
+from tests.support.backend import PG_ADMIN, SQLITE, TEST_EVENTS, admin_sql
 
 # The events table as revision 0009 left it (the models describe head).
 EVENTS_0009 = sa.table(

@@ -14,7 +14,7 @@ from standardwebhooks import Webhook
 from asyncevents_svc.notifiers.signing import receiver_secret
 from asyncevents_svc.settings import Settings
 from asyncevents_svc.worker.runner import Worker
-from tests.conftest import AMQP_URL
+from tests.support.backend import AMQP_URL
 from tests.support.helpers import TOKEN, event_when, publish, subscribe
 from tests.support.receiver import Receiver
 

@@ -20,7 +20,7 @@ from asyncevents_svc.db.models import Event
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.settings import Settings
 from asyncevents_svc.worker.runner import Worker
-from tests.conftest import AMQP_URL
+from tests.support.backend import AMQP_URL
 from tests.support.helpers import eventually, subscribe
 from tests.support.receiver import Receiver
 

@@ -17,7 +17,7 @@ from standardwebhooks import Webhook
 
 from asyncevents_svc.notifiers.signing import receiver_secret
 from asyncevents_svc.worker.runner import Worker
-from tests.conftest import AMQP_URL
+from tests.support.backend import AMQP_URL
 from tests.support.helpers import TOKEN, eventually, subscribe
 
 pytestmark = pytest.mark.rabbitmq

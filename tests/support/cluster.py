@@ -23,7 +23,7 @@ import httpx
 from cryptography.fernet import Fernet
 
 from asyncevents_svc.settings import BrokerSettings, Settings
-from tests.conftest import AMQP_URL, PG_ADMIN, TEST_EVENTS, admin_sql
+from tests.support.backend import AMQP_URL, PG_ADMIN, TEST_EVENTS, admin_sql
 from tests.support.processes import log_of, run_cli, start
 from tests.support.serving import free_port
 
