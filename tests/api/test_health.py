@@ -14,7 +14,8 @@ from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.settings import Settings
 from tests.support.backend import BACKEND
-from tests.support.helpers import eventually, stored_event
+from tests.support.helpers import eventually
+from tests.support.rows import stored_event
 
 
 async def client_for(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:

@@ -13,15 +13,14 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import func, select
 
 from asyncevents_svc.api.app import create_app
 from asyncevents_svc.api.jsonscan import json_depth_exceeds
 from asyncevents_svc.cli.serve import banner
-from asyncevents_svc.db.models import Event
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.settings import SecuritySettings, Settings
 from tests.support.processes import ROOT
+from tests.support.rows import count_events
 
 LIMIT = 2048  # bytes, in the ``limited`` app
 SECURITY_HEADERS = {
@@ -50,11 +49,6 @@ async def limited(settings: Settings, runtime: Runtime) -> AsyncIterator[httpx.A
     )
     async with client(create_app(small, runtime)) as api:
         yield api
-
-
-async def count_events(runtime: Runtime) -> int:
-    async with runtime.sessions() as session:
-        return int(await session.scalar(select(func.count()).select_from(Event)) or 0)
 
 
 def event_body(size: int) -> bytes:

@@ -13,8 +13,8 @@ import pytest
 
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.worker.runner import Worker
-from tests.auth.test_scopes import bearer, key_with
 from tests.support.helpers import event_when, eventually, publish, subscribe
+from tests.support.keys import bearer, key_with
 from tests.support.receiver import Receiver
 
 RESOURCE = "Magento_Customer::manage"  # customer.created's <resource> in tests/data/events.xml

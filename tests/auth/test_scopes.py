@@ -17,12 +17,12 @@ from asyncevents_svc.api.app import create_app
 from asyncevents_svc.auth import bootstrap as bootstrapping
 from asyncevents_svc.auth import keys
 from asyncevents_svc.auth.bootstrap import ensure_admin
-from asyncevents_svc.auth.keys import create_key
 from asyncevents_svc.auth.scopes import ALL
 from asyncevents_svc.db.models import ApiKey
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.settings import Settings
+from tests.support.keys import bearer, key_with
 
 ANY = str(uuid.uuid4())
 #: One request per route and the scope it needs.
@@ -55,23 +55,6 @@ ROUTES: list[tuple[str, str, str]] = [
     ("GET", "/metrics", "metrics:read"),
 ]
 PUBLIC = {"/health/live", "/health/ready", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
-
-
-async def key_with(runtime: Runtime, *scopes: str, **extra: object) -> str:
-    async with runtime.sessions() as session:
-        _, key = await create_key(
-            session,
-            name="t",
-            scopes=list(scopes),
-            resources=runtime.catalogue.resources(),
-            **extra,  # type: ignore[arg-type]
-        )
-        await session.commit()
-    return key
-
-
-def bearer(key: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {key}"}
 
 
 def test_every_route_is_listed_here_or_public(app: FastAPI) -> None:

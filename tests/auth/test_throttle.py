@@ -19,7 +19,7 @@ from asyncevents_svc.api.app import create_app
 from asyncevents_svc.observability.server import start_metrics_server
 from asyncevents_svc.runtime import Runtime, build_runtime
 from asyncevents_svc.settings import Settings
-from tests.auth.test_scopes import key_with
+from tests.support.keys import bearer, key_with
 from tests.support.serving import free_port
 
 ATTACKER = "203.0.113.7"
@@ -31,10 +31,6 @@ FORM = {"content-type": "application/x-www-form-urlencoded"}
 def wrong(n: int) -> dict[str, str]:
     """A well-formed key that exists nowhere (so verifying it costs a lookup)."""
     return {"Authorization": f"Bearer ae_{n:012x}_{'x' * 43}"}
-
-
-def bearer(key: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {key}"}
 
 
 @asynccontextmanager

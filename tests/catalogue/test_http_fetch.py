@@ -19,15 +19,14 @@ from typing import Any
 import httpx
 import pytest
 from aiohttp import web
-from sqlalchemy import func, select
 
 from asyncevents_svc.api.app import create_app
-from asyncevents_svc.db.models import Event
 from asyncevents_svc.messaging.dbqueue import LocalPublisher
 from asyncevents_svc.runtime import Runtime, build_runtime
 from asyncevents_svc.settings import Settings
 from asyncevents_svc.worker.runner import Worker
 from tests.support.helpers import event_when, on_loopback
+from tests.support.rows import count_events
 
 EVENT = "catalog.product.fetched"
 HINT = "allow-list it with ASYNCEVENTS_SECURITY__FETCH_ALLOWLIST"
@@ -106,11 +105,6 @@ async def fetching_service(
         finally:
             if running is not None:
                 await running.stop()
-
-
-async def count_events(runtime: Runtime) -> int:
-    async with runtime.sessions() as session:
-        return int(await session.scalar(select(func.count()).select_from(Event)) or 0)
 
 
 def settled(event: dict[str, Any]) -> bool:

@@ -18,9 +18,9 @@ from asyncevents_svc.cli.output import Progress, table
 from asyncevents_svc.cli.parser import build_parser
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.settings import Settings
-from tests.cli.test_operations import seed
 from tests.support import processes
 from tests.support.helpers import TOKEN, subscribe
+from tests.support.rows import aged_delivery
 
 
 async def cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
@@ -54,7 +54,7 @@ async def test_lists_print_tables_and_json_without_secrets(
     api: httpx.AsyncClient, runtime: Runtime, settings: Settings
 ) -> None:
     sub = await subscribe(api, "https://example.com/hook", "example.ping")
-    await seed(runtime, age_days=0, status="dead")
+    await aged_delivery(runtime, age_days=0, status="dead")
 
     listed = await cli(settings, "subscriptions")
     header, row = listed.stdout.splitlines()[:2]
@@ -86,7 +86,7 @@ async def test_bulk_verbs_report_in_json_and_show_progress_on_stderr(
 ) -> None:
     await subscribe(api, "https://example.com/hook")
     for _ in range(3):
-        await seed(runtime, age_days=1, status="dead")
+        await aged_delivery(runtime, age_days=1, status="dead")
 
     counted = await cli(settings, "replay", "--dry-run", "--json")
     assert json.loads(counted.stdout) == {"dry_run": True, "count": 3}

@@ -4,85 +4,30 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import uuid
-from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import select
 
 from asyncevents_svc.db.models import Attempt, Delivery, Event
-from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.deliveries.retention import clean_up
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.settings import RetentionSettings, Settings
 from tests.support import processes
 from tests.support.helpers import eventually, publish, subscribe
 from tests.support.receiver import Receiver
-
-NOW = utcnow()
-
-
-async def seed(
-    runtime: Runtime, *, age_days: float, status: str = "delivered", attempts: int = 2
-) -> uuid.UUID:
-    """One event with one delivery and its attempts, all ``age_days`` old."""
-    when = NOW - timedelta(days=age_days)
-    event_id, delivery_id = uuid.uuid4(), uuid.uuid4()
-    async with runtime.sessions() as session, session.begin():
-        await session.execute(
-            insert(Event).values(
-                id=event_id,
-                name="example.ping",
-                arguments={},
-                store_id=0,
-                source="http",
-                status="dispatched",
-                payload={"n": 1},
-                received_at=when,
-            )
-        )
-        await session.execute(
-            insert(Delivery).values(
-                id=delivery_id,
-                event_id=event_id,
-                subscription_id=1,
-                notifier="http",
-                status=status,
-                attempts=attempts,
-                created_at=when,
-                updated_at=when,
-            )
-        )
-        for number in range(1, attempts + 1):
-            await session.execute(
-                insert(Attempt).values(
-                    delivery_id=delivery_id,
-                    number=number,
-                    started_at=when,
-                    duration_ms=1.0,
-                    success=number == attempts,
-                    retryable=True,
-                    status_code=200,
-                )
-            )
-    return delivery_id
+from tests.support.rows import NOW, aged_delivery, count
 
 
 async def counts(runtime: Runtime) -> tuple[int, int, int]:
-    async with runtime.sessions() as session:
-        return (
-            int(await session.scalar(select(func.count()).select_from(Event)) or 0),
-            int(await session.scalar(select(func.count()).select_from(Delivery)) or 0),
-            int(await session.scalar(select(func.count()).select_from(Attempt)) or 0),
-        )
+    return (await count(runtime, Event), await count(runtime, Delivery), await count(runtime, Attempt))
 
 
 async def test_retention_deletes_exactly_the_rows_past_the_cutoff(runtime: Runtime) -> None:
-    old = [await seed(runtime, age_days=31) for _ in range(3)]
-    young = [await seed(runtime, age_days=29) for _ in range(2)]
-    still_retrying = await seed(runtime, age_days=40, status="retrying")
+    old = [await aged_delivery(runtime, age_days=31) for _ in range(3)]
+    young = [await aged_delivery(runtime, age_days=29) for _ in range(2)]
+    still_retrying = await aged_delivery(runtime, age_days=40, status="retrying")
 
     removed = await clean_up(runtime.sessions, RetentionSettings(days=30, batch_size=2), now=NOW)
 
@@ -97,7 +42,7 @@ async def test_retention_deletes_exactly_the_rows_past_the_cutoff(runtime: Runti
 
 
 async def test_retention_of_zero_days_keeps_everything(runtime: Runtime) -> None:
-    await seed(runtime, age_days=3650)
+    await aged_delivery(runtime, age_days=3650)
     removed = await clean_up(runtime.sessions, RetentionSettings(days=0), now=NOW)
     assert vars(removed) == {"attempts": 0, "deliveries": 0, "events": 0}
     assert await counts(runtime) == (1, 1, 2)
@@ -107,8 +52,8 @@ async def test_cli_replay_counts_then_replays_dead_letters_and_cleanup_reports(
     api: httpx.AsyncClient, runtime: Runtime, settings: Settings
 ) -> None:
     await subscribe(api, "https://example.com/hook")
-    dead = [await seed(runtime, age_days=1, status="dead") for _ in range(3)]
-    await seed(runtime, age_days=1, status="delivered")
+    dead = [await aged_delivery(runtime, age_days=1, status="dead") for _ in range(3)]
+    await aged_delivery(runtime, age_days=1, status="delivered")
 
     dry = await asyncio.to_thread(processes.run_cli, settings, "replay", "--dry-run")
     assert dry.returncode == 0, dry.stderr

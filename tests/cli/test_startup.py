@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 
-from tests.support.processes import ROOT
+from tests.support.processes import ROOT, run_cli_bare
 from tests.support.serving import free_port
-
-
-def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "asyncevents_svc.cli", *args],
-        cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 def test_a_malformed_events_xml_stops_the_api_naming_file_and_line(tmp_path: Path) -> None:
@@ -31,7 +17,7 @@ def test_a_malformed_events_xml_stops_the_api_naming_file_and_line(tmp_path: Pat
         "  </async_event>\n</config>\n"
     )
 
-    result = run_cli(
+    result = run_cli_bare(
         "api", env={"ASYNCEVENTS_EVENTS_FILE": str(broken), "ASYNCEVENTS_DATA_DIR": str(tmp_path)}
     )
 
@@ -47,7 +33,7 @@ def test_an_unresolvable_service_stops_the_worker_naming_the_line(tmp_path: Path
         "  </async_event>\n</config>\n"
     )
 
-    result = run_cli(
+    result = run_cli_bare(
         "worker", env={"ASYNCEVENTS_EVENTS_FILE": str(catalogue), "ASYNCEVENTS_DATA_DIR": str(tmp_path)}
     )
 
@@ -82,7 +68,7 @@ async def test_health_and_openapi_are_served(api: httpx.AsyncClient) -> None:
 
 
 def test_production_refuses_to_start_without_an_encryption_key(tmp_path: Path) -> None:
-    result = run_cli(
+    result = run_cli_bare(
         "api",
         env={
             "ASYNCEVENTS_ENV": "production",
@@ -98,7 +84,7 @@ def test_production_refuses_to_start_without_an_encryption_key(tmp_path: Path) -
 
 
 def test_a_bad_encryption_key_is_refused_with_a_clear_message(tmp_path: Path) -> None:
-    result = run_cli(
+    result = run_cli_bare(
         "worker",
         env={
             "ASYNCEVENTS_ENCRYPTION_KEY": "not-a-fernet-key",
@@ -115,7 +101,7 @@ def test_a_bootstrap_admin_key_of_32_times_a_stops_start_up_with_one_line_and_ex
     tmp_path: Path,
 ) -> None:
     weak = "a" * 32
-    result = run_cli(
+    result = run_cli_bare(
         "api",
         env={
             "ASYNCEVENTS_BOOTSTRAP_ADMIN_KEY": weak,

@@ -14,8 +14,8 @@ from fastapi import FastAPI
 
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.worker.runner import Worker
-from tests.auth.test_scopes import key_with
 from tests.support.helpers import eventually, publish, subscribe
+from tests.support.keys import key_with
 from tests.support.receiver import Receiver
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}

@@ -19,7 +19,7 @@ from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.runtime import Runtime, build_runtime
 from asyncevents_svc.settings import Settings
 from asyncevents_svc.worker.maintenance import Maintenance
-from tests.auth.test_scopes import key_with
+from tests.support.keys import key_with
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
 PAGE = "/admin/subscriptions"

@@ -5,27 +5,15 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 import httpx
 import pytest
 
 from asyncevents_svc.worker.runner import Worker
-from tests.support.helpers import event_when, eventually, publish, subscribe
+from tests.support.helpers import event_when, eventually, only_delivery_of_event, publish, subscribe
 from tests.support.receiver import Receiver
 
 StartWorker = Callable[..., Awaitable[Worker]]
-
-
-async def only_delivery(
-    api: httpx.AsyncClient, event_id: str, status: str, timeout: float = 15.0
-) -> dict[str, Any]:
-    """Wait until the event's single delivery has ``status``; return its full trace."""
-    event = await event_when(
-        api, event_id, lambda e: bool(e["deliveries"]) and e["deliveries"][0]["status"] == status, timeout
-    )
-    trace = await api.get(f"/v1/deliveries/{event['deliveries'][0]['id']}")
-    return trace.json()  # type: ignore[no-any-return]
 
 
 @pytest.mark.slow
@@ -36,7 +24,7 @@ async def test_the_modules_case_max_deaths_3_against_a_500_gives_4_attempts_then
     await subscribe(api, f"{receiver.url}/status/500")
 
     event = await publish(api)
-    trace = await only_delivery(api, event["id"], "dead", timeout=40)
+    trace = await only_delivery_of_event(api, event["id"], "dead", timeout=40)
 
     arrivals = [r.at for r in receiver.requests]
     assert len(arrivals) == 4
@@ -57,7 +45,7 @@ async def test_a_404_is_one_failed_attempt_and_no_retry(
 ) -> None:
     await subscribe(api, f"{receiver.url}/status/404")
 
-    trace = await only_delivery(api, (await publish(api))["id"], "dead")
+    trace = await only_delivery_of_event(api, (await publish(api))["id"], "dead")
     await asyncio.sleep(1.5)  # a retry would have come after 1 s
 
     assert len(receiver.requests) == 1
@@ -79,7 +67,7 @@ async def test_two_failures_then_success_is_delivered_with_2_retries(
 ) -> None:
     await subscribe(api, f"{receiver.url}/flaky/2")
 
-    trace = await only_delivery(api, (await publish(api))["id"], "delivered")
+    trace = await only_delivery_of_event(api, (await publish(api))["id"], "delivered")
 
     assert trace["summary"] == "Delivered with 2 retries"
     assert [a["status_code"] for a in trace["attempts"]] == [500, 500, 200]
@@ -92,10 +80,10 @@ async def test_disabling_the_subscription_cancels_a_pending_retry(
     await start_worker(retry={"schedule": [2.0]})
     sub = await subscribe(api, f"{receiver.url}/status/503")
     event = await publish(api)
-    await only_delivery(api, event["id"], "retrying")
+    await only_delivery_of_event(api, event["id"], "retrying")
 
     await api.patch(f"/v1/subscriptions/{sub['subscription_id']}", json={"status": "disabled"})
-    trace = await only_delivery(api, event["id"], "cancelled")
+    trace = await only_delivery_of_event(api, event["id"], "cancelled")
 
     assert trace["status_reason"] == f"subscription {sub['subscription_id']} is disabled"
     assert trace["summary"].startswith("Cancelled")
@@ -108,10 +96,10 @@ async def test_deleting_the_subscription_cancels_a_pending_retry(
     await start_worker(retry={"schedule": [1.0]})
     sub = await subscribe(api, f"{receiver.url}/status/503")
     event = await publish(api)
-    await only_delivery(api, event["id"], "retrying")
+    await only_delivery_of_event(api, event["id"], "retrying")
 
     await api.delete(f"/v1/subscriptions/{sub['subscription_id']}")
-    trace = await only_delivery(api, event["id"], "cancelled")
+    trace = await only_delivery_of_event(api, event["id"], "cancelled")
 
     assert trace["status_reason"] == "subscription was deleted"
 
@@ -123,14 +111,14 @@ async def test_replaying_a_dead_delivery_reaches_the_receiver_with_the_same_webh
     # The first request answers 500: with no retries the delivery is dead at once.
     sub = (await api.get("/v1/subscriptions")).json()["items"][0]
     event = await publish(api, event="customer.created", arguments={"customer_id": 7})
-    await only_delivery(api, event["id"], "retrying")
-    trace = await only_delivery(api, event["id"], "delivered")
+    await only_delivery_of_event(api, event["id"], "retrying")
+    trace = await only_delivery_of_event(api, event["id"], "delivered")
     assert trace["summary"] == "Delivered with 1 retry"
 
     replayed = await api.post(f"/v1/deliveries/{trace['id']}/replay")
     assert replayed.status_code == 202
     await receiver.wait_for(3)
-    after = await only_delivery(api, event["id"], "delivered")
+    after = await only_delivery_of_event(api, event["id"], "delivered")
 
     assert {r.headers["webhook-id"] for r in receiver.requests} == {trace["id"]}
     assert [a["number"] for a in after["attempts"]] == [1, 2, 3]
@@ -143,7 +131,7 @@ async def test_a_delivery_in_flight_cannot_be_replayed(
 ) -> None:
     await start_worker(retry={"schedule": [30.0]})
     await subscribe(api, f"{receiver.url}/status/503")
-    trace = await only_delivery(api, (await publish(api))["id"], "retrying")
+    trace = await only_delivery_of_event(api, (await publish(api))["id"], "retrying")
 
     response = await api.post(f"/v1/deliveries/{trace['id']}/replay")
 
@@ -158,7 +146,7 @@ async def test_bulk_replay_dry_run_count_equals_what_is_replayed(
     await subscribe(api, f"{receiver.url}/status/422")
     events = [await publish(api, arguments={"id": n}) for n in range(7)]
     for event in events:
-        await only_delivery(api, event["id"], "dead")
+        await only_delivery_of_event(api, event["id"], "dead")
 
     dry = await api.post("/v1/replays", json={"status": ["dead"], "dry_run": True})
     assert dry.status_code == 200

@@ -6,15 +6,10 @@ import uuid
 
 import httpx
 import pytest
-from sqlalchemy import func, select
 
 from asyncevents_svc.db.models import Event
 from asyncevents_svc.runtime import Runtime
-
-
-async def count_events(runtime: Runtime) -> int:
-    async with runtime.sessions() as session:
-        return int(await session.scalar(select(func.count()).select_from(Event)) or 0)
+from tests.support.rows import count_events
 
 
 async def test_an_accepted_event_is_committed_before_the_202(

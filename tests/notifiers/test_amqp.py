@@ -18,7 +18,7 @@ from standardwebhooks import Webhook
 from asyncevents_svc.notifiers.signing import receiver_secret
 from asyncevents_svc.worker.runner import Worker
 from tests.support.backend import AMQP_URL
-from tests.support.helpers import TOKEN, eventually, subscribe
+from tests.support.helpers import TOKEN, eventually, only_delivery_of_subscription, subscribe
 
 pytestmark = pytest.mark.rabbitmq
 StartWorker = Callable[..., Coroutine[Any, Any, Worker]]
@@ -60,22 +60,6 @@ async def next_message(queue: aio_pika.abc.AbstractQueue) -> aio_pika.abc.Abstra
     return found[0]
 
 
-async def only_delivery(api: httpx.AsyncClient, sub: dict[str, Any], status: str) -> dict[str, Any]:
-    """The subscription's one delivery, once it has ``status``, with its attempts."""
-    detail: dict[str, Any] = {}
-
-    async def reached() -> bool:
-        nonlocal detail
-        listed = (await api.get("/v1/deliveries", params={"subscription_id": sub["subscription_id"]})).json()
-        if not listed["items"]:
-            return False
-        detail = (await api.get(f"/v1/deliveries/{listed['items'][0]['id']}")).json()
-        return bool(detail["status"] == status)
-
-    await eventually(reached)
-    return detail
-
-
 async def test_a_delivery_is_a_signed_persistent_message_routed_by_the_event_name(
     api: httpx.AsyncClient, start_worker: StartWorker, channel: aio_pika.abc.AbstractChannel, names: str
 ) -> None:
@@ -94,7 +78,7 @@ async def test_a_delivery_is_a_signed_persistent_message_routed_by_the_event_nam
     headers = {k: str(v) for k, v in message.headers.items()}
     assert headers["webhook-id"] == message.message_id
     Webhook(receiver_secret(TOKEN)).verify(message.body, headers)
-    delivery = await only_delivery(api, sub, "delivered")
+    delivery = await only_delivery_of_subscription(api, sub, "delivered")
     assert delivery["id"] == message.message_id
     assert "confirmed by the broker" in delivery["attempts"][0]["response"]
 
@@ -122,14 +106,14 @@ async def test_an_unroutable_message_is_retried_until_a_queue_is_bound(
         api, f"{BROKER}?exchange={names}", "example.ping", metadata="amqp", retry_schedule=[1.0]
     )
     await api.post("/v1/events", json={"event_name": "example.ping", "arguments": {"n": 1}})
-    retrying = await only_delivery(api, sub, "retrying")
+    retrying = await only_delivery_of_subscription(api, sub, "retrying")
     assert "unroutable" in retrying["attempts"][0]["response"]
 
     queue = await channel.declare_queue(exclusive=True)
     await queue.bind(exchange, "example.ping")
 
     assert (await next_message(queue)).body == b'{"data":{"n":1}}'
-    delivered = await only_delivery(api, sub, "delivered")
+    delivered = await only_delivery_of_subscription(api, sub, "delivered")
     assert [a["success"] for a in delivered["attempts"]] == [False, True]
 
 
@@ -157,7 +141,7 @@ async def test_final_failures_end_the_delivery_and_say_why(
     sub = await subscribe(api, recipient, "example.ping", metadata="amqp")
     await api.post("/v1/events", json={"event_name": "example.ping", "arguments": {"n": 1}})
 
-    delivery = await only_delivery(api, sub, "dead")
+    delivery = await only_delivery_of_subscription(api, sub, "dead")
 
     [attempt] = delivery["attempts"]
     assert (attempt["success"], attempt["retryable"]) == (False, False)

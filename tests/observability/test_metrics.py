@@ -14,8 +14,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from asyncevents_svc.observability.server import start_metrics_server
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.worker.runner import Worker
-from tests.auth.test_scopes import bearer, key_with
 from tests.support.helpers import eventually, publish, subscribe
+from tests.support.keys import bearer, key_with
 from tests.support.receiver import Receiver
 from tests.support.serving import free_port
 

@@ -10,12 +10,8 @@ from typing import Any
 
 import httpx
 from aiohttp import web
-from sqlalchemy import insert
 
-from asyncevents_svc.db.models import Event
-from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.notifiers.base import Notification
-from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.worker.dispatcher import Dispatcher
 
 TOKEN = "fv38u07Wdh$R@mRd"
@@ -36,25 +32,6 @@ def notification(**changes: Any) -> Notification:
         "attempt": 1,
     }
     return Notification(**(fields | changes))
-
-
-async def stored_event(runtime: Runtime, **columns: Any) -> uuid.UUID:
-    """An ``example.ping`` event row written straight to the database (as a crashed process
-    leaves it); ``columns`` override the defaults: accepted, received now, no arguments."""
-    row = {
-        "id": uuid.uuid4(),
-        "name": "example.ping",
-        "arguments": {},
-        "store_id": 0,
-        "status": "accepted",
-        "source": "http",
-        "received_at": utcnow(),
-        **columns,
-    }
-    async with runtime.sessions() as session, session.begin():
-        await session.execute(insert(Event).values(**row))
-    event_id: uuid.UUID = row["id"]
-    return event_id
 
 
 @asynccontextmanager
@@ -112,6 +89,50 @@ async def event_when(
 
     await eventually(check, timeout)
     return found
+
+
+async def only_delivery_of_event(
+    api: httpx.AsyncClient, event_id: str, status: str, timeout: float = 15.0
+) -> dict[str, Any]:
+    """The event's single delivery, once it has ``status``, as its full trace (attempts)."""
+
+    async def first() -> str | None:
+        deliveries = (await api.get(f"/v1/events/{event_id}")).json()["deliveries"]
+        return str(deliveries[0]["id"]) if deliveries and deliveries[0]["status"] == status else None
+
+    return await _delivery_once(api, first, status, timeout)
+
+
+async def only_delivery_of_subscription(
+    api: httpx.AsyncClient, sub: dict[str, Any], status: str, timeout: float = 15.0
+) -> dict[str, Any]:
+    """The subscription's single delivery, once it has ``status``, as its full trace (for
+    notifiers whose deliveries are found by subscription, not by event)."""
+
+    async def first() -> str | None:
+        params = {"subscription_id": sub["subscription_id"]}
+        items = (await api.get("/v1/deliveries", params=params)).json()["items"]
+        return str(items[0]["id"]) if items else None
+
+    return await _delivery_once(api, first, status, timeout)
+
+
+async def _delivery_once(
+    api: httpx.AsyncClient, find: Callable[[], Awaitable[str | None]], status: str, timeout: float
+) -> dict[str, Any]:
+    """Poll ``find`` for a delivery id, then its trace, until the trace has ``status``."""
+    trace: dict[str, Any] = {}
+
+    async def reached() -> bool:
+        nonlocal trace
+        delivery_id = await find()
+        if delivery_id is None:
+            return False
+        trace = (await api.get(f"/v1/deliveries/{delivery_id}")).json()
+        return bool(trace["status"] == status)
+
+    await eventually(reached, timeout)
+    return trace
 
 
 @asynccontextmanager

@@ -67,10 +67,20 @@ def terminate(process: subprocess.Popen[bytes], timeout: float = 30.0) -> int:
 
 def run_cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
     """Run ``asyncevents-svc <args>`` to completion with ``settings``."""
+    return _run_cli(args, settings_env(settings))
+
+
+def run_cli_bare(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run ``asyncevents-svc <args>`` with ``env`` and a PATH only, nothing inherited: what
+    a fresh container sets is all it sees (the start-up checks' tests)."""
+    return _run_cli(args, {"PATH": "/usr/bin:/bin", **env})
+
+
+def _run_cli(args: tuple[str, ...], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "asyncevents_svc.cli", *args],
         cwd=ROOT,
-        env=settings_env(settings),
+        env=env,
         capture_output=True,
         text=True,
         timeout=60,

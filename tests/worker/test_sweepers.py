@@ -23,8 +23,9 @@ from asyncevents_svc.db.models import Delivery
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.worker.runner import Worker
-from tests.support.helpers import event_when, eventually, stored_event, subscribe
+from tests.support.helpers import event_when, eventually, subscribe
 from tests.support.receiver import Receiver
+from tests.support.rows import stored_event
 
 StartWorker = Callable[..., Awaitable[Worker]]
 
