@@ -167,8 +167,12 @@ async def test_a_magento_queue_message_is_ingested_and_delivered(
         await exchange.publish(aio_pika.Message(body, message_id="m-1"), routing_key="event.trigger")
         await exchange.publish(aio_pika.Message(body, message_id="m-1"), routing_key="event.trigger")
 
-    [request] = await receiver.wait_for(1)
-    assert json.loads(request.body) == {"data": {"entity_id": 42, "increment_id": "CK00000042"}}
-    Webhook(receiver_secret(TOKEN)).verify(request.body, request.headers)
+        [request] = await receiver.wait_for(1)
+        assert json.loads(request.body) == {"data": {"entity_id": 42, "increment_id": "CK00000042"}}
+        Webhook(receiver_secret(TOKEN)).verify(request.body, request.headers)
+        # The positive control: a message of its own, queued behind the copy, does arrive.
+        other = json.dumps(["sales.order.created", json.dumps({"id": 43}), "1"]).encode()
+        await exchange.publish(aio_pika.Message(other, message_id="m-2"), routing_key="event.trigger")
+        await receiver.wait_for(2)
     await asyncio.sleep(0.5)  # the redelivered copy (same message_id) must not fan out again
-    assert len(receiver.requests) == 1
+    assert [json.loads(r.body)["data"]["entity_id"] for r in receiver.requests] == [42, 43]

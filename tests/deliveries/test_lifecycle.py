@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import time
 from collections.abc import Awaitable, Callable
 
 import httpx
@@ -44,11 +45,16 @@ async def test_a_404_is_one_failed_attempt_and_no_retry(
     api: httpx.AsyncClient, worker: Worker, receiver: Receiver
 ) -> None:
     await subscribe(api, f"{receiver.url}/status/404")
+    # The positive control: a 503 sent alongside is retried inside the same window.
+    await subscribe(api, f"{receiver.url}/status/503", event="sales.order.updated")
 
+    await publish(api, event="sales.order.updated")
     trace = await only_delivery_of_event(api, (await publish(api))["id"], "dead")
-    await asyncio.sleep(1.5)  # a retry would have come after 1 s
+    dead_at = time.monotonic()
+    await receiver.wait_for(2, path="/status/503", timeout=10)
+    await asyncio.sleep(max(0.0, 1.5 - (time.monotonic() - dead_at)))  # a retry would have come after 1 s
 
-    assert len(receiver.requests) == 1
+    assert len(receiver.on("/status/404")) == 1
     assert [(a["status_code"], a["retryable"]) for a in trace["attempts"]] == [(404, False)]
     assert trace["status_reason"] == "not retryable: status 404"
 

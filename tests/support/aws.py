@@ -123,14 +123,37 @@ class TestBus:
                     await asyncio.sleep(0.05)
         return events
 
-    async def count_now(self) -> int:
-        """How many more events are in the queue (after a short wait for stragglers)."""
+    async def count_now(self, timeout: float = 15.0) -> int:
+        """How many more events reach the queue (after a short wait for stragglers).
+
+        The positive control of every "no more" answer: after the wait a sentinel entry is
+        put on the bus, and the queue is read until it arrives. A count of 0 then means
+        nothing else came, not that the bus or the queue stopped delivering."""
         await asyncio.sleep(0.5)
-        async with sqs_client(self.endpoint) as sqs:
-            attributes = await sqs.get_queue_attributes(
-                QueueUrl=self.queue_url, AttributeNames=["ApproximateNumberOfMessages"]
+        sentinel = uuid.uuid4().hex
+        async with events_client(self.endpoint) as events:
+            await events.put_events(
+                Entries=[
+                    {
+                        "Source": SOURCE,
+                        "DetailType": "sentinel",
+                        "Detail": json.dumps({"sentinel": sentinel}),
+                        "EventBusName": self.name,
+                    }
+                ]
             )
-        return int(attributes["Attributes"]["ApproximateNumberOfMessages"])
+        others = 0
+        async with asyncio.timeout(timeout), sqs_client(self.endpoint) as sqs:
+            while True:
+                answer = await sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10)
+                messages = answer.get("Messages", [])
+                for message in messages:
+                    await sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+                bodies = [json.loads(message["Body"]) for message in messages]
+                others += sum(body["detail"] != {"sentinel": sentinel} for body in bodies)
+                if any(body["detail"] == {"sentinel": sentinel} for body in bodies):
+                    return others
+                await asyncio.sleep(0.05)
 
 
 @pytest.fixture

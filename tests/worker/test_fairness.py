@@ -43,8 +43,15 @@ async def test_a_slow_subscriber_does_not_hold_up_a_fast_one(
     assert slow_by_then <= 4
     assert most == [2]
     assert len({r.headers["webhook-id"] for r in slow_received}) == EVENTS
-    await asyncio.sleep(1.2)  # any duplicate send would have arrived by now
-    assert len(receiver.on("/slow/1.0")) == EVENTS, "a released delivery was sent twice"
+    # The positive control: one more event, published now, reaches the slow subscriber
+    # inside the window in which a duplicate would have.
+    window = time.monotonic()
+    await publish_many(api, 1)
+    await receiver.wait_for(EVENTS + 1, path="/slow/1.0", timeout=5)
+    await asyncio.sleep(max(0.0, 1.2 - (time.monotonic() - window)))  # any duplicate would be here
+    slow_all = receiver.on("/slow/1.0")
+    assert len(slow_all) == EVENTS + 1, "a released delivery was sent twice"
+    assert len({r.headers["webhook-id"] for r in slow_all}) == EVENTS + 1
 
 
 async def test_backed_up_subscriptions_are_left_to_other_workers(

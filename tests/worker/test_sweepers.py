@@ -59,9 +59,15 @@ async def test_a_young_event_is_left_to_its_hint(
 ) -> None:
     await subscribe(api, f"{receiver.url}/ok", event="example.ping")
     await committed_without_hint(runtime, seq=2)
+    # The positive control: an event just as hintless but past sweep_after. Its arrival
+    # proves a sweep ran, with the young event in the table, inside the window below.
+    await stored_event(runtime, arguments={"seq": 3}, received_at=utcnow() - timedelta(seconds=31))
+    started = time.monotonic()
     await start_worker(worker={"sweep_after": 30.0, "poll_interval": 0.2})
-    await asyncio.sleep(2.0)
-    assert receiver.requests == []
+    [old] = await receiver.wait_for(1, timeout=10)
+    assert old.body == b'{"data":{"seq":3}}'
+    await asyncio.sleep(max(0.0, 2.0 - (time.monotonic() - started)))
+    assert [r.body for r in receiver.requests] == [b'{"data":{"seq":3}}']
 
 
 async def leased_delivery(runtime: Runtime, subscription_id: int, lease: float) -> uuid.UUID:
