@@ -20,7 +20,7 @@ from asyncevents_svc.cli.serve import banner
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.settings import SecuritySettings, Settings
 from tests.support.processes import ROOT
-from tests.support.rows import count_events
+from tests.support.rows import assert_no_event_stored
 
 LIMIT = 2048  # bytes, in the ``limited`` app
 SECURITY_HEADERS = {
@@ -86,7 +86,7 @@ async def test_a_content_length_over_the_limit_is_413(
     problem = assert_problem(response, 413)
     assert problem["type"].endswith("/payload-too-large")
     assert str(LIMIT) in problem["detail"]
-    assert await count_events(runtime) == 0
+    await assert_no_event_stored(limited, runtime, admin_headers)
 
 
 async def test_the_content_length_is_refused_before_a_byte_is_read(
@@ -135,7 +135,7 @@ async def test_a_chunked_body_is_counted_and_reading_stops_past_the_limit(
 
     assert_problem(response, 413)
     assert pulled == LIMIT // 512 + 1  # the chunk that crossed the limit, and no more
-    assert await count_events(runtime) == 0
+    await assert_no_event_stored(limited, runtime, admin_headers)
 
 
 async def test_a_chunked_body_within_the_limit_reaches_the_route(
@@ -375,7 +375,7 @@ async def test_json_deeper_than_the_limit_is_422_naming_body(
 
     problem = assert_problem(response, 422, loc="body")
     assert "deeper than 32" in problem["detail"]
-    assert await count_events(runtime) == 0
+    await assert_no_event_stored(api, runtime, admin_headers)
 
 
 async def test_json_at_the_depth_limit_is_accepted(
@@ -448,7 +448,7 @@ async def test_json_python_accepts_but_nothing_can_store_is_422_not_500(
 
     problem = assert_problem(response, 422, loc="body")
     assert problem["detail"].startswith("body: not valid JSON")
-    assert await count_events(runtime) == 0
+    await assert_no_event_stored(api, runtime, admin_headers)
 
 
 async def test_lone_surrogates_in_a_subscription_are_422_not_500(

@@ -9,7 +9,7 @@ import pytest
 
 from asyncevents_svc.db.models import Event
 from asyncevents_svc.runtime import Runtime
-from tests.support.rows import count_events
+from tests.support.rows import assert_no_event_stored, count_events
 
 
 async def test_an_accepted_event_is_committed_before_the_202(
@@ -36,7 +36,7 @@ async def test_unknown_event_is_404_and_stores_nothing(api: httpx.AsyncClient, r
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
     assert "no.such.event" in response.json()["detail"]
-    assert await count_events(runtime) == 0
+    await assert_no_event_stored(api, runtime)
 
 
 @pytest.mark.parametrize(
@@ -57,7 +57,7 @@ async def test_arguments_that_do_not_fit_the_service_are_422_at_ingest(
 
     assert response.status_code == 422
     assert response.json()["errors"][0]["loc"] == field
-    assert await count_events(runtime) == 0
+    await assert_no_event_stored(api, runtime)
 
 
 @pytest.mark.parametrize(

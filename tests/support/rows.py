@@ -7,6 +7,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+import httpx
 from sqlalchemy import func, insert, select
 
 from asyncevents_svc.db.models import Attempt, Base, Delivery, Event
@@ -81,3 +82,16 @@ async def count(runtime: Runtime, model: type[Base]) -> int:
 
 async def count_events(runtime: Runtime) -> int:
     return await count(runtime, Event)
+
+
+async def assert_no_event_stored(
+    api: httpx.AsyncClient, runtime: Runtime, headers: dict[str, str] | None = None
+) -> None:
+    """No event row is stored, checked with its positive control: a valid event sent through
+    the same client just after is stored (so the 0 is not a count that cannot see)."""
+    assert await count_events(runtime) == 0
+    valid = await api.post(
+        "/v1/events", json={"event_name": "example.ping", "arguments": {"n": 1}}, headers=headers
+    )
+    assert valid.status_code == 202, valid.text
+    assert await count_events(runtime) == 1
