@@ -246,6 +246,16 @@ async def test_the_notifier_refuses_at_send_time_without_retry(receiver: Receive
     assert "loopback" in result.detail
     assert HINT in result.detail
     assert receiver.requests == []
+    # The positive control: allow-listed, the same send reaches the same receiver.
+    allowed = HttpNotifier(
+        HttpSettings(), policy=policy("localhost" if host == "localhost" else "127.0.0.1/32")
+    )
+    try:
+        control = await allowed.send(notification(recipient=f"http://{host}:{port}/ok"))
+    finally:
+        await allowed.close()
+    assert control.success, control.detail
+    assert [r.path for r in receiver.requests] == ["/ok"]
 
 
 async def test_the_notifier_sends_to_an_allow_listed_loopback_receiver(receiver: Receiver) -> None:
