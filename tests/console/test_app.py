@@ -1,7 +1,7 @@
 """The admin console, in-process: sign-in with an API key (an encrypted, HttpOnly,
 SameSite=Strict cookie that never holds the key in clear), each page, each action going
 through the API with the key's scopes, and the refusals (no cookie, a tampered one, a
-cross-site post). The same flow runs in a real browser in tests/test_console_browser.py."""
+cross-site post). The same flow runs in a real browser in tests/console/test_browser.py."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """The delivery search grammar, without a database: query text → tree, and tree → SQL text.
 
-What a query finds is tested on real rows in ``test_search.py``; here each construct's tree,
-the operators' precedence, the errors' positions, and that every tree the parser can build
-compiles (round trips and generated queries, seeded so a failure repeats).
+What a query finds is tested on real rows in ``test_search.py`` beside this file; here each
+construct's tree, the operators' precedence, the errors' positions, and that every tree the
+parser can build compiles (round trips and generated queries, seeded so a failure repeats).
 """
 
 from __future__ import annotations
