@@ -32,7 +32,7 @@ from asyncevents_svc.settings import BrokerSettings, Settings
 from asyncevents_svc.worker.runner import Worker
 from tests.support.aws import bus, moto_url, moto_with_auth_url, proxy
 from tests.support.backend import AMQP_URL, BACKEND, PG_ADMIN, SQLITE, TEST_EVENTS, admin_sql
-from tests.support.receiver import Receiver, start_receiver
+from tests.support.receiver import Receiver, serve_receiver
 from tests.support.serving import serve
 
 RUN_ID = f"{os.getpid()}_{uuid.uuid4().hex[:6]}"
@@ -199,9 +199,8 @@ async def worker(runtime: Runtime, settings: Settings) -> AsyncIterator[Worker]:
 
 @pytest.fixture
 async def receiver() -> AsyncIterator[Receiver]:
-    rec, runner = await start_receiver()
-    yield rec
-    await runner.cleanup()
+    async with serve_receiver() as rec:
+        yield rec
 
 
 # Fixtures kept beside what they start: `serve` (a real `asyncevents-svc serve` process) in

@@ -15,7 +15,7 @@ import pytest
 
 from asyncevents_svc.settings import Settings
 from tests.support import processes
-from tests.support.serving import free_port
+from tests.support.serving import free_port, until_answers
 
 #: 64 KB that used to stall the event loop for tens of seconds before the key was looked
 #: at: an unterminated string full of escaped quotes, behind enough brackets to be scanned.
@@ -29,15 +29,13 @@ async def api_process(settings: Settings) -> AsyncIterator[str]:
     process = processes.start("api", served)
     base = f"http://127.0.0.1:{served.port}"
     try:
-        async with httpx.AsyncClient(base_url=base, timeout=2) as client, asyncio.timeout(30):
-            while True:
-                try:
-                    if (await client.get("/health/live")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert process.poll() is None, processes.log_of("api", served).read_text()
-                await asyncio.sleep(0.1)
+        async with httpx.AsyncClient(base_url=base, timeout=2) as client:
+            await until_answers(
+                client,
+                "/health/live",
+                alive=lambda: process.poll() is None,
+                explain=lambda: processes.log_of("api", served).read_text(),
+            )
         yield base
     finally:
         await stop(process)

@@ -42,6 +42,7 @@ from asyncevents_svc.catalogue.services import (
 )
 from asyncevents_svc.errors import CatalogueError, NotFound, ValidationFailed
 from asyncevents_svc.settings import HttpSettings, SecuritySettings
+from tests.support.loopback import on_loopback
 
 DATA = Path(__file__).parents[1] / "data" / "catalogue"
 THIS_MODULE = __name__
@@ -1044,14 +1045,8 @@ async def upstream() -> AsyncIterator[Upstream]:
     server = Upstream()
     app = web.Application()
     app.router.add_route("GET", "/{tail:.*}", server.handle)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
-    server.base = f"http://{host}:{port}"
-    yield server
-    await runner.cleanup()
+    async with on_loopback(app) as server.base:
+        yield server
 
 
 async def test_http_fetch_payload_is_the_fetched_json(upstream: Upstream, ctx: ResolveContext) -> None:

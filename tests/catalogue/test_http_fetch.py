@@ -25,7 +25,8 @@ from asyncevents_svc.messaging.dbqueue import LocalPublisher
 from asyncevents_svc.runtime import Runtime, build_runtime
 from asyncevents_svc.settings import Settings
 from asyncevents_svc.worker.runner import Worker
-from tests.support.helpers import event_when, on_loopback
+from tests.support.helpers import event_when
+from tests.support.loopback import on_loopback
 from tests.support.rows import count_events
 
 EVENT = "catalog.product.fetched"

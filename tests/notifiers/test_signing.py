@@ -31,6 +31,7 @@ from asyncevents_svc.notifiers.signing import (
 )
 from asyncevents_svc.settings import HttpSettings
 from tests.support.helpers import notification as any_notification
+from tests.support.loopback import on_loopback
 
 # The repository is cloned next to ``shared/`` (here /work/main beside /work/shared).
 SIGNATURES = Path(__file__).resolve().parents[3] / "shared" / "testdata" / "signatures.json"
@@ -212,14 +213,9 @@ async def hook() -> AsyncIterator[Hook]:
     receiver = Hook()
     app = web.Application()
     app.router.add_post("/hook", receiver.handle)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
-    receiver.url = f"http://{host}:{port}/hook"
-    yield receiver
-    await runner.cleanup()
+    async with on_loopback(app) as base:
+        receiver.url = f"{base}/hook"
+        yield receiver
 
 
 async def test_delivered_request_verifies_with_both_schemes(hook: Hook) -> None:

@@ -21,7 +21,8 @@ from asyncevents_svc.observability.tracing import Tracing, add_trace_ids
 from asyncevents_svc.runtime import Runtime, build_runtime
 from asyncevents_svc.settings import Settings, TracingSettings
 from asyncevents_svc.worker.runner import Worker
-from tests.support.helpers import eventually, on_loopback, subscribe
+from tests.support.helpers import eventually, subscribe
+from tests.support.loopback import on_loopback
 from tests.support.receiver import Receiver
 
 

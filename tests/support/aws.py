@@ -26,7 +26,7 @@ import pytest
 from aiobotocore.session import ClientCreatorContext, get_session
 from aiohttp import web
 
-from tests.support.helpers import on_loopback
+from tests.support.loopback import on_loopback
 from tests.support.serving import free_port
 
 if TYPE_CHECKING:
@@ -142,7 +142,7 @@ class TestBus:
                     }
                 ]
             )
-        others = 0
+        others: int = 0
         async with asyncio.timeout(timeout), sqs_client(self.endpoint) as sqs:
             while True:
                 answer = await sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import signal
 import subprocess
-import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +24,7 @@ from cryptography.fernet import Fernet
 from asyncevents_svc.settings import BrokerSettings, Settings
 from tests.support.backend import AMQP_URL, PG_ADMIN, TEST_EVENTS, admin_sql
 from tests.support.processes import log_of, run_cli, start
-from tests.support.serving import free_port
+from tests.support.serving import free_port, until_answers
 
 ADMIN_KEY = "ae_13fcfacfd145_IHZ9rQzbIaAmtyp4TQ9Aq3de1_BIxZC-6DmrKABCTKY"
 PG_BASE = PG_ADMIN.rsplit("/", 1)[0]
@@ -109,16 +108,7 @@ class Cluster:
 
     async def until_ready(self, timeout: float = 30.0) -> None:
         async with httpx.AsyncClient(base_url=self.base_url, timeout=2) as client:
-            deadline = time.monotonic() + timeout
-            while True:
-                try:
-                    if (await client.get("/health/ready")).status_code == 200:
-                        return
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise AssertionError(f"API not ready after {timeout} s:\n{self.logs()}")
-                await asyncio.sleep(0.1)
+            await until_answers(client, "/health/ready", timeout=timeout, explain=self.logs)
 
     async def stop(self) -> None:
         for process in [*self.workers, *([self.api] if self.api else [])]:

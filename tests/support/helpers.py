@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
-from aiohttp import web
 
 from asyncevents_svc.notifiers.base import Notification
 from asyncevents_svc.worker.dispatcher import Dispatcher
@@ -32,21 +31,6 @@ def notification(**changes: Any) -> Notification:
         "attempt": 1,
     }
     return Notification(**(fields | changes))
-
-
-@asynccontextmanager
-async def on_loopback(app: web.Application) -> AsyncIterator[str]:
-    """Serve ``app`` on a free loopback port while the block runs; yields its base URL."""
-    from tests.support.serving import free_port
-
-    runner = web.AppRunner(app)
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        await runner.cleanup()
 
 
 async def subscribe(

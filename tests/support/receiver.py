@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 from aiohttp import web
+
+from tests.support.loopback import on_loopback
 
 
 @dataclass
@@ -68,14 +72,11 @@ class Receiver:
         return web.Response(text="ok")
 
 
-async def start_receiver() -> tuple[Receiver, web.AppRunner]:
+@asynccontextmanager
+async def serve_receiver() -> AsyncIterator[Receiver]:
+    """A :class:`Receiver` on loopback while the block runs."""
     receiver = Receiver()
     app = web.Application()
     app.router.add_route("POST", "/{tail:.*}", receiver.handle)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    receiver.url = f"http://127.0.0.1:{port}"
-    return receiver, runner
+    async with on_loopback(app) as receiver.url:
+        yield receiver

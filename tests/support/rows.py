@@ -38,6 +38,27 @@ async def stored_event(runtime: Runtime, **columns: Any) -> uuid.UUID:
     return event_id
 
 
+async def stored_delivery(runtime: Runtime, event_id: uuid.UUID, **columns: Any) -> uuid.UUID:
+    """A delivery row of ``event_id`` written straight to the database; ``columns`` override
+    the defaults: subscription 1, http, pending, no attempts, created now."""
+    now = utcnow()
+    row = {
+        "id": uuid.uuid4(),
+        "event_id": event_id,
+        "subscription_id": 1,
+        "notifier": "http",
+        "status": "pending",
+        "attempts": 0,
+        "created_at": now,
+        "updated_at": now,
+        **columns,
+    }
+    async with runtime.sessions() as session, session.begin():
+        await session.execute(insert(Delivery).values(**row))
+    delivery_id: uuid.UUID = row["id"]
+    return delivery_id
+
+
 async def aged_delivery(
     runtime: Runtime, *, age_days: float, status: str = "delivered", attempts: int = 2
 ) -> uuid.UUID:
@@ -45,20 +66,10 @@ async def aged_delivery(
     ``age_days`` before :data:`NOW`; returns the delivery's id."""
     when = NOW - timedelta(days=age_days)
     event_id = await stored_event(runtime, status="dispatched", payload={"n": 1}, received_at=when)
-    delivery_id = uuid.uuid4()
+    delivery_id = await stored_delivery(
+        runtime, event_id, status=status, attempts=attempts, created_at=when, updated_at=when
+    )
     async with runtime.sessions() as session, session.begin():
-        await session.execute(
-            insert(Delivery).values(
-                id=delivery_id,
-                event_id=event_id,
-                subscription_id=1,
-                notifier="http",
-                status=status,
-                attempts=attempts,
-                created_at=when,
-                updated_at=when,
-            )
-        )
         for number in range(1, attempts + 1):
             await session.execute(
                 insert(Attempt).values(

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -60,13 +61,33 @@ async def serve(tmp_path: Path) -> AsyncIterator[tuple[str, Start]]:
 
 
 async def until_up(base: str, key: str | None = None) -> httpx.AsyncClient:
+    """A client to ``base`` (with ``key``, if given) once its ``/health/ready`` answers."""
     headers = {"Authorization": f"Bearer {key}"} if key else {}
     client = httpx.AsyncClient(base_url=base, timeout=10, headers=headers)
-    async with asyncio.timeout(30):
-        while True:
-            try:
-                if (await client.get("/health/ready")).status_code == 200:
-                    return client
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.1)
+    await until_answers(client, "/health/ready")
+    return client
+
+
+async def until_answers(
+    client: httpx.AsyncClient,
+    path: str,
+    *,
+    timeout: float = 30.0,
+    alive: Callable[[], bool] = lambda: True,
+    explain: Callable[[], str] = lambda: "",
+) -> None:
+    """GET ``path`` every 0.1 s until it answers 200 (a process we started is up).
+
+    Fails after ``timeout`` seconds, or at once when ``alive()`` says the process exited;
+    ``explain()`` (its log, say) goes into the failure."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if (await client.get(path)).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert alive(), f"exited before {path} answered:\n{explain()}"
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{path} did not answer 200 within {timeout} s:\n{explain()}")
+        await asyncio.sleep(0.1)

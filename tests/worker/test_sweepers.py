@@ -17,7 +17,7 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from asyncevents_svc.db.models import Delivery
 from asyncevents_svc.db.types import utcnow
@@ -25,7 +25,7 @@ from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.worker.runner import Worker
 from tests.support.helpers import event_when, eventually, subscribe
 from tests.support.receiver import Receiver
-from tests.support.rows import stored_event
+from tests.support.rows import stored_delivery, stored_event
 
 StartWorker = Callable[..., Awaitable[Worker]]
 
@@ -77,23 +77,15 @@ async def leased_delivery(runtime: Runtime, subscription_id: int, lease: float) 
     event_id = await stored_event(
         runtime, arguments={"lease": lease}, payload={"lease": lease}, status="dispatched", dispatched_at=now
     )
-    delivery_id = uuid.uuid4()
-    async with runtime.sessions() as session, session.begin():
-        await session.execute(
-            insert(Delivery).values(
-                id=delivery_id,
-                event_id=event_id,
-                subscription_id=subscription_id,
-                notifier="http",
-                status="pending",
-                attempts=0,
-                next_attempt_at=now,
-                locked_until=now + timedelta(seconds=lease),
-                created_at=now,
-                updated_at=now,
-            )
-        )
-    return delivery_id
+    return await stored_delivery(
+        runtime,
+        event_id,
+        subscription_id=subscription_id,
+        next_attempt_at=now,
+        locked_until=now + timedelta(seconds=lease),
+        created_at=now,
+        updated_at=now,
+    )
 
 
 async def delivered(runtime: Runtime, *delivery_ids: uuid.UUID) -> None:
