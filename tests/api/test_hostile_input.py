@@ -57,6 +57,35 @@ def event_body(size: int) -> bytes:
     return body + b" " * (size - len(body))
 
 
+async def post_unread(app: FastAPI, content_length: bytes) -> list[MutableMapping[str, Any]]:
+    """``POST /v1/events`` straight into the ASGI app with this ``Content-Length`` and a body
+    that fails the test if the app reads it; returns the messages the app sent."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/v1/events",
+        "raw_path": b"/v1/events",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"api.test"), (b"content-length", content_length)],
+        "client": ("127.0.0.1", 1),
+        "server": ("api.test", 80),
+    }
+    sent: list[MutableMapping[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        raise AssertionError("the body must not be read")
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    return sent
+
+
 def nested(depth: int) -> Any:
     """``depth`` arrays inside one another: ``nested(2) == [[]]``."""
     value: Any = []
@@ -92,30 +121,7 @@ async def test_a_content_length_over_the_limit_is_413(
 async def test_the_content_length_is_refused_before_a_byte_is_read(
     settings: Settings, runtime: Runtime
 ) -> None:
-    app = create_app(settings, runtime)
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/v1/events",
-        "raw_path": b"/v1/events",
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"host", b"api.test"), (b"content-length", str(10**12).encode())],
-        "client": ("127.0.0.1", 1),
-        "server": ("api.test", 80),
-    }
-    sent: list[MutableMapping[str, Any]] = []
-
-    async def receive() -> dict[str, Any]:
-        raise AssertionError("the body must not be read")
-
-    async def send(message: MutableMapping[str, Any]) -> None:
-        sent.append(message)
-
-    await app(scope, receive, send)
+    sent = await post_unread(create_app(settings, runtime), content_length=str(10**12).encode())
 
     assert sent[0]["status"] == 413
 
@@ -301,31 +307,8 @@ def test_a_5_mb_body_of_any_hostile_shape_is_checked_in_well_under_a_second_each
 async def test_a_content_length_of_thousands_of_digits_is_413_not_500_and_leading_zeros_are_no_size(
     settings: Settings, runtime: Runtime, limited: httpx.AsyncClient, admin_headers: dict[str, str]
 ) -> None:
-    app = create_app(settings, runtime)
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/v1/events",
-        "raw_path": b"/v1/events",
-        "query_string": b"",
-        "root_path": "",
-        # int() refuses more than 4300 digits (a ValueError, which was a 500)
-        "headers": [(b"host", b"api.test"), (b"content-length", b"9" * 5000)],
-        "client": ("127.0.0.1", 1),
-        "server": ("api.test", 80),
-    }
-    sent: list[MutableMapping[str, Any]] = []
-
-    async def receive() -> dict[str, Any]:
-        raise AssertionError("the body must not be read")
-
-    async def send(message: MutableMapping[str, Any]) -> None:
-        sent.append(message)
-
-    await app(scope, receive, send)
+    # int() refuses more than 4300 digits (a ValueError, which was a 500)
+    sent = await post_unread(create_app(settings, runtime), content_length=b"9" * 5000)
     body = event_body(100)
     zeros = await limited.post(
         "/v1/events", content=body, headers=admin_headers | JSON | {"content-length": "0" * 40 + "100"}

@@ -382,6 +382,15 @@ def finished(event: dict[str, Any]) -> bool:
     return bool(deliveries) and all(d["status"] in ("delivered", "dead") for d in deliveries)
 
 
+async def the_one_attempt_of_a_dead_delivery(api: httpx.AsyncClient, shown: dict[str, Any]) -> dict[str, Any]:
+    """The event ``shown`` has one delivery, dead after a single attempt: that attempt."""
+    [delivery] = shown["deliveries"]
+    assert delivery["status"] == "dead"
+    trace = (await api.get(f"/v1/deliveries/{delivery['id']}")).json()
+    [attempt] = trace["attempts"]
+    return attempt  # type: ignore[no-any-return]
+
+
 async def test_an_allow_listed_loopback_receiver_gets_the_webhook(
     api: httpx.AsyncClient, worker: Worker, receiver: Receiver
 ) -> None:
@@ -405,10 +414,7 @@ async def test_a_worker_without_the_allow_list_refuses_at_send_time(
     event = await publish(api)
     shown = await event_when(api, event["id"], finished)
 
-    [delivery] = shown["deliveries"]
-    assert delivery["status"] == "dead"
-    trace = (await api.get(f"/v1/deliveries/{delivery['id']}")).json()
-    [attempt] = trace["attempts"]
+    attempt = await the_one_attempt_of_a_dead_delivery(api, shown)
     assert (attempt["success"], attempt["retryable"], attempt["status_code"]) == (False, False, None)
     assert attempt["response"] == f"recipient address 127.0.0.1 is loopback; allow-list it with {HINT}"
     assert receiver.requests == []
@@ -425,10 +431,7 @@ async def test_a_name_resolving_to_loopback_is_refused_at_send_time(
         event = await publish(api)
         shown = await event_when(api, event["id"], finished)
 
-        [delivery] = shown["deliveries"]
-        assert delivery["status"] == "dead"
-        trace = (await api.get(f"/v1/deliveries/{delivery['id']}")).json()
-        [attempt] = trace["attempts"]
+        attempt = await the_one_attempt_of_a_dead_delivery(api, shown)
         assert (attempt["success"], attempt["retryable"]) == (False, False)
         assert attempt["response"].startswith(
             "recipient host localhost resolves to 127.0.0.1, which is loopback"
@@ -445,10 +448,7 @@ async def test_a_redirect_to_loopback_is_not_followed(
     event = await publish(api)
     shown = await event_when(api, event["id"], finished)
 
-    [delivery] = shown["deliveries"]
-    assert delivery["status"] == "dead"
-    trace = (await api.get(f"/v1/deliveries/{delivery['id']}")).json()
-    [attempt] = trace["attempts"]
+    attempt = await the_one_attempt_of_a_dead_delivery(api, shown)
     assert (attempt["success"], attempt["status_code"]) == (False, 302)
     assert attempt["response"].startswith("redirect not followed (302)")
     assert [r.path for r in receiver.requests] == [f"/redirect/{target}"]
