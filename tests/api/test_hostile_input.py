@@ -7,7 +7,7 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from typing import Any
 
 import httpx
@@ -57,9 +57,28 @@ def event_body(size: int) -> bytes:
     return body + b" " * (size - len(body))
 
 
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+
+
+async def unread() -> dict[str, Any]:
+    raise AssertionError("the body must not be read")
+
+
+async def empty_body() -> dict[str, Any]:
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
 async def post_unread(app: FastAPI, content_length: bytes) -> list[MutableMapping[str, Any]]:
-    """``POST /v1/events`` straight into the ASGI app with this ``Content-Length`` and a body
-    that fails the test if the app reads it; returns the messages the app sent."""
+    """``POST /v1/events`` with this ``Content-Length`` and a body that fails the test if the
+    app reads it; returns the messages the app sent."""
+    return await post_raw(app, [(b"host", b"api.test"), (b"content-length", content_length)], unread)
+
+
+async def post_raw(
+    app: FastAPI, headers: list[tuple[bytes, bytes]], receive: Receive
+) -> list[MutableMapping[str, Any]]:
+    """``POST /v1/events`` straight into the ASGI app, with exactly these headers (no client
+    library to fix them up) and ``receive`` for the body; returns the messages it sent."""
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -70,14 +89,11 @@ async def post_unread(app: FastAPI, content_length: bytes) -> list[MutableMappin
         "raw_path": b"/v1/events",
         "query_string": b"",
         "root_path": "",
-        "headers": [(b"host", b"api.test"), (b"content-length", content_length)],
+        "headers": headers,
         "client": ("127.0.0.1", 1),
         "server": ("api.test", 80),
     }
     sent: list[MutableMapping[str, Any]] = []
-
-    async def receive() -> dict[str, Any]:
-        raise AssertionError("the body must not be read")
 
     async def send(message: MutableMapping[str, Any]) -> None:
         sent.append(message)
@@ -177,30 +193,7 @@ async def test_magento_routes_answer_413_in_magentos_shape(
 
 
 async def test_an_invalid_content_length_is_400(settings: Settings, runtime: Runtime) -> None:
-    app = create_app(settings, runtime)
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/v1/events",
-        "raw_path": b"/v1/events",
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"content-length", b"-1")],
-        "client": ("127.0.0.1", 1),
-        "server": ("api.test", 80),
-    }
-    sent: list[MutableMapping[str, Any]] = []
-
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: MutableMapping[str, Any]) -> None:
-        sent.append(message)
-
-    await app(scope, receive, send)
+    sent = await post_raw(create_app(settings, runtime), [(b"content-length", b"-1")], empty_body)
 
     assert sent[0]["status"] == 400
 
