@@ -47,7 +47,7 @@ imports:  ## the layering: import-linter's contracts in pyproject.toml ([tool.im
 	$(UV) run lint-imports
 
 migrations-check:  ## the models and the migrations agree (alembic check on a scratch database)
-	$(UV) run python -m tests.tools.alembic_check
+	$(UV) run python -m tests.support.alembic_check
 
 check: lint typecheck imports migrations-check
 

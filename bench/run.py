@@ -26,9 +26,9 @@ from typing import Any
 import aio_pika
 import httpx
 import orjson
-from tests.cluster import ADMIN_KEY, Cluster
-from tests.conftest import AMQP_URL
-from tests.serving import free_port
+from tests.support.backend import AMQP_URL
+from tests.support.cluster import ADMIN_KEY, Cluster
+from tests.support.serving import free_port
 
 from bench.report import Report
 

@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.cluster import Cluster
+from tests.support.cluster import Cluster
 
 from bench.run import EVENTS, Bench, Sizes, subscribe
 

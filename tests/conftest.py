@@ -13,11 +13,9 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import aio_pika
-import asyncpg
 import httpx
 import pytest
 from cryptography.fernet import Fernet
@@ -35,18 +33,12 @@ from asyncevents_svc.messaging.dbqueue import LocalPublisher
 from asyncevents_svc.runtime import Runtime, build_runtime
 from asyncevents_svc.settings import BrokerSettings, Settings
 from asyncevents_svc.worker.runner import Worker
-from tests.aws import bus, moto_url, moto_with_auth_url, proxy
-from tests.receiver import Receiver, start_receiver
-from tests.serving import serve
+from tests.support.aws import bus, moto_url, moto_with_auth_url, proxy
+from tests.support.backend import AMQP_URL, BACKEND, PG_ADMIN, SQLITE, TEST_EVENTS, admin_sql
+from tests.support.receiver import Receiver, serve_receiver
+from tests.support.serving import serve
 
-PG_ADMIN = os.environ.get("ASYNCEVENTS_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
-AMQP_URL = os.environ.get("ASYNCEVENTS_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5672/")
-TEST_EVENTS = Path(__file__).parent / "data" / "events.xml"
 RUN_ID = f"{os.getpid()}_{uuid.uuid4().hex[:6]}"
-BACKEND = os.environ.get("ASYNCEVENTS_TEST_BACKEND", "postgres-rabbitmq")
-if BACKEND not in ("postgres-rabbitmq", "postgres-dbqueue", "sqlite-dbqueue"):
-    raise RuntimeError(f"unknown ASYNCEVENTS_TEST_BACKEND {BACKEND!r}")
-SQLITE = BACKEND.startswith("sqlite")
 TABLES = ("attempts", "deliveries", "events", "subscriptions", "replay_jobs", "web_sessions", "api_keys")
 
 configure_logging("WARNING")
@@ -59,15 +51,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if {"worker", "start_worker"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.worker)
-
-
-async def admin_sql(sql: str) -> None:
-    """Run ``sql`` as the PostgreSQL administrator (creating and dropping databases)."""
-    connection = await asyncpg.connect(PG_ADMIN)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
 
 
 @pytest.fixture(scope="session")
@@ -233,11 +216,10 @@ async def worker(runtime: Runtime, settings: Settings) -> AsyncIterator[Worker]:
 
 @pytest.fixture
 async def receiver() -> AsyncIterator[Receiver]:
-    rec, runner = await start_receiver()
-    yield rec
-    await runner.cleanup()
+    async with serve_receiver() as rec:
+        yield rec
 
 
 # Fixtures kept beside what they start: `serve` (a real `asyncevents-svc serve` process) in
-# tests/serving.py; moto's server, a bus and the PutEvents proxy in tests/aws.py.
+# tests/support/serving.py; moto's server, a bus and the PutEvents proxy in tests/support/aws.py.
 __all__ = ["bus", "moto_url", "moto_with_auth_url", "proxy", "serve"]

@@ -8,9 +8,9 @@ import time
 
 import httpx
 
-from tests.cluster import ADMIN_KEY
 from tests.faults import dependencies
 from tests.faults.scenario import Fault
+from tests.support.cluster import ADMIN_KEY
 
 
 async def worker_sigkill(fault: Fault) -> None:

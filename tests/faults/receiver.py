@@ -1,7 +1,7 @@
 """A loopback receiver for the fault suite: it counts every ``webhook-id`` it answers and
 can go away (connection refused) or answer slowly on demand.
 
-Unlike ``tests/receiver.py`` it keeps only what the tally needs (no bodies), so it keeps up
+Unlike ``tests/support/receiver.py`` it keeps only what the tally needs (no bodies), so it keeps up
 with thousands of requests a second.
 """
 

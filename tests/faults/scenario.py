@@ -24,9 +24,9 @@ from typing import Any
 
 import httpx
 
-from tests.cluster import ADMIN_KEY, Cluster
 from tests.faults.load import EVENT, Load
 from tests.faults.receiver import FaultyReceiver
+from tests.support.cluster import ADMIN_KEY, Cluster
 
 SUBSCRIBERS = ("/a", "/b", "/c")
 #: Production settings with shorter clocks, so that a scenario takes seconds: a 10 s lease

@@ -1,0 +1,101 @@
+"""Migrations on a database that already holds events: what was stored keeps its meaning."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from asyncevents_svc.catalogue.loader import load_catalogue
+from asyncevents_svc.db.engine import session_factory
+from asyncevents_svc.db.migrate import upgrade
+from asyncevents_svc.db.types import JsonColumn, UtcDateTime, utcnow
+from asyncevents_svc.events import idempotency, service
+from tests.support.backend import PG_ADMIN, SQLITE, TEST_EVENTS, admin_sql
+
+# The events table as revision 0009 left it (the models describe head).
+EVENTS_0009 = sa.table(
+    "events",
+    sa.column("id", sa.Uuid()),
+    sa.column("name", sa.String()),
+    sa.column("arguments", JsonColumn),
+    sa.column("store_id", sa.Integer()),
+    sa.column("idempotency_key", sa.String()),
+    sa.column("source", sa.String()),
+    sa.column("status", sa.String()),
+    sa.column("received_at", UtcDateTime()),
+)
+
+
+@pytest.fixture
+async def empty_database(tmp_path: Path) -> AsyncIterator[str]:
+    """The URL of a new, empty database on this run's backend."""
+    if SQLITE:
+        yield f"sqlite+aiosqlite:///{tmp_path / 'migrations.db'}"
+        return
+    name = f"asyncevents_migrations_{uuid.uuid4().hex[:8]}"
+    await admin_sql(f'CREATE DATABASE "{name}"')
+    try:
+        base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+        yield f"{base}/{name}"
+    finally:
+        await admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def event_row(key: str | None, source: str = "http") -> dict[str, object]:
+    return {
+        "id": uuid.uuid4(),
+        "name": "example.ping",
+        "arguments": {"n": 1},
+        "store_id": 0,
+        "idempotency_key": key,
+        "source": source,
+        "status": "dispatched",
+        "received_at": utcnow(),
+    }
+
+
+async def test_scoping_idempotency_keys_keeps_the_keys_of_stored_events(empty_database: str) -> None:
+    # Alembic's env runs its own event loop: migrate from a thread, as `migrate` does.
+    await asyncio.to_thread(upgrade, empty_database, "0009")
+    engine = create_async_engine(empty_database)
+    try:
+        http, magento, unkeyed = event_row("order-1"), event_row("amqp:m-9", "amqp"), event_row(None)
+        async with engine.begin() as connection:
+            await connection.execute(sa.insert(EVENTS_0009), [http, magento, unkeyed])
+
+        await asyncio.to_thread(upgrade, empty_database, "head")
+
+        async with engine.connect() as connection:
+            rows = await connection.execute(
+                sa.text("SELECT id, idempotency_scope, idempotency_key FROM events ORDER BY idempotency_key")
+            )
+            kept = {str(key): scope for _, scope, key in rows}
+        assert kept == {"order-1": "legacy", "amqp:m-9": "magento", "None": None}
+
+        catalogue = load_catalogue([TEST_EVENTS])
+        redelivered = service.prepare(
+            catalogue,
+            name="example.ping",
+            arguments={"n": 1},
+            store_id=0,
+            key="amqp:m-9",
+            scope=idempotency.MAGENTO,
+        )
+        same_key_now = service.prepare(
+            catalogue, name="example.ping", arguments={"n": 1}, store_id=0, key="order-1", scope="key:x"
+        )
+        async with session_factory(engine)() as session:
+            again, fresh = await service.store(session, [redelivered, same_key_now])
+            await session.commit()
+        assert isinstance(again, service.StoredEvent)
+        assert (again.id, again.duplicate) == (magento["id"], True)  # a redelivered message stays one event
+        assert isinstance(fresh, service.StoredEvent)
+        assert fresh.duplicate is False  # a caller's key never matches a key of unknown origin
+    finally:
+        await engine.dispose()

@@ -1,0 +1,93 @@
+"""Running ``asyncevents-svc serve`` as a real process from tests."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.processes import ROOT
+
+Start = Callable[..., subprocess.Popen[bytes]]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+async def serve(tmp_path: Path) -> AsyncIterator[tuple[str, Start]]:
+    """Start ``serve`` with no settings but a fresh data dir and port (and the test catalogue)."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASYNCEVENTS_")}
+    env.update(
+        ASYNCEVENTS_DATA_DIR=str(tmp_path / "var"),
+        ASYNCEVENTS_PORT=str(port),
+        ASYNCEVENTS_EVENTS_FILE=str(ROOT / "tests" / "data" / "events.xml"),
+        ASYNCEVENTS_WORKER__POLL_INTERVAL="0.2",
+        ASYNCEVENTS_SECURITY__RECIPIENT_ALLOWLIST="127.0.0.1/32",
+    )
+    processes: list[subprocess.Popen[bytes]] = []
+
+    def start(**extra: str) -> subprocess.Popen[bytes]:
+        with open(tmp_path / "serve.log", "ab") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "asyncevents_svc.cli", "serve"],
+                cwd=ROOT,
+                env={**env, **extra},
+                stdout=log,
+                stderr=log,
+            )
+        processes.append(process)
+        return process
+
+    yield f"http://127.0.0.1:{port}", start
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            await asyncio.to_thread(process.wait, 30)
+
+
+async def until_up(base: str, key: str | None = None) -> httpx.AsyncClient:
+    """A client to ``base`` (with ``key``, if given) once its ``/health/ready`` answers."""
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    client = httpx.AsyncClient(base_url=base, timeout=10, headers=headers)
+    await until_answers(client, "/health/ready")
+    return client
+
+
+async def until_answers(
+    client: httpx.AsyncClient,
+    path: str,
+    *,
+    timeout: float = 30.0,
+    alive: Callable[[], bool] = lambda: True,
+    explain: Callable[[], str] = lambda: "",
+) -> None:
+    """GET ``path`` every 0.1 s until it answers 200 (a process we started is up).
+
+    Fails after ``timeout`` seconds, or at once when ``alive()`` says the process exited;
+    ``explain()`` (its log, say) goes into the failure."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if (await client.get(path)).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert alive(), f"exited before {path} answered:\n{explain()}"
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{path} did not answer 200 within {timeout} s:\n{explain()}")
+        await asyncio.sleep(0.1)
