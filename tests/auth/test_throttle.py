@@ -56,6 +56,12 @@ def statements(engine: AsyncEngine) -> Iterator[list[str]]:
         event.remove(engine.sync_engine, "before_cursor_execute", record)
 
 
+async def burst(client: httpx.AsyncClient, headers: list[dict[str, str]]) -> list[int]:
+    """The status codes of one request per entry of ``headers``, all sent at once."""
+    answers = await asyncio.gather(*(client.get("/v1/subscriptions", headers=h) for h in headers))
+    return [answer.status_code for answer in answers]
+
+
 def throttled_settings(settings: Settings, **security: Any) -> Settings:
     return settings.model_copy(update={"security": settings.security.model_copy(update=security)})
 
@@ -98,10 +104,8 @@ async def test_a_burst_with_one_valid_uncached_key_is_never_throttled(app: FastA
     each having taken a token before the one shared lookup answered."""
     fresh = await key_with(runtime, "admin")  # valid, never used yet: not in any cache
     async with from_address(app, ATTACKER) as attacker:
-        answers = await asyncio.gather(
-            *(attacker.get("/v1/subscriptions", headers=bearer(fresh)) for _ in range(3 * BUDGET))
-        )
-        assert [a.status_code for a in answers] == [200] * (3 * BUDGET)
+        codes = await burst(attacker, [bearer(fresh)] * (3 * BUDGET))
+        assert codes == [200] * (3 * BUDGET)
         # and the budget is whole: a wrong key after the burst is a 401, not a 429
         assert (await attacker.get("/v1/subscriptions", headers=wrong(0))).status_code == 401
 
@@ -111,10 +115,7 @@ async def test_a_burst_of_one_wrong_key_repeated_counts_every_request_against_th
 ) -> None:
     async with from_address(app, ATTACKER) as attacker:
         with statements(runtime.engine) as sent:
-            answers = await asyncio.gather(
-                *(attacker.get("/v1/subscriptions", headers=wrong(1)) for _ in range(3 * BUDGET))
-            )
-    codes = [a.status_code for a in answers]
+            codes = await burst(attacker, [wrong(1)] * (3 * BUDGET))
     assert codes.count(401) == BUDGET
     assert codes.count(429) == 2 * BUDGET
     assert len(sent) <= 1, "requests joining one lookup cost no query"
@@ -125,10 +126,7 @@ async def test_a_burst_of_300_wrong_keys_at_once_costs_at_most_the_budget_in_loo
 ) -> None:
     async with from_address(app, ATTACKER) as attacker:
         with statements(runtime.engine) as sent:
-            answers = await asyncio.gather(
-                *(attacker.get("/v1/subscriptions", headers=wrong(n)) for n in range(300))
-            )
-    codes = [a.status_code for a in answers]
+            codes = await burst(attacker, [wrong(n) for n in range(300)])
     assert codes.count(401) == BUDGET
     assert codes.count(429) == 300 - BUDGET
     assert len(sent) <= BUDGET

@@ -43,17 +43,18 @@ from sqlalchemy import (
 from asyncevents_svc.compat.errors import MagentoBadRequest
 from asyncevents_svc.compat.search_criteria import Filter, SearchCriteria
 from asyncevents_svc.db.models import Subscription
+from asyncevents_svc.subscriptions.status import SubscriptionStatus
 
 MAX_LIST_VALUES = 500
 INT32 = 2_147_483_647
 _INTEGER = re.compile(r"^[+-]?\d{1,10}$")
 _STATUS = {
-    "1": "active",
-    "true": "active",
-    "active": "active",
-    "0": "disabled",
-    "false": "disabled",
-    "disabled": "disabled",
+    "1": SubscriptionStatus.ACTIVE,
+    "true": SubscriptionStatus.ACTIVE,
+    "active": SubscriptionStatus.ACTIVE,
+    "0": SubscriptionStatus.DISABLED,
+    "false": SubscriptionStatus.DISABLED,
+    "disabled": SubscriptionStatus.DISABLED,
 }
 _SECOND = timedelta(seconds=1)
 
@@ -70,7 +71,7 @@ COLUMNS: dict[str, Column] = {
 }
 #: The module stores status as a boolean, so ascending puts disabled (false) first.
 SORT_KEYS: dict[str, Column] = {
-    "status": case((Subscription.status == "active", 1), else_=0),
+    "status": case((Subscription.status == SubscriptionStatus.ACTIVE, 1), else_=0),
 }
 KINDS = {
     "subscription_id": "int",

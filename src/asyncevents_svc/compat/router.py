@@ -51,6 +51,7 @@ from asyncevents_svc.compat.search_criteria import SearchCriteria, parse_search_
 from asyncevents_svc.db.models import Subscription
 from asyncevents_svc.errors import ValidationFailed
 from asyncevents_svc.subscriptions.service import SubscriptionFields, SubscriptionService
+from asyncevents_svc.subscriptions.status import SubscriptionStatus
 
 _ID = re.compile(r"^[+-]?\d{1,18}$")
 #: Response header of a PUT that dropped custom headers (the body keeps the module's shape).
@@ -148,7 +149,7 @@ async def create_async_event(request: Request, svc: ServiceDep) -> AsyncEventDis
         recipient_url=body.recipient_url,
         verification_token=token,
         notifier=body.metadata or None,
-        status="active",
+        status=SubscriptionStatus.ACTIVE,
         store_id=body.store_id,
     )
     try:
@@ -177,7 +178,9 @@ async def update_async_event(
     body = await read_async_event(request, AsyncEventUpdate)
     sub = await load(svc, subscription_id)
     fields = SubscriptionFields(
-        status=None if body.status is None else ("active" if body.status else "disabled"),
+        status=None
+        if body.status is None
+        else (SubscriptionStatus.ACTIVE if body.status else SubscriptionStatus.DISABLED),
         notifier=body.metadata or None,
     )
     try:

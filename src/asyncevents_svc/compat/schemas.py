@@ -19,6 +19,7 @@ from asyncevents_svc.subscriptions.schemas import (
     StoreField,
     TokenField,
 )
+from asyncevents_svc.subscriptions.status import SubscriptionStatus
 
 
 def _printable(value: str) -> str:
@@ -122,7 +123,7 @@ class AsyncEventDisplay(BaseModel):
             subscription_id=sub.id,
             event_name=sub.event_name,
             recipient_url=sub.recipient_url,
-            status=sub.status == "active",
+            status=sub.status == SubscriptionStatus.ACTIVE,
             subscribed_at=stamp(sub.subscribed_at),
             store_id=sub.store_id,
         )

@@ -31,8 +31,10 @@ from asyncevents_svc.console import flash
 from asyncevents_svc.console.api import ConsoleApi
 from asyncevents_svc.console.flash import Flash
 from asyncevents_svc.console.session import COOKIE, MAX_AGE, seal, unseal
+from asyncevents_svc.deliveries.status import DeliveryStatus
 from asyncevents_svc.errors import TooManyRequests
 from asyncevents_svc.runtime import Runtime
+from asyncevents_svc.subscriptions.status import SubscriptionStatus
 
 PREFIX = "/admin"
 Page = Callable[[Request, ConsoleApi], Awaitable[Response]]
@@ -227,7 +229,12 @@ class Console:
 
     async def new_subscription(self, request: Request, api: ConsoleApi) -> Response:
         values = dict.fromkeys(SUBSCRIPTION_FIELDS, "")
-        values |= {"metadata": "http", "status": "active", "store_id": "0", "payload_format": "data"}
+        values |= {
+            "metadata": "http",
+            "status": SubscriptionStatus.ACTIVE,
+            "store_id": "0",
+            "payload_format": "data",
+        }
         return self.render(
             request,
             "subscription_form.html",
@@ -332,7 +339,7 @@ class Console:
 
     @staticmethod
     def _dead_criteria(source: dict[str, str]) -> dict[str, Any]:
-        criteria: dict[str, Any] = {"status": ["dead"]}
+        criteria: dict[str, Any] = {"status": [DeliveryStatus.DEAD]}
         if source.get("event_name"):
             criteria["event_name"] = source["event_name"]
         if source.get("subscription_id", "").isdigit():
@@ -344,7 +351,9 @@ class Console:
     ) -> Response:
         q = request.query_params
         filters = {k: q.get(k, "") for k in ("event_name", "subscription_id")}
-        answer = await api.get("/v1/deliveries", status="dead", **filters, cursor=q.get("cursor"), limit=100)
+        answer = await api.get(
+            "/v1/deliveries", status=DeliveryStatus.DEAD, **filters, cursor=q.get("cursor"), limit=100
+        )
         count = await api.post("/v1/replays", {**self._dead_criteria(filters), "dry_run": True})
         return self.render(
             request,

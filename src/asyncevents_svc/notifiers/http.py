@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import time
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit
 
 import aiohttp
 import orjson
@@ -27,7 +26,7 @@ import orjson
 from asyncevents_svc.notifiers.base import Notification, Notifier, NotifierContext, NotifierResult, failure
 from asyncevents_svc.notifiers.signing import magento_signature, standard_signature
 from asyncevents_svc.notifiers.ssrf import RecipientPolicy, RecipientRefused
-from asyncevents_svc.notifiers.urls import url_problem
+from asyncevents_svc.notifiers.urls import NOT_HTTP, split_http, url_problem
 from asyncevents_svc.settings import HttpSettings, SecuritySettings, Settings
 
 RETRYABLE_STATUSES = frozenset({408, 425, 429})
@@ -144,13 +143,10 @@ class HttpNotifier(Notifier):
         self._session: aiohttp.ClientSession | None = None
 
     async def check_recipient(self, recipient: str) -> str | None:
-        try:
-            parts = urlsplit(recipient)
-            host = parts.hostname
-        except ValueError:
-            return "must be an absolute http(s) URL"
-        if parts.scheme not in ("http", "https") or not host:
-            return "must be an absolute http(s) URL"
+        split = split_http(recipient)
+        if split is None:
+            return NOT_HTTP
+        parts, _ = split
         problem = url_problem(recipient)
         if problem is not None:
             return problem

@@ -45,6 +45,7 @@ from urllib.parse import urlsplit
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import ThreadedResolver
 
+from asyncevents_svc.notifiers.urls import NOT_HTTP, split_http
 from asyncevents_svc.settings import SecuritySettings
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -252,13 +253,10 @@ class RecipientPolicy:
 
     def precheck(self, url: str) -> str | None:
         """Everything that needs no DNS: the scheme, ``https_only`` and IP-literal hosts."""
-        try:
-            parts = urlsplit(url)
-            host = parts.hostname
-        except ValueError:
-            return "must be an absolute http(s) URL"
-        if parts.scheme not in ("http", "https") or not host:
-            return "must be an absolute http(s) URL"
+        split = split_http(url)
+        if split is None:
+            return NOT_HTTP
+        parts, host = split
         if self.https_only and parts.scheme != "https":
             return "must use https (ASYNCEVENTS_SECURITY__HTTPS_ONLY is set)"
         if self.is_host_allowlisted(host) or not looks_numeric(host):

@@ -9,8 +9,9 @@ problem is.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
+NOT_HTTP = "must be an absolute http(s) URL"
 _PORT = "must have a port from 1 to 65535, if any"
 
 
@@ -24,3 +25,15 @@ def url_problem(recipient: str) -> str | None:
     except ValueError:
         return _PORT
     return _PORT if port == 0 else None
+
+
+def split_http(url: str) -> tuple[SplitResult, str] | None:
+    """The parts and host of an absolute http(s) URL; ``None`` if it is not one."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not host:
+        return None
+    return parts, host

@@ -12,6 +12,7 @@ from asyncevents_svc.auth import web_sessions
 from asyncevents_svc.db.engine import SessionFactory
 from asyncevents_svc.deliveries import replays, retention
 from asyncevents_svc.settings import RetentionSettings
+from asyncevents_svc.worker.periodic import every
 
 log = structlog.get_logger(__name__)
 
@@ -36,7 +37,9 @@ class Maintenance:
         self._next_cleanup = time.monotonic()
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._loop(), name="maintenance")
+        self._task = asyncio.create_task(
+            every(self.poll_interval, self.tick, self._stop, "maintenance_failed"), name="maintenance"
+        )
 
     async def stop(self) -> None:
         self._stop.set()
@@ -47,16 +50,6 @@ class Maintenance:
                 self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-
-    async def _loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                await self.tick()
-            except Exception as exc:
-                log.warning("maintenance_failed", error=f"{type(exc).__name__}: {exc}")
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self.poll_interval):
-                    await self._stop.wait()
 
     async def tick(self) -> None:
         job_id = await replays.claim_job(self.sessions)

@@ -31,6 +31,7 @@ from asyncevents_svc.events import repository as events
 from asyncevents_svc.settings import WorkerSettings
 from asyncevents_svc.subscriptions.fanout import FanOut
 from asyncevents_svc.worker.dispatcher import Dispatcher
+from asyncevents_svc.worker.periodic import every
 
 log = structlog.get_logger(__name__)
 
@@ -48,23 +49,16 @@ class Scheduler:
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._loop(), name="scheduler")
+        self._task = asyncio.create_task(
+            every(self.settings.poll_interval, self.tick, self._stop, "scheduler_tick_failed"),
+            name="scheduler",
+        )
 
     async def stop(self) -> None:
         self._stop.set()
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-
-    async def _loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                await self.tick()
-            except Exception as exc:
-                log.warning("scheduler_tick_failed", error=f"{type(exc).__name__}: {exc}")
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self.settings.poll_interval):
-                    await self._stop.wait()
 
     async def tick(self) -> None:
         """One scan: due deliveries first, then stale events."""

@@ -1,0 +1,28 @@
+"""The loop the worker's periodic parts (scheduler, maintenance) share."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+
+import structlog
+
+log = structlog.get_logger(__name__)
+
+
+async def every(
+    interval: float, tick: Callable[[], Awaitable[None]], stop: asyncio.Event, failure: str
+) -> None:
+    """Run ``tick``, then wait ``interval`` seconds or until ``stop`` is set, until it is.
+
+    A failing tick is logged as ``failure`` and the next one runs on time: one bad scan (a
+    database outage, say) must not end the loop."""
+    while not stop.is_set():
+        try:
+            await tick()
+        except Exception as exc:
+            log.warning(failure, error=f"{type(exc).__name__}: {exc}")
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(interval):
+                await stop.wait()
