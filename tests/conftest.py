@@ -40,6 +40,8 @@ from tests.support.serving import serve
 
 RUN_ID = f"{os.getpid()}_{uuid.uuid4().hex[:6]}"
 TABLES = ("attempts", "deliveries", "events", "subscriptions", "replay_jobs", "web_sessions", "api_keys")
+#: Every application but the migration's ``default`` goes too.
+OTHER_APPLICATIONS = "DELETE FROM applications WHERE id <> 1"
 
 configure_logging("WARNING")
 
@@ -125,8 +127,15 @@ async def empty_tables(connection: AsyncConnection) -> None:
     against 75 ms a test on PostgreSQL)."""
     for table in TABLES:
         await connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - fixed names
-    if not SQLITE:
-        await connection.execute(text("SELECT setval(c.oid, 1, false) FROM pg_class c WHERE c.relkind = 'S'"))
+    await connection.execute(text(OTHER_APPLICATIONS))
+    if SQLITE:
+        await connection.execute(text("DELETE FROM sqlite_sequence WHERE name = 'applications'"))
+    else:
+        # Every sequence starts again at 1; the applications' after the default's id.
+        restart = (
+            "SELECT setval(c.oid, 1, c.relname = 'applications_id_seq') FROM pg_class c WHERE c.relkind = 'S'"
+        )
+        await connection.execute(text(restart))
 
 
 @pytest.fixture

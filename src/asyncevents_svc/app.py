@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from asyncevents_svc.api import problems
 from asyncevents_svc.api.headers import SecurityHeaders
 from asyncevents_svc.api.limits import InputLimits
+from asyncevents_svc.applications.router import router as applications_router
 from asyncevents_svc.auth.bootstrap import check_bootstrap_key, ensure_admin
 from asyncevents_svc.auth.router import router as keys_router
 from asyncevents_svc.catalogue.router import router as catalogue_router
@@ -91,6 +92,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(deliveries_router)
     app.include_router(catalogue_router)
     app.include_router(keys_router)
+    app.include_router(applications_router)
     app.include_router(metrics_router)
     for router in magento_routers:
         app.include_router(router)

@@ -46,6 +46,11 @@ ROUTES: list[tuple[str, str, str]] = [
     ("GET", "/v1/keys", "admin"),
     ("POST", "/v1/keys", "admin"),
     ("DELETE", f"/v1/keys/{ANY}", "admin"),
+    ("GET", "/v1/applications", "admin"),
+    ("POST", "/v1/applications", "admin"),
+    ("GET", "/v1/applications/default", "admin"),
+    ("PATCH", "/v1/applications/default", "admin"),
+    ("DELETE", "/v1/applications/default", "admin"),
     ("GET", "/V1/async_event/1", "subscriptions:read"),
     ("GET", "/V1/async_events?searchCriteria=", "subscriptions:read"),
     ("POST", "/V1/async_event", "subscriptions:write"),
@@ -68,6 +73,7 @@ def test_every_route_is_listed_here_or_public(app: FastAPI) -> None:
                 .replace("{delivery_id}", ANY)
                 .replace("{job_id}", ANY)
                 .replace("{key_id}", ANY)
+                .replace("{application}", "default")
                 .replace("{subscription_id}", "1")
                 .replace("{subscriptionId}", "1")
                 .replace("{store_code}", "default")

@@ -10,7 +10,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from asyncevents_svc.auth.keys import Caller, KeyVerifier
-from asyncevents_svc.auth.scopes import allows, required_scope
+from asyncevents_svc.auth.scopes import OPERATOR_ONLY, allows, required_scope
 from asyncevents_svc.errors import Forbidden, Unauthorized
 from asyncevents_svc.runtime import Runtime
 
@@ -88,7 +88,7 @@ async def authorize(request: Request, runtime: RuntimeDep) -> Caller:
     route = request.scope.get("route")
     path = route.path if isinstance(route, APIRoute) else request.url.path
     needed = required_scope(request.method, path)
-    if not allows(caller.scopes, needed):
+    if not allows(caller.scopes, needed) or (not caller.operator and needed in OPERATOR_ONLY):
         raise Forbidden(f"this API key lacks the scope {needed!r}")
     request.state.caller = caller
     return caller

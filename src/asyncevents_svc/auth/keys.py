@@ -30,7 +30,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from asyncevents_svc.auth import web_sessions
-from asyncevents_svc.auth.scopes import ADMIN, ALL
+from asyncevents_svc.auth.scopes import ADMIN, ALL, OPERATOR_ONLY
 from asyncevents_svc.auth.throttle import FailureLimiter
 from asyncevents_svc.db.engine import SessionFactory
 from asyncevents_svc.db.models import ApiKey
@@ -43,11 +43,17 @@ LAST_USED_EVERY = 60.0
 
 @dataclass(frozen=True)
 class Caller:
-    """Who is calling: the key's id, name and scopes."""
+    """Who is calling: the key's id, name and scopes, and the application the key is bound
+    to (``None``: an operator key, whose scopes reach every application)."""
 
     key_id: uuid.UUID
     name: str
     scopes: frozenset[str]
+    application_id: int | None = None
+
+    @property
+    def operator(self) -> bool:
+        return self.application_id is None
 
 
 def new_key() -> tuple[str, str]:
@@ -105,14 +111,21 @@ def prefix_of(key: str) -> str | None:
     return None
 
 
-def check_scopes(scopes: list[str], resources: frozenset[str] = frozenset()) -> None:
-    """Scopes are the service's own plus the ``<resource>`` names of the catalogue."""
+def check_scopes(scopes: list[str], resources: frozenset[str] = frozenset(), *, bound: bool = False) -> None:
+    """Scopes are the service's own plus the ``<resource>`` names of the catalogue; a key
+    bound to an application cannot hold the operator's (:data:`OPERATOR_ONLY`)."""
     unknown = sorted(set(scopes) - set(ALL) - resources)
     if unknown:
         known = [*ALL, *sorted(resources)]
         raise ValidationFailed("scopes", f"unknown scope(s) {unknown}; known: {known}")
     if not scopes:
         raise ValidationFailed("scopes", "at least one scope is needed")
+    operator_only = sorted(set(scopes) & set(OPERATOR_ONLY))
+    if bound and operator_only:
+        raise ValidationFailed(
+            "scopes",
+            f"a key bound to an application cannot hold {operator_only}: they reach every application",
+        )
 
 
 async def create_key(
@@ -123,9 +136,11 @@ async def create_key(
     expires_at: datetime | None = None,
     key: str | None = None,
     resources: frozenset[str] = frozenset(),
+    application_id: int | None = None,
 ) -> tuple[ApiKey, str]:
-    """Store a new key (or a given one, for the bootstrap key); returns the row and the key."""
-    check_scopes(scopes, resources)
+    """Store a new key (or a given one, for the bootstrap key), bound to ``application_id``
+    if given; returns the row and the key."""
+    check_scopes(scopes, resources, bound=application_id is not None)
     if key is None:
         key, prefix = new_key()
     else:
@@ -138,6 +153,7 @@ async def create_key(
         prefix=prefix,
         key_hash=digest(key),
         scopes=sorted(set(scopes)),
+        application_id=application_id,
         created_at=utcnow(),
         expires_at=expires_at,
     )
@@ -170,7 +186,9 @@ async def admin_exists(session: AsyncSession) -> bool:
     now = utcnow()
     rows = await session.scalars(
         select(ApiKey).where(
-            ApiKey.revoked_at.is_(None), (ApiKey.expires_at.is_(None)) | (ApiKey.expires_at > now)
+            ApiKey.revoked_at.is_(None),
+            ApiKey.application_id.is_(None),
+            (ApiKey.expires_at.is_(None)) | (ApiKey.expires_at > now),
         )
     )
     return any(ADMIN in row.scopes for row in rows)
@@ -251,7 +269,7 @@ class KeyVerifier:
                 return None
             if row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= utcnow()):
                 return None
-            caller = Caller(row.id, row.name, frozenset(row.scopes))
+            caller = Caller(row.id, row.name, frozenset(row.scopes), row.application_id)
             if now - self._last_used.get(row.id, 0.0) > LAST_USED_EVERY:
                 self._last_used[row.id] = now
                 await session.execute(update(ApiKey).where(ApiKey.id == row.id).values(last_used_at=utcnow()))

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from asyncevents_svc.api.deps import RuntimeDep, SessionDep, authorize
 from asyncevents_svc.api.problems import PROBLEM_RESPONSES, problem_responses
+from asyncevents_svc.applications import service as applications
 from asyncevents_svc.auth.keys import create_key, revoke_key
 from asyncevents_svc.db.models import ApiKey
 from asyncevents_svc.errors import NotFound
@@ -32,6 +33,14 @@ class KeyCreate(BaseModel):
     name: Annotated[Line, Field(min_length=1, max_length=255)]
     scopes: list[Annotated[str, Field(max_length=64)]] = Field(min_length=1, max_length=10)
     expires_at: UtcDatetime | None = None
+    application: Annotated[
+        str | None,
+        Field(
+            max_length=64,
+            description="Bind the key to this application (its uid): its scopes then reach that "
+            "application's subscriptions and deliveries only. Not with `admin` or `metrics:read`.",
+        ),
+    ] = None
 
 
 class KeyOut(BaseModel):
@@ -43,6 +52,9 @@ class KeyOut(BaseModel):
     expires_at: datetime | None
     revoked_at: datetime | None
     last_used_at: datetime | None
+    application: str | None = Field(
+        description="The uid of the application the key is bound to; null: an operator key."
+    )
 
 
 class KeyCreated(KeyOut):
@@ -53,8 +65,23 @@ class KeyList(BaseModel):
     items: list[KeyOut]
 
 
-def _out(row: ApiKey) -> KeyOut:
-    return KeyOut.model_validate(row, from_attributes=True)
+def _out(row: ApiKey, uids: dict[int, str]) -> KeyOut:
+    bound = (
+        None
+        if row.application_id is None
+        else uids.get(row.application_id, f"#{row.application_id} (deleted)")
+    )
+    return KeyOut(
+        id=row.id,
+        name=row.name,
+        prefix=row.prefix,
+        scopes=row.scopes,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        revoked_at=row.revoked_at,
+        last_used_at=row.last_used_at,
+        application=bound,
+    )
 
 
 @router.post(
@@ -63,22 +90,28 @@ def _out(row: ApiKey) -> KeyOut:
 async def create(body: KeyCreate, session: SessionDep, runtime: RuntimeDep) -> KeyCreated:
     """Create a key with the given scopes (the service's scopes and the catalogue's
     ``<resource>`` names); the key is in this response only."""
+    application = None if body.application is None else await applications.by_uid(session, body.application)
     row, key = await create_key(
         session,
         name=body.name,
         scopes=body.scopes,
         expires_at=body.expires_at,
         resources=runtime.catalogue.resources(),
+        application_id=None if application is None else application.id,
     )
     await session.commit()
-    return KeyCreated(**_out(row).model_dump(), key=key)
+    uids = {} if application is None else {application.id: application.uid}
+    return KeyCreated(**_out(row, uids).model_dump(), key=key)
 
 
 @router.get("", response_model=KeyList)
 async def list_keys(session: SessionDep) -> KeyList:
     """Every key, newest first (never the key itself)."""
-    rows = await session.scalars(select(ApiKey).order_by(ApiKey.created_at.desc()))
-    return KeyList(items=[_out(row) for row in rows])
+    rows = list((await session.scalars(select(ApiKey).order_by(ApiKey.created_at.desc()))).all())
+    uids = await applications.uids(
+        session, {row.application_id for row in rows if row.application_id is not None}
+    )
+    return KeyList(items=[_out(row, uids) for row in rows])
 
 
 @router.delete("/{key_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(404))

@@ -21,6 +21,9 @@ DELIVERIES_REPLAY = "deliveries:replay"
 METRICS_READ = "metrics:read"
 ADMIN = "admin"
 SEARCH = DELIVERIES_READ  # what a search query (``q``) needs, on any route
+#: Scopes that reach past any one application (keys, applications, process-wide metrics):
+#: a key bound to an application cannot hold them.
+OPERATOR_ONLY = (ADMIN, METRICS_READ)
 ALL = (
     EVENTS_PUBLISH,
     SUBSCRIPTIONS_READ,

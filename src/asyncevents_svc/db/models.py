@@ -1,4 +1,4 @@
-"""ORM models: subscriptions, events, deliveries, attempts.
+"""ORM models: applications, subscriptions, events, deliveries, attempts.
 
 PostgreSQL is the source of truth. The broker only carries hints ("event X is ready"), so
 anything it loses is found again here by the scheduler's sweeps.
@@ -35,13 +35,42 @@ class Base(DeclarativeBase):
     pass
 
 
+#: The application every subscription belonged to before applications existed, and the one
+#: the Magento ``/V1`` routes create in for an operator key (made by migration 0012).
+DEFAULT_APPLICATION_ID = 1
+DEFAULT_APPLICATION_UID = "default"
+
+
+class Application(Base):
+    """A tenant: one integration or one customer, with its own subscriptions, deliveries
+    and (bound) API keys; see ``applications/``. Ids are never reused, so history that
+    outlives a deleted application can never be taken for a later one's."""
+
+    __tablename__ = "applications"
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012 (SQLAlchemy reads it once)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    uid: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
 class Subscription(Base):
     """ "Send events named X to recipient Y with notifier Z" (the module's async_event_subscriber)."""
 
     __tablename__ = "subscriptions"
-    __table_args__ = (Index("ix_subscriptions_status_event", "status", "event_name"),)
+    __table_args__ = (
+        Index("ix_subscriptions_status_event", "status", "event_name"),
+        Index("ix_subscriptions_application", "application_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    application_id: Mapped[int] = mapped_column(
+        Integer,
+        ForeignKey("applications.id", name="fk_subscriptions_application_id_applications"),
+        default=DEFAULT_APPLICATION_ID,
+        server_default=str(DEFAULT_APPLICATION_ID),
+    )
     event_name: Mapped[str] = mapped_column(String(255))
     recipient_url: Mapped[str] = mapped_column(Text)
     token_encrypted: Mapped[str] = mapped_column(Text)
@@ -99,6 +128,8 @@ class Event(Base):
     name: Mapped[str] = mapped_column(String(255))
     arguments: Mapped[Any] = mapped_column(JsonColumn)
     store_id: Mapped[int] = mapped_column(Integer, default=0)
+    # Published to one application only (its subscriptions alone get deliveries); NULL: all.
+    application_id: Mapped[int | None] = mapped_column(Integer)
     # Whose key it is: ``key:<api key id>``, ``magento`` or ``legacy``; set with the key.
     idempotency_scope: Mapped[str | None] = mapped_column(String(64))
     idempotency_key: Mapped[str | None] = mapped_column(String(255))
@@ -126,12 +157,16 @@ class Delivery(Base):
         Index("ix_deliveries_due", "status", "next_attempt_at"),
         Index("ix_deliveries_event", "event_id"),
         Index("ix_deliveries_subscription", "subscription_id", "created_at"),
+        Index("ix_deliveries_application", "application_id", "created_at", "id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     event_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("events.id", ondelete="CASCADE"))
     # No foreign key: the delivery history outlives a deleted subscription.
     subscription_id: Mapped[int] = mapped_column(Integer)
+    # The subscription's application, copied at fan-out so that a tenant's reads filter on
+    # an indexed column of this table (and outlive the subscription, like its id).
+    application_id: Mapped[int] = mapped_column(Integer, server_default=str(DEFAULT_APPLICATION_ID))
     notifier: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -175,6 +210,8 @@ class ReplayJob(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     criteria: Mapped[Any] = mapped_column(JsonColumn)
+    # The application of the key that started it (its deliveries only); NULL: an operator's.
+    application_id: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), default=ReplayJobStatus.PENDING)
     total: Mapped[int] = mapped_column(Integer, default=0)
     processed: Mapped[int] = mapped_column(Integer, default=0)
@@ -196,6 +233,9 @@ class ApiKey(Base):
     prefix: Mapped[str] = mapped_column(String(32), unique=True)
     key_hash: Mapped[str] = mapped_column(String(64))
     scopes: Mapped[Any] = mapped_column(JsonColumn)
+    # Bound to one application: its scopes reach that application's objects only. NULL: an
+    # operator key. No foreign key: a deleted application's keys stay, revoked, as history.
+    application_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
+from asyncevents_svc.api.cursors import decode_id, encode_id
 from asyncevents_svc.api.deps import CallerDep, RuntimeDep, SessionDep, authorize
 from asyncevents_svc.api.problems import PROBLEM_RESPONSES, problem_responses
 from asyncevents_svc.db.models import Subscription
 from asyncevents_svc.deliveries.policy import PLAIN_POLICY_FIELDS
-from asyncevents_svc.errors import ValidationFailed
 from asyncevents_svc.subscriptions.schemas import (
     POLICY_FIELDS,
     BulkStatus,
@@ -84,21 +83,6 @@ def _fields(body: SubscriptionCreate | SubscriptionUpdate) -> SubscriptionFields
     )
 
 
-def encode_cursor(last_id: int) -> str:
-    return base64.urlsafe_b64encode(f"s:{last_id}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> int:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        kind, _, value = raw.partition(":")
-        if kind != "s":
-            raise ValueError(kind)
-        return int(value)
-    except (ValueError, UnicodeDecodeError):
-        raise ValidationFailed("cursor", "not a cursor returned by this API") from None
-
-
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
@@ -129,13 +113,13 @@ async def list_subscriptions(
         "store_id": store_id,
         "notifier": metadata,
     }
-    after = decode_cursor(cursor) if cursor else None
+    after = decode_id("s", cursor) if cursor else None
     subs = await svc.find(filters=filters, after_id=after, limit=limit + 1)
     more = len(subs) > limit
     subs = subs[:limit]
     return SubscriptionPage(
         items=[to_out(s) for s in subs],
-        next_cursor=encode_cursor(subs[-1].id) if more and subs else None,
+        next_cursor=encode_id("s", subs[-1].id) if more and subs else None,
     )
 
 
