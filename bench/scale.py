@@ -56,8 +56,18 @@ from asyncevents_svc.logging import configure_logging
 from asyncevents_svc.runtime import Runtime, build_runtime
 from asyncevents_svc.settings import Settings
 from bench import scale_claims
-from bench.scale_calls import OTHER, Samples, Timing, cursor_after, operator_calls, sign_in, time_calls
-from bench.scale_fill import SUBSCRIPTIONS, fill, rearm, row_counts
+from bench.scale_calls import (
+    OTHER,
+    TENANT,
+    Samples,
+    Timing,
+    cursor_after,
+    operator_calls,
+    sign_in,
+    tenant_calls,
+    time_calls,
+)
+from bench.scale_fill import APPLICATIONS, SUBSCRIPTIONS, fill, rearm, row_counts
 from bench.scale_live import (
     EVENTS,
     Service,
@@ -98,12 +108,15 @@ def sqlalchemy_url(name: str) -> str:
 
 
 async def filled_deliveries(name: str) -> int | None:
-    """Deliveries in an existing scale database (None: there is none, or it is not migrated)."""
+    """Deliveries in an existing scale database (None: there is none, or it was filled
+    before the schema it needs: not migrated, or without the fill's applications)."""
     try:
         connection = await asyncpg.connect(f"{PG_BASE}/{name}")
     except asyncpg.InvalidCatalogNameError:
         return None
     try:
+        if await connection.fetchval("SELECT count(*) FROM applications WHERE uid = $1", TENANT) != 1:
+            return None
         return int(await connection.fetchval("SELECT count(*) FROM deliveries"))
     except asyncpg.UndefinedTableError:
         return None
@@ -162,6 +175,7 @@ class Run:
     settings: Settings
     env: dict[str, str]
     key: str = ""
+    tenant_key: str = ""
 
     @classmethod
     def create(cls, name: str, work: Path) -> Run:
@@ -185,6 +199,20 @@ class Run:
 async def new_admin_key(runtime: Runtime) -> str:
     async with runtime.sessions() as session:
         _, key = await create_key(session, name="scale bench", scopes=["admin"])
+        await session.commit()
+    return key
+
+
+async def new_tenant_key(runtime: Runtime) -> str:
+    """A key bound to the fill's :data:`~bench.scale_calls.TENANT` application."""
+    [app_id] = [app_id for app_id, uid, _ in APPLICATIONS if uid == TENANT]
+    async with runtime.sessions() as session:
+        _, key = await create_key(
+            session,
+            name="scale bench tenant",
+            scopes=["subscriptions:read", "deliveries:read", "deliveries:replay"],
+            application_id=app_id,
+        )
         await session.commit()
     return key
 
@@ -215,6 +243,11 @@ async def time_api(run: Run, result: SizeResult, kinds: dict[str, str]) -> None:
         calls = operator_calls(samples(result.deliveries), second, deep)
         kinds.update({call.name: call.kind for call in calls})
         result.timings.update(await time_calls(api, console, calls, say))
+        tenant_headers = {"Authorization": f"Bearer {run.tenant_key}"}
+        async with httpx.AsyncClient(base_url=base, headers=tenant_headers, timeout=300) as tenant:
+            calls = tenant_calls(samples(result.deliveries), await cursor_after(tenant, 1))
+            kinds.update({call.name: call.kind for call in calls})
+            result.timings.update(await time_calls(tenant, console, calls, say))
         ready = await api.get("/health/ready")
         result.notes["`/health/ready`"] = f"answered {ready.status_code}: {ready.text[:200]}"
 
@@ -352,6 +385,7 @@ async def measure(deliveries: int, keep: bool, kinds: dict[str, str]) -> SizeRes
         service = Service(run.env, work)
         try:
             run.key = await new_admin_key(runtime)
+            run.tenant_key = await new_tenant_key(runtime)
             service.start("api")
             await service.until_live()
             await time_api(run, result, kinds)

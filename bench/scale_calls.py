@@ -141,6 +141,30 @@ def operator_calls(samples: Samples, second_cursor: str, deep_cursor: str) -> li
     ]
 
 
+#: The application the tenant calls' key is bound to (``scale_fill.APPLICATIONS``).
+TENANT = "erp"
+
+
+def tenant_calls(samples: Samples, second_cursor: str) -> list[Call]:
+    """A key bound to one application: its log, a page further, a search, a count, a trace
+    (issue 16: application-scoped reads use indexes that include the application)."""
+    listing = "/v1/deliveries?limit=50"
+    return [
+        Call(f"{TENANT}: `GET /v1/deliveries?limit=50`", PAGE, "GET", listing),
+        Call(f"{TENANT}: the next page by cursor", PAGE, "GET", f"{listing}&cursor={second_cursor}"),
+        Call(f"{TENANT}: dead letters listing", PAGE, "GET", f"{listing}&status=dead"),
+        Call(
+            f"{TENANT}: `q=data.increment_id:CK…` (one order)",
+            SEARCH,
+            "GET",
+            f"{listing}&q=data.increment_id:{samples.order}",
+        ),
+        Call(f"{TENANT}: dry-run count of dead letters", PAGE, "POST", "/v1/replays", {"dry_run": True}),
+        Call(f"{TENANT}: a delivery trace", PAGE, "GET", f"/v1/deliveries/{samples.delivery_id}"),
+        Call(f"{TENANT}: `GET /v1/subscriptions`", PAGE, "GET", "/v1/subscriptions"),
+    ]
+
+
 async def time_call(client: httpx.AsyncClient, call: Call) -> Timing:
     refused: list[bool] = []
 

@@ -14,7 +14,9 @@ The mix, per delivery (two per event, decided by a hash of the index): 93 % deli
 successful attempt), 3 % dead (five failed attempts), 2 % retrying (two failed attempts,
 next attempt within the next day), 1 % cancelled (one failed attempt), 1 % pending (due,
 never tried). Events span the last 30 days; a few of the newest are still ``accepted``
-(not fanned out, no deliveries), as a running service always has.
+(not fanned out, no deliveries), as a running service always has. Each event's two
+deliveries belong to two applications (:data:`APPLICATIONS`), so a tenant's log is half the
+table: the tenant calls time a key bound to one of them.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from collections.abc import Callable
 
 import asyncpg
 
+#: Two applications besides ``default`` (id 1, made by the migration): each event's first
+#: delivery (subscriptions 1, 3, 5) belongs to ``erp``, its second (2, 4, 6) to ``marketing``.
+APPLICATIONS = ((2, "erp", "ERP"), (3, "marketing", "Marketing"))
 #: Six subscriptions over three events: one with a filter, one disabled. Each event name
 #: has exactly two, so every dispatched event has two deliveries.
 SUBSCRIPTIONS = (
@@ -83,10 +88,10 @@ WITH src AS (
            {_STATUS} AS status, {_TRIES} AS tries, at, i
     FROM src
 ), inserted AS (
-    INSERT INTO deliveries (id, event_id, subscription_id, notifier, status, attempts, chain_offset,
-                            next_attempt_at, last_status_code, status_reason, created_at, updated_at,
-                            first_attempt_at, last_attempt_at)
-    SELECT id, event_id, subscription_id, 'http', status, tries, 0,
+    INSERT INTO deliveries (id, event_id, subscription_id, application_id, notifier, status, attempts,
+                            chain_offset, next_attempt_at, last_status_code, status_reason, created_at,
+                            updated_at, first_attempt_at, last_attempt_at)
+    SELECT id, event_id, subscription_id, 2 + (subscription_id + 1) % 2, 'http', status, tries, 0,
            CASE status WHEN 'retrying' THEN now() + (i % 1440) * interval '1 minute'
                        WHEN 'pending' THEN now() - (i % 60) * interval '1 second' END,
            CASE status WHEN 'delivered' THEN 200 WHEN 'pending' THEN NULL ELSE 503 END,
@@ -120,13 +125,26 @@ def accepted_events(deliveries: int) -> int:
     return max(10, min(1000, deliveries // 10_000))
 
 
+def application_of(subscription_id: int) -> int:
+    """The application of a fill subscription (as DELIVERIES_SQL computes it)."""
+    return 2 + (subscription_id + 1) % 2
+
+
 async def fill_subscriptions(connection: asyncpg.Connection) -> None:
+    for app_id, uid, name in APPLICATIONS:
+        await connection.execute(
+            "INSERT INTO applications (id, uid, name, created_at) VALUES ($1, $2, $3, now())",
+            app_id,
+            uid,
+            name,
+        )
+    await connection.execute("SELECT setval('applications_id_seq', 100)")
     for sub_id, event, status, filter_ in SUBSCRIPTIONS:
         await connection.execute(
-            """INSERT INTO subscriptions (id, event_name, recipient_url, token_encrypted, metadata, status,
-                   store_id, description, filter, payload_format, subscribed_at, modified, disabled_at,
-                   disabled_reason)
-               VALUES ($1, $2, $3, 'set-by-retarget', 'http', $4::varchar, 0, $5, $6::jsonb, 'data',
+            """INSERT INTO subscriptions (id, application_id, event_name, recipient_url, token_encrypted,
+                   metadata, status, store_id, description, filter, payload_format, subscribed_at, modified,
+                   disabled_at, disabled_reason)
+               VALUES ($1, $7, $2, $3, 'set-by-retarget', 'http', $4::varchar, 0, $5, $6::jsonb, 'data',
                    now() - interval '31 days', now(), CASE WHEN $4::varchar = 'disabled' THEN now() END,
                    CASE WHEN $4::varchar = 'disabled' THEN 'disabled by an operator' END)""",
             sub_id,
@@ -135,6 +153,7 @@ async def fill_subscriptions(connection: asyncpg.Connection) -> None:
             status,
             f"scale bench {sub_id}",
             filter_,
+            application_of(sub_id),
         )
     await connection.execute("SELECT setval('subscriptions_id_seq', 100)")
 
