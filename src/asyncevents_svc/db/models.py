@@ -122,6 +122,13 @@ class Event(Base):
         Index("ix_events_status_received", "status", "received_at"),
         # A key is unique per scope (events/idempotency.py); NULLs (no key) never collide.
         Index("uq_events_idempotency", "idempotency_scope", "idempotency_key", unique=True),
+        # Payload search by value (deliveries/search/containment.py); PostgreSQL only.
+        Index(
+            "ix_events_payload",
+            "payload",
+            postgresql_using="gin",
+            postgresql_ops={"payload": "jsonb_path_ops"},
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -158,6 +165,10 @@ class Delivery(Base):
         Index("ix_deliveries_event", "event_id"),
         Index("ix_deliveries_subscription", "subscription_id", "created_at"),
         Index("ix_deliveries_application", "application_id", "created_at", "id"),
+        # The log's order (newest first, keyset on (created_at, id)), whole and by status;
+        # retention reads the oldest through the first.
+        Index("ix_deliveries_created", "created_at", "id"),
+        Index("ix_deliveries_status_created", "status", "created_at", "id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
