@@ -47,7 +47,7 @@ async def test_postgresql_can_answer_a_payload_equality_from_the_gin_index(runti
     )
     async with runtime.engine.connect() as connection:
         await connection.execute(text("SET LOCAL enable_seqscan = off"))
-        compiled = query.compile(connection.sync_connection, compile_kwargs={"literal_binds": True})  # type: ignore[arg-type]
+        compiled = query.compile(connection.sync_connection, compile_kwargs={"literal_binds": True})
         plan = "\n".join(row[0] for row in await connection.execute(text(f"EXPLAIN {compiled}")))
 
     assert "ix_events_payload" in plan, plan
