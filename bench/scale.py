@@ -127,7 +127,8 @@ async def filled_deliveries(name: str) -> int | None:
 async def prepare(result: SizeResult, name: str, keep: bool) -> None:
     """A migrated, filled database of ``result.deliveries``: kept, or filled afresh."""
     if keep and (await filled_deliveries(name) or 0) >= result.deliveries:
-        say(f"{name}: kept; re-arming the fill's due deliveries and accepted events")
+        say(f"{name}: kept; migrating it to this tree's schema, re-arming the fill's due work")
+        await asyncio.to_thread(upgrade, sqlalchemy_url(name))
         connection = await asyncpg.connect(f"{PG_BASE}/{name}")
         try:
             await rearm(connection, result.deliveries)

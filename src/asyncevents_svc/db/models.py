@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     Uuid,
     and_,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -29,6 +30,9 @@ from asyncevents_svc.db.types import BigIntId, JsonColumn, UtcDateTime, utcnow
 from asyncevents_svc.deliveries.status import OPEN, DeliveryStatus, ReplayJobStatus
 from asyncevents_svc.events.status import EventStatus
 from asyncevents_svc.subscriptions.status import SubscriptionStatus
+
+#: The open statuses as SQL, for the partial index of due work.
+OPEN_SQL = "status IN (" + ", ".join(f"'{status}'" for status in OPEN) + ")"
 
 
 class Base(DeclarativeBase):
@@ -122,6 +126,13 @@ class Event(Base):
         Index("ix_events_status_received", "status", "received_at"),
         # A key is unique per scope (events/idempotency.py); NULLs (no key) never collide.
         Index("uq_events_idempotency", "idempotency_scope", "idempotency_key", unique=True),
+        # Payload search by value (deliveries/search/containment.py); PostgreSQL only.
+        Index(
+            "ix_events_payload",
+            "payload",
+            postgresql_using="gin",
+            postgresql_ops={"payload": "jsonb_path_ops"},
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -154,10 +165,22 @@ class Delivery(Base):
 
     __tablename__ = "deliveries"
     __table_args__ = (
-        Index("ix_deliveries_due", "status", "next_attempt_at"),
+        # The claim of due work (status open, oldest next_attempt_at first): only open
+        # deliveries, in claim order, so a claim reads its batch and stops however large
+        # the backlog (a (status, next_attempt_at) index made it sort every due row).
+        Index(
+            "ix_deliveries_open_due",
+            "next_attempt_at",
+            postgresql_where=text(OPEN_SQL),
+            sqlite_where=text(OPEN_SQL),
+        ),
         Index("ix_deliveries_event", "event_id"),
         Index("ix_deliveries_subscription", "subscription_id", "created_at"),
         Index("ix_deliveries_application", "application_id", "created_at", "id"),
+        # The log's order (newest first, keyset on (created_at, id)), whole and by status;
+        # retention reads the oldest through the first.
+        Index("ix_deliveries_created", "created_at", "id"),
+        Index("ix_deliveries_status_created", "status", "created_at", "id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)

@@ -8,7 +8,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from asyncevents_svc.db.models import Attempt, Delivery
@@ -99,9 +99,9 @@ async def page(
     query = matching(criteria).order_by(Delivery.created_at.desc(), Delivery.id.desc()).limit(limit + 1)
     if cursor:
         stamp, ident = decode_cursor(cursor)
-        query = query.where(
-            or_(Delivery.created_at < stamp, (Delivery.created_at == stamp) & (Delivery.id < ident))
-        )
+        # A row comparison: one range of the (…, created_at, id) indexes, where the
+        # equivalent OR of two conditions would make PostgreSQL filter instead of seek.
+        query = query.where(tuple_(Delivery.created_at, Delivery.id) < tuple_(stamp, ident))
     async with searching(session, criteria, budget):
         rows = list((await session.execute(query)).all())
     items = [DeliveryListItem(**_common(d), event_name=name) for d, name in rows[:limit]]

@@ -18,6 +18,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from asyncevents_svc.db.models import Delivery, Event
+from asyncevents_svc.deliveries.search import containment
 from asyncevents_svc.deliveries.search.jsonnumber import JsonNumber
 from asyncevents_svc.deliveries.search.syntax import (
     LIKE_ESCAPE,
@@ -100,7 +101,8 @@ def compile_tree(node: Node) -> ColumnElement[bool]:
             text = _text(path)
             as_text = and_(text.is_not(None), text == value)
             if number is None:
-                return as_text
+                index = containment.hint(path, value)
+                return as_text if index is None else and_(index, as_text)
             as_number = JsonNumber(path)
             return or_(as_text, and_(as_number.is_not(None), as_number == number))
         case DataOrdered(path, order):
