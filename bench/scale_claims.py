@@ -35,8 +35,8 @@ __all__ = [
 async def claim_due_deliveries(runtime: Runtime, limit: int) -> list[uuid.UUID]:
     """The scheduler's claim of up to ``limit`` due deliveries; returns the ids it leased."""
     lease = Lease(runtime.settings.worker.lease_seconds)
-    jobs = await deliveries.claim_due(runtime.sessions, lease, limit)
-    return [job.delivery_id for job in jobs]
+    claim = await deliveries.claim_due(runtime.sessions, lease, limit)
+    return [job.delivery_id for job in claim.jobs]
 
 
 async def claim_accepted_events(runtime: Runtime, limit: int) -> list[uuid.UUID]:

@@ -66,8 +66,8 @@ async def test_backed_up_subscriptions_are_left_to_other_workers(
     await asyncio.sleep(0.3)  # the overflow's leases are released
     sub_id = slow["subscription_id"]
     assert worker.dispatcher.backed_up() == [sub_id]
-    skipping = await worker.scheduler.claim_due(100, skip=[sub_id])
-    claimed = await worker.scheduler.claim_due(100)
+    skipping = (await worker.scheduler.claim_due(100, skip=[sub_id])).jobs
+    claimed = (await worker.scheduler.claim_due(100)).jobs
     await worker.dispatcher.release([job.delivery_id for job in skipping + claimed])
     assert [job for job in skipping if job.subscription_id == sub_id] == []
     mine = [job for job in claimed if job.subscription_id == sub_id]

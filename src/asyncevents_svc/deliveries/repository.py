@@ -72,9 +72,18 @@ async def insert_leased(
     await session.execute(insert(Delivery), rows)
 
 
+@dataclass(frozen=True)
+class DueClaim:
+    """What one claim of due deliveries took: ``claimed`` rows, of which ``jobs`` are to be
+    sent (the others were cancelled: their subscription is gone or off)."""
+
+    jobs: list[SendJob]
+    claimed: int
+
+
 async def claim_due(
     sessions: SessionFactory, lease: Lease, limit: int, skip: list[int] | None = None
-) -> list[SendJob]:
+) -> DueClaim:
     """Lease up to ``limit`` due deliveries (``SKIP LOCKED``: workers share them), none of the
     subscriptions in ``skip``, and return their send jobs. A claimed delivery whose
     subscription was deleted or is no longer active is cancelled with the reason instead."""
@@ -96,7 +105,7 @@ async def claim_due(
             )
         ).all()
         if not claimed:
-            return []
+            return DueClaim([], 0)
         rows = await session.execute(
             select(Delivery, Event.name, Event.store_id, Event.payload, Event.trace_context, Subscription)
             .join(Event, Event.id == Delivery.event_id)
@@ -125,7 +134,7 @@ async def claim_due(
         await cancel(session, cancelled)
     for delivery_id, reason in cancelled:
         log.info("delivery_cancelled", delivery_id=str(delivery_id), reason=reason)
-    return jobs
+    return DueClaim(jobs, len(claimed))
 
 
 async def cancel(session: AsyncSession, cancelled: Sequence[tuple[uuid.UUID, str]]) -> None:

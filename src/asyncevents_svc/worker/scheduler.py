@@ -3,8 +3,10 @@
 Every ``worker.poll_interval`` seconds it
 
 * claims deliveries that are due (``pending``/``retrying`` with ``next_attempt_at`` past and
-  no live lease) with ``FOR UPDATE SKIP LOCKED`` and a fresh lease, so several workers
-  share the work and a dead worker's deliveries come back when its lease runs out — except
+  no live lease) with ``FOR UPDATE SKIP LOCKED`` and a fresh lease, batch after batch while
+  the batches come back full and the dispatcher has room (a backlog — a receiver back after
+  a day down — drains at the dispatcher's sending rate, not one batch a scan), so several
+  workers share the work and a dead worker's deliveries come back when its lease runs out — except
   those of subscriptions already backed up in this worker's dispatcher;
 * re-checks each one's subscription: disabled or deleted ends the delivery ``cancelled``
   with the reason, never silently;
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 import uuid
 
 import structlog
@@ -26,7 +29,6 @@ import structlog
 from asyncevents_svc.db.engine import SessionFactory
 from asyncevents_svc.db.lease import Lease
 from asyncevents_svc.deliveries import repository as deliveries
-from asyncevents_svc.deliveries.jobs import SendJob
 from asyncevents_svc.events import repository as events
 from asyncevents_svc.settings import WorkerSettings
 from asyncevents_svc.subscriptions.fanout import FanOut
@@ -34,6 +36,8 @@ from asyncevents_svc.worker.dispatcher import Dispatcher
 from asyncevents_svc.worker.periodic import every
 
 log = structlog.get_logger(__name__)
+#: Seconds between claims while a backlog waits behind subscriptions backed up here.
+BACKLOG_RECHECK = 0.05
 
 
 class Scheduler:
@@ -60,17 +64,47 @@ class Scheduler:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
 
-    async def tick(self) -> None:
-        """One scan: due deliveries first, then stale events."""
-        free = self.dispatcher.room
-        if free > 0:
-            limit = min(free, self.settings.scheduler_batch)
-            self.dispatcher.submit(await self.claim_due(limit, skip=self.dispatcher.backed_up()))
+    async def tick(self) -> bool:
+        """One scan: due deliveries first, then stale events. True when due work was left
+        (the scan took its interval's time): the next scan starts at once."""
+        more = await self.send_due()
         stale = await self.stale_events()
         if stale and not self._stop.is_set():
             self.dispatcher.submit(await self.fan_out.fan_out(stale))
+        return more
 
-    async def claim_due(self, limit: int, skip: list[int] | None = None) -> list[SendJob]:
+    async def send_due(self) -> bool:
+        """Claim due deliveries as the dispatcher makes room, for at most one poll interval;
+        True if the scan ended in a backlog (a full batch seen: more is probably due).
+
+        In a backlog, a claim that skipped backed-up subscriptions and came back short is
+        tried again every :data:`BACKLOG_RECHECK` seconds: what is left due may be theirs,
+        claimable as soon as their lines move (a one-endpoint backlog is the common case)."""
+        deadline = time.monotonic() + self.settings.poll_interval
+        backlog = False
+        while not self._stop.is_set():
+            if self.dispatcher.room <= 0:
+                try:
+                    async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
+                        await self.dispatcher.wait_for_capacity()
+                except TimeoutError:
+                    return True  # still full: what is due waits for the next scan
+                continue
+            limit = min(self.dispatcher.room, self.settings.scheduler_batch)
+            skip = self.dispatcher.backed_up()
+            claim = await self.claim_due(limit, skip=skip)
+            self.dispatcher.submit(claim.jobs)
+            if claim.claimed == limit:
+                backlog = True
+            elif not (backlog and skip):
+                return False
+            else:
+                await asyncio.sleep(min(BACKLOG_RECHECK, max(0.0, deadline - time.monotonic())))
+            if time.monotonic() >= deadline:
+                return backlog
+        return False
+
+    async def claim_due(self, limit: int, skip: list[int] | None = None) -> deliveries.DueClaim:
         """Lease up to ``limit`` due deliveries, none of the subscriptions in ``skip`` (whose
         jobs already wait in this worker's dispatcher)."""
         return await deliveries.claim_due(self.sessions, self.lease, limit, skip)
