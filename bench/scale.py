@@ -55,7 +55,7 @@ from asyncevents_svc.db.models import Subscription
 from asyncevents_svc.logging import configure_logging
 from asyncevents_svc.runtime import Runtime, build_runtime
 from asyncevents_svc.settings import Settings
-from bench import scale_claims
+from bench import scale_backlog, scale_claims
 from bench.scale_calls import (
     OTHER,
     TENANT,
@@ -311,9 +311,46 @@ async def latency(run: Run, runtime: Runtime, service: Service, result: SizeResu
         result.notes["ingest → receipt, 50 events/s"] = (
             f"p50 {stats['p50_ms']:.0f} ms, p95 {stats['p95_ms']:.0f} ms, p99 {stats['p99_ms']:.0f} ms"
         )
+        await backlog(run, service, result, receiver_url)
     finally:
         receiver.terminate()
         await receiver.wait()
+
+
+async def backlog(run: Run, service: Service, result: SizeResult, receiver_url: str) -> None:
+    """A day of backlog (``bench/scale_backlog.py``): its drain rate, fresh events' latency
+    beside it, the worker's memory."""
+    async with httpx.AsyncClient(
+        base_url=service.base_url, headers={"Authorization": f"Bearer {run.key}"}, timeout=30
+    ) as client:
+        response = await client.post(
+            "/v1/subscriptions",
+            json={"event_name": "bench.latency", "recipient_url": f"{receiver_url}/during"},
+        )
+        response.raise_for_status()
+    connection = await asyncpg.connect(f"{PG_BASE}/{run.name}")
+    try:
+        due = await scale_backlog.make_due(connection, result.deliveries)
+        say(f"  backlog: {due:,} deliveries due at once")
+        n = int(scale_backlog.LATENCY_RATE * scale_backlog.DRAIN_SECONDS)
+        fresh = asyncio.create_task(
+            loadgen(service.base_url, run.key, "bench.latency", n, scale_backlog.LATENCY_RATE)
+        )
+        drained = await scale_backlog.drain(connection, due, service.processes[-1].pid)
+        await fresh
+    finally:
+        await connection.close()
+    await until(lambda: _arrived(receiver_url, "/during", n), timeout=120)
+    stats = await receiver_stats(receiver_url, "/during")
+    name = "backlog: deliveries drained per second"
+    result.timings[name] = Timing(drained.rate, drained.rate, rate=True)
+    result.notes[name] = drained.note()
+    during = "ingest → receipt p95 during the backlog, 50 events/s"
+    result.timings[during] = Timing(stats["p95_ms"], stats["max_ms"])
+    result.notes[during] = (
+        f"p50 {stats['p50_ms']:.0f} ms, p95 {stats['p95_ms']:.0f} ms, p99 {stats['p99_ms']:.0f} ms"
+    )
+    say(f"  {drained.note()}; fresh events p95 {stats['p95_ms']:.0f} ms")
 
 
 async def catch_up(runtime: Runtime) -> str:

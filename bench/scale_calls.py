@@ -41,6 +41,8 @@ class Timing:
     #: Set when the call ran out of its time budget: a search refused with a 400
     #: ``search-too-expensive``, or retention stopped unfinished. Not an answer.
     over_budget: bool = False
+    #: A rate (per second) in ``median_ms``, not a time: higher is better, shown as "/s".
+    rate: bool = False
 
 
 async def time_it(action: Callable[[], Awaitable[object]]) -> Timing:

@@ -42,6 +42,8 @@ class ScaleReport:
     def _cell(self, timing: Timing | None) -> str:
         if timing is None:
             return "—"
+        if timing.rate:
+            return f"{timing.median_ms:,.0f}/s"
         refused = " — **over its budget**" if timing.over_budget else ""
         return f"{timing.median_ms:,.1f} ms (max {timing.max_ms:,.0f}){refused}"
 
@@ -52,7 +54,12 @@ class ScaleReport:
         if limit is not None and big is not None:
             verdicts.append(f"≤ {limit:.0f} ms: {_check(big.median_ms <= limit and not big.over_budget)}")
         if small is not None and big is not None and len(self.sizes) > 1:
-            verdicts.append(f"≤ ×{MAX_RATIO}: {_check(big.median_ms <= small.median_ms * MAX_RATIO)}")
+            if big.rate:  # a rate may fall by as much as a time may grow
+                verdicts.append(
+                    f"≥ ×{1 / MAX_RATIO:.2f}: {_check(big.median_ms * MAX_RATIO >= small.median_ms)}"
+                )
+            else:
+                verdicts.append(f"≤ ×{MAX_RATIO}: {_check(big.median_ms <= small.median_ms * MAX_RATIO)}")
         return "; ".join(verdicts)
 
     def _timing_rows(self) -> list[str]:
