@@ -412,7 +412,13 @@ async def time_retention(run: Run, result: SizeResult, work: Path) -> None:
     say(f"  {name}: {seconds:.1f} s")
 
 
-async def measure(deliveries: int, keep: bool, kinds: dict[str, str]) -> SizeResult:
+#: The phases of one size, in order; ``--phases`` runs some of them (while working on one).
+PHASES = ("calls", "claims", "delivery", "retention")
+
+
+async def measure(
+    deliveries: int, keep: bool, kinds: dict[str, str], phases: tuple[str, ...] = PHASES
+) -> SizeResult:
     result = SizeResult(deliveries)
     name = f"asyncevents_scale_{deliveries}"
     await prepare(result, name, keep)
@@ -426,16 +432,20 @@ async def measure(deliveries: int, keep: bool, kinds: dict[str, str]) -> SizeRes
             run.tenant_key = await new_tenant_key(runtime)
             service.start("api")
             await service.until_live()
-            await time_api(run, result, kinds)
-            await time_claims(runtime, result, kinds)
-            await latency(run, runtime, service, result, work)
+            if "calls" in phases:
+                await time_api(run, result, kinds)
+            if "claims" in phases:
+                await time_claims(runtime, result, kinds)
+            if "delivery" in phases:
+                await latency(run, runtime, service, result, work)
         except BaseException:
             say(service.logs())
             raise
         finally:
             await service.stop()
             await runtime.close()
-        await time_retention(run, result, work)
+        if "retention" in phases:
+            await time_retention(run, result, work)
     kinds.update(dict.fromkeys(result.timings.keys() - kinds.keys(), OTHER))
     return result
 
@@ -450,16 +460,26 @@ async def main() -> None:
     )
     parser.add_argument("--keep", action="store_true", help="reuse a filled database of the size")
     parser.add_argument("--drop", action="store_true", help="drop the databases at the end")
+    parser.add_argument(
+        "--phases",
+        default=",".join(PHASES),
+        help=f"run only these of {','.join(PHASES)} (delivery: catch-up, latency, backlog); "
+        "SCALE.md is then not written",
+    )
     args = parser.parse_args()
+    phases = tuple(args.phases.split(","))
+    if set(phases) - set(PHASES):
+        parser.error(f"--phases: unknown {sorted(set(phases) - set(PHASES))}; known: {','.join(PHASES)}")
     configure_logging("WARNING")  # the claims log each cancelled delivery at INFO
     sizes = QUICK_SIZES if args.quick else tuple(int(s) for s in args.sizes.split(","))
     report = ScaleReport(quick=args.quick)
     for deliveries in sorted(sizes):
-        report.sizes.append(await measure(deliveries, args.keep, report.kinds))
+        report.sizes.append(await measure(deliveries, args.keep, report.kinds, phases))
         if args.drop:
             await admin_sql(f'DROP DATABASE IF EXISTS "asyncevents_scale_{deliveries}" WITH (FORCE)')
     markdown = report.markdown()
-    SCALE_MD.write_text(markdown)
+    if phases == PHASES:
+        SCALE_MD.write_text(markdown)
     print(markdown)
 
 
