@@ -33,7 +33,7 @@ import orjson
 import structlog
 from opentelemetry.trace import SpanKind
 
-from asyncevents_svc.crypto import TokenCipher
+from asyncevents_svc.crypto import DecryptedSecrets, TokenCipher
 from asyncevents_svc.db.engine import SessionFactory
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.deliveries import repository as deliveries
@@ -76,6 +76,7 @@ class Dispatcher:
         self.sessions = sessions
         self.notifiers = notifiers
         self.cipher = cipher
+        self._secrets = DecryptedSecrets(cipher)  # tokens and headers, decrypted once per process
         self.tracing = tracing
         self.limit = settings.max_in_flight
         self.per_subscription = settings.max_in_flight_per_subscription
@@ -266,9 +267,9 @@ class Dispatcher:
             )
         policy = job.policy
         try:
-            token = self.cipher.decrypt(job.token_encrypted)
+            token = self._secrets.decrypt(job.token_encrypted)
             previous = job.previous_token_encrypted
-            previous_token = self.cipher.decrypt(previous) if previous else None
+            previous_token = self._secrets.decrypt(previous) if previous else None
             notification = Notification(
                 delivery_id=job.delivery_id,
                 event_id=job.event_id,
@@ -281,7 +282,7 @@ class Dispatcher:
                 payload=job.payload,
                 attempt=job.attempt,
                 payload_format=policy.payload_format,
-                headers=orjson.loads(self.cipher.decrypt(policy.headers_encrypted))
+                headers=orjson.loads(self._secrets.decrypt(policy.headers_encrypted))
                 if policy.headers_encrypted
                 else {},
                 timeout=policy.timeout,
