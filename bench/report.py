@@ -54,7 +54,14 @@ class Report:
             goal = f"≥ 1,000/s: {_check(rate >= 1000)}"
             if floor:
                 goal += f"; ≥ 50 % of floor: {_check(rate >= floor / 2)}"
-            rows.append((f"end to end, {transport}, {label}", f"{rate:,.0f} deliveries/s", versus, goal))
+            result = f"{rate:,.0f} deliveries/s"
+            if "service_cpu_ms" in e2e:  # see bench/cpu.py: what tells code from a busy machine
+                result += (
+                    f" (CPU a delivery: service {e2e['service_cpu_ms']:.2f} ms, database"
+                    f" {e2e['database_cpu_ms']:.2f} ms; other work took"
+                    f" {e2e['others_share']:.0%} of the cores)"
+                )
+            rows.append((f"end to end, {transport}, {label}", result, versus, goal))
         for transport, lat in self.latency.items():
             rows.append(
                 (
