@@ -47,6 +47,18 @@ class Report:
                         f"≥ {target:,}/s: {_check(rate >= target)}",
                     )
                 )
+        if self.baseline_ingest and not self.ingest:
+            # Without the RabbitMQ phases (--transports dbqueue) nothing else says how fast the
+            # machine was in this run; the baseline is measured anyway.
+            single, batch = (b["events_per_s"] for b in self.baseline_ingest)
+            rows.append(
+                (
+                    "baseline: bare FastAPI ingest, single / batch",
+                    f"{single:,.0f} / {batch:,.0f} events/s",
+                    "how fast the machine was in this run",
+                    "",
+                )
+            )
         floor = self.floor["per_s"] if self.floor else None
         for (transport, label), e2e in self.e2e.items():
             rate = e2e["per_s"]
