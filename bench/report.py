@@ -47,6 +47,18 @@ class Report:
                         f"≥ {target:,}/s: {_check(rate >= target)}",
                     )
                 )
+        if self.baseline_ingest and not self.ingest:
+            # Without the RabbitMQ phases (--transports dbqueue) nothing else says how fast the
+            # machine was in this run; the baseline is measured anyway.
+            single, batch = (b["events_per_s"] for b in self.baseline_ingest)
+            rows.append(
+                (
+                    "baseline: bare FastAPI ingest, single / batch",
+                    f"{single:,.0f} / {batch:,.0f} events/s",
+                    "how fast the machine was in this run",
+                    "",
+                )
+            )
         floor = self.floor["per_s"] if self.floor else None
         for (transport, label), e2e in self.e2e.items():
             rate = e2e["per_s"]
@@ -54,7 +66,14 @@ class Report:
             goal = f"≥ 1,000/s: {_check(rate >= 1000)}"
             if floor:
                 goal += f"; ≥ 50 % of floor: {_check(rate >= floor / 2)}"
-            rows.append((f"end to end, {transport}, {label}", f"{rate:,.0f} deliveries/s", versus, goal))
+            result = f"{rate:,.0f} deliveries/s"
+            if "service_cpu_ms" in e2e:  # see bench/cpu.py: what tells code from a busy machine
+                result += (
+                    f" (CPU a delivery: service {e2e['service_cpu_ms']:.2f} ms, database"
+                    f" {e2e['database_cpu_ms']:.2f} ms; other work took"
+                    f" {e2e['others_share']:.0%} of the cores)"
+                )
+            rows.append((f"end to end, {transport}, {label}", result, versus, goal))
         for transport, lat in self.latency.items():
             rows.append(
                 (

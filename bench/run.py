@@ -30,6 +30,7 @@ from tests.support.backend import AMQP_URL
 from tests.support.cluster import ADMIN_KEY, Cluster
 from tests.support.serving import free_port
 
+from bench import cpu
 from bench.report import Report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,6 +66,7 @@ class Bench:
     work: Path
     report: Report = field(default_factory=Report)
     receiver_url: str = ""
+    receiver_pid: int = 0
 
     # --- processes ------------------------------------------------------------------------
 
@@ -99,6 +101,7 @@ class Bench:
         process = await self.spawn("bench.receiver", str(port_file))
         await until(lambda: port_file.exists() and port_file.read_text() != "")
         self.receiver_url = f"http://127.0.0.1:{port_file.read_text()}"
+        self.receiver_pid = process.pid
         return process
 
     # --- phases -----------------------------------------------------------------------------
@@ -123,12 +126,15 @@ class Bench:
 
     async def end_to_end(self, cluster: Cluster, label: str) -> None:
         """Publish in batches as fast as the API takes them; done when every delivery has
-        arrived and is recorded ``delivered``."""
+        arrived and is recorded ``delivered``. Beside the rate: the CPU the service and its
+        database spent per delivery, and the share of the cores other work took meanwhile
+        (:mod:`bench.cpu`), which is what moves the rate on a shared machine."""
         path = f"/e2e/{label.replace(' ', '-')}"  # recipient URLs hold no whitespace
         await until(lambda: _drained(cluster), timeout=300)  # earlier phases' events
         sub = await subscribe(cluster, "bench.e2e", self.receiver_url + path)
         before = await delivered_count(cluster)
         n = self.sizes.e2e
+        cpu_before, wall_before = await cpu.usage(cluster, self.receiver_pid), time.time()
         loading = asyncio.create_task(
             self.loadgen(cluster.base_url, "bench.e2e", n, batch=500, concurrency=4)
         )
@@ -136,12 +142,17 @@ class Bench:
         await until(lambda: _at_least(cluster, before + n), timeout=120)
         finished = time.time()
         load = await loading
+        spent = (await cpu.usage(cluster, self.receiver_pid)).since(cpu_before)
+        wall = time.time() - wall_before
         seconds = finished - load["started_at"]
         self.report.e2e[(cluster.transport, label)] = {
             "deliveries": n,
             "seconds": round(seconds, 2),
             "per_s": round(n / seconds, 1),
             "duplicates": (await self.stats(path))["count"] - n,
+            "service_cpu_ms": round(1000 * spent.service / n, 3),
+            "database_cpu_ms": round(1000 * spent.database / n, 3),
+            "others_share": round(spent.others / (wall * cpu.CORES), 2),
         }
         await unsubscribe(cluster, sub)
 
