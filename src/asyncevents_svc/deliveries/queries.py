@@ -11,10 +11,11 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from asyncevents_svc.applications.scope import within
 from asyncevents_svc.db.models import Attempt, Delivery
 from asyncevents_svc.deliveries.policy import summary
 from asyncevents_svc.deliveries.schemas import AttemptOut, DeliveryListItem, DeliveryOut
-from asyncevents_svc.deliveries.service import DeliveryFilter, matching, searching
+from asyncevents_svc.deliveries.service import DeliveryFilter, find_delivery, matching, searching
 from asyncevents_svc.errors import ValidationFailed
 
 
@@ -61,15 +62,23 @@ async def _with_attempts(session: AsyncSession, deliveries: list[Delivery]) -> l
     return [to_out(d, by_delivery[d.id]) for d in deliveries]
 
 
-async def deliveries_of_event(session: AsyncSession, event_id: uuid.UUID) -> list[DeliveryOut]:
+async def deliveries_of_event(
+    session: AsyncSession, event_id: uuid.UUID, application_id: int | None = None
+) -> list[DeliveryOut]:
+    """The event's deliveries of ``application_id`` (``None``: all), with their attempts."""
     deliveries = await session.scalars(
-        select(Delivery).where(Delivery.event_id == event_id).order_by(Delivery.subscription_id)
+        select(Delivery)
+        .where(Delivery.event_id == event_id, *within(Delivery.application_id, application_id))
+        .order_by(Delivery.subscription_id)
     )
     return await _with_attempts(session, list(deliveries))
 
 
-async def delivery(session: AsyncSession, delivery_id: uuid.UUID) -> DeliveryOut | None:
-    found = await session.get(Delivery, delivery_id)
+async def delivery(
+    session: AsyncSession, delivery_id: uuid.UUID, application_id: int | None = None
+) -> DeliveryOut | None:
+    """One delivery with its attempts, if it is of ``application_id`` (``None``: any)."""
+    found = await find_delivery(session, delivery_id, application_id)
     if found is None:
         return None
     [out] = await _with_attempts(session, [found])
