@@ -8,7 +8,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from asyncevents_svc.applications.scope import within
@@ -101,16 +101,23 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
         raise ValidationFailed("cursor", "not a cursor returned by this API") from None
 
 
-async def page(
-    session: AsyncSession, criteria: DeliveryFilter, cursor: str | None, limit: int, *, budget: float
-) -> tuple[list[DeliveryListItem], str | None]:
-    """Newest first; keyset pagination on (created_at, id); a search has ``budget`` seconds."""
-    query = matching(criteria).order_by(Delivery.created_at.desc(), Delivery.id.desc()).limit(limit + 1)
+def page_statement(criteria: DeliveryFilter, cursor: str | None, limit: int) -> Select[Delivery, str]:
+    """The statement of one page: newest first, after ``cursor``. For one application it
+    reads the (application_id, created_at, id) index backwards, with no sort."""
+    query = matching(criteria).order_by(Delivery.created_at.desc(), Delivery.id.desc()).limit(limit)
     if cursor:
         stamp, ident = decode_cursor(cursor)
         query = query.where(
             or_(Delivery.created_at < stamp, (Delivery.created_at == stamp) & (Delivery.id < ident))
         )
+    return query
+
+
+async def page(
+    session: AsyncSession, criteria: DeliveryFilter, cursor: str | None, limit: int, *, budget: float
+) -> tuple[list[DeliveryListItem], str | None]:
+    """Newest first; keyset pagination on (created_at, id); a search has ``budget`` seconds."""
+    query = page_statement(criteria, cursor, limit + 1)
     async with searching(session, criteria, budget):
         rows = list((await session.execute(query)).all())
     items = [DeliveryListItem(**_common(d), event_name=name) for d, name in rows[:limit]]
