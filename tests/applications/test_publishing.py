@@ -33,7 +33,7 @@ async def one_subscription_each(api: httpx.AsyncClient, receiver: Receiver) -> d
 
 
 def dispatched(event: dict[str, Any]) -> bool:
-    return event["status"] == "dispatched"
+    return bool(event["status"] == "dispatched")
 
 
 def paths(receiver: Receiver) -> list[str]:

@@ -173,14 +173,16 @@ async def test_applications_put_everything_that_exists_in_default_and_change_not
                 )
             )
 
+        models: list[type[Base]] = [*rows, Attempt]
+
         async def snapshot() -> dict[str, list[tuple[object, ...]]]:
+            found: dict[str, list[tuple[object, ...]]] = {}
             async with engine.connect() as connection:
-                return {
-                    model.__tablename__: [
-                        tuple(row) for row in await connection.execute(sa.select(before_applications(model)))
-                    ]
-                    for model in (*rows, Attempt)
-                }
+                for model in models:
+                    table = before_applications(model)
+                    query = sa.select(*table.columns)
+                    found[table.name] = [tuple(row) for row in await connection.execute(query)]
+            return found
 
         before = await snapshot()
         assert all(len(found) == 1 for found in before.values()), before
@@ -189,12 +191,10 @@ async def test_applications_put_everything_that_exists_in_default_and_change_not
 
         assert after == before  # every column that existed keeps every value
         async with engine.connect() as connection:
-            owners = {
-                table: (await connection.execute(sa.text(f"SELECT application_id FROM {table}")))
-                .scalars()
-                .all()  # noqa: S608 - fixed names
-                for table in ("subscriptions", "deliveries", "events", "replay_jobs", "api_keys")
-            }
+            owners = {}
+            for table in ("subscriptions", "deliveries", "events", "replay_jobs", "api_keys"):
+                query = sa.text(f"SELECT application_id FROM {table}")  # noqa: S608 - fixed names
+                owners[table] = (await connection.execute(query)).scalars().all()
             applications = (await connection.execute(sa.text("SELECT id, uid FROM applications"))).all()
         assert owners == {
             "subscriptions": [1],
