@@ -1,5 +1,8 @@
 """Which application a request reaches: the one place tenancy turns into SQL and into ids.
 
+Applications are the tenants: each subscription belongs to one, a key may be bound to one,
+and a bound key sees and changes its own application's objects only.
+
 A key bound to an application (``Caller.application_id``) reaches that application's rows
 only; an operator key (``None``) reaches every application's. Every subscription and
 delivery query takes the reach as an ``application_id`` (``None``: all) and filters with
