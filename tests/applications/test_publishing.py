@@ -15,7 +15,7 @@ from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.settings import Settings
 from asyncevents_svc.worker.runner import Worker
 from tests.support.backend import AMQP_URL
-from tests.support.helpers import event_when, publish, subscribe
+from tests.support.helpers import event_when, eventually, publish, subscribe
 from tests.support.keys import bearer, key_with
 from tests.support.receiver import Receiver
 
@@ -96,3 +96,27 @@ async def test_a_magento_queue_message_still_reaches_every_applications_subscrip
     await asyncio.sleep(0.3)  # nothing more arrives: one delivery per application's subscription
 
     assert paths(receiver) == ["/default", "/erp", "/pim"]
+
+
+async def test_a_disabled_subscription_is_announced_to_its_own_application_only(
+    api: httpx.AsyncClient, worker: Worker, receiver: Receiver
+) -> None:
+    for uid in ("erp", "pim"):
+        await api.post("/v1/applications", json={"uid": uid, "name": uid})
+        await subscribe(api, f"{receiver.url}/ops-{uid}", "subscription.disabled", application=uid)
+    erp_gone = await subscribe(api, f"{receiver.url}/status/410", "example.ping", application="erp")
+    await publish(api, "example.ping", arguments={"n": 1})
+    await receiver.wait_for(1, "/ops-erp")
+    # The positive control: pim's own subscription, gone too, is announced to pim.
+    pim_gone = await subscribe(api, f"{receiver.url}/status/410", "example.ping", application="pim")
+    await publish(api, "example.ping", arguments={"n": 2}, application="pim")
+
+    def about(path: str) -> list[int]:
+        return sorted(json.loads(r.body)["data"]["subscription_id"] for r in receiver.on(path))
+
+    async def pim_told() -> bool:
+        return pim_gone["subscription_id"] in about("/ops-pim")
+
+    await eventually(pim_told)
+    assert about("/ops-erp") == [erp_gone["subscription_id"]]
+    assert about("/ops-pim") == [pim_gone["subscription_id"]]
