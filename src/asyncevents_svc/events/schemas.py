@@ -17,7 +17,8 @@ ClientId = Annotated[
         min_length=1,
         max_length=255,
         description=(
-            "Idempotency key, unique per API key: a repeat of the same event returns the first"
+            "Idempotency key, unique per API key (per application for a key bound to one): a"
+            " repeat of the same event returns the first"
             " result, the same key with a different event is a 409."
         ),
     ),
