@@ -49,9 +49,15 @@ class Runtime:
     publisher: EventPublisher = field(default_factory=NullPublisher)
 
     def subscription_service(
-        self, session: AsyncSession, scopes: frozenset[str], *, prefix: str = ""
+        self,
+        session: AsyncSession,
+        scopes: frozenset[str],
+        *,
+        prefix: str = "",
+        application_id: int | None = None,
     ) -> SubscriptionService:
-        """The subscription service for one API request (the native and the Magento routes)."""
+        """The subscription service for one API request (the native and the Magento routes),
+        reaching the caller's application only (``application_id``; ``None``: an operator)."""
         return SubscriptionService(
             session,
             self.catalogue,
@@ -60,6 +66,7 @@ class Runtime:
             prefix=prefix,
             scopes=scopes,
             rotation_overlap=self.settings.security.token_rotation_overlap,
+            application_id=application_id,
         )
 
     async def close(self) -> None:

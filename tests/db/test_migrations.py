@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from asyncevents_svc.catalogue.loader import load_catalogue
 from asyncevents_svc.db.engine import session_factory
 from asyncevents_svc.db.migrate import upgrade
+from asyncevents_svc.db.models import ApiKey, Attempt, Base, Delivery, Event, ReplayJob, Subscription
 from asyncevents_svc.db.types import JsonColumn, UtcDateTime, utcnow
 from asyncevents_svc.events import idempotency, service
 from tests.support.backend import PG_ADMIN, SQLITE, TEST_EVENTS, admin_sql
@@ -97,5 +98,111 @@ async def test_scoping_idempotency_keys_keeps_the_keys_of_stored_events(empty_da
         assert (again.id, again.duplicate) == (magento["id"], True)  # a redelivered message stays one event
         assert isinstance(fresh, service.StoredEvent)
         assert fresh.duplicate is False  # a caller's key never matches a key of unknown origin
+    finally:
+        await engine.dispose()
+
+
+def before_applications(model: type[Base]) -> sa.TableClause:
+    """``model``'s table as revision 0011 left it: without ``application_id`` (0012 adds it
+    to every table that has one now)."""
+    columns = [sa.column(c.name, c.type) for c in model.__table__.columns if c.name != "application_id"]
+    return sa.table(model.__tablename__, *columns)
+
+
+async def test_applications_put_everything_that_exists_in_default_and_change_nothing_else(
+    empty_database: str,
+) -> None:
+    await asyncio.to_thread(upgrade, empty_database, "0011")
+    engine = create_async_engine(empty_database)
+    now = utcnow()
+    event_id, delivery_id, job_id, key_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    rows: dict[type[Base], dict[str, object]] = {
+        Subscription: {
+            "id": 7,
+            "event_name": "example.ping",
+            "recipient_url": "https://example.com/h",
+            "token_encrypted": "t",
+            "metadata": "http",
+            "status": "active",
+            "store_id": 0,
+            "payload_format": "data",
+            "subscribed_at": now,
+            "modified": now,
+        },
+        Event: {**event_row("order-1"), "id": event_id, "idempotency_scope": "key:x"},
+        Delivery: {
+            "id": delivery_id,
+            "event_id": event_id,
+            "subscription_id": 7,
+            "notifier": "http",
+            "status": "dead",
+            "attempts": 1,
+            "created_at": now,
+            "updated_at": now,
+        },
+        ReplayJob: {
+            "id": job_id,
+            "criteria": {"status": ["dead"]},
+            "status": "done",
+            "total": 1,
+            "processed": 1,
+            "replayed": 1,
+            "created_at": now,
+        },
+        ApiKey: {
+            "id": key_id,
+            "name": "erp",
+            "prefix": "0123456789ab",
+            "key_hash": "h",
+            "scopes": ["deliveries:read"],
+            "created_at": now,
+        },
+    }
+    try:
+        async with engine.begin() as connection:
+            for model, row in rows.items():
+                await connection.execute(sa.insert(before_applications(model)).values(**row))
+            await connection.execute(
+                sa.insert(before_applications(Attempt)).values(
+                    delivery_id=delivery_id,
+                    number=1,
+                    started_at=now,
+                    duration_ms=1.0,
+                    success=False,
+                    retryable=False,
+                )
+            )
+
+        models: list[type[Base]] = [*rows, Attempt]
+
+        async def snapshot() -> dict[str, list[tuple[object, ...]]]:
+            found: dict[str, list[tuple[object, ...]]] = {}
+            async with engine.connect() as connection:
+                for model in models:
+                    table = before_applications(model)
+                    query = sa.select(*table.columns)
+                    found[table.name] = [tuple(row) for row in await connection.execute(query)]
+            return found
+
+        before = await snapshot()
+        assert all(len(found) == 1 for found in before.values()), before
+        await asyncio.to_thread(upgrade, empty_database, "head")
+        after = await snapshot()
+
+        assert after == before  # every column that existed keeps every value
+        async with engine.connect() as connection:
+            owners = {}
+            for table in ("subscriptions", "deliveries", "events", "replay_jobs", "api_keys"):
+                query = sa.text(f"SELECT application_id FROM {table}")  # noqa: S608 - fixed names
+                owners[table] = (await connection.execute(query)).scalars().all()
+            applications = (await connection.execute(sa.text("SELECT id, uid FROM applications"))).all()
+        assert owners == {
+            "subscriptions": [1],
+            "deliveries": [1],
+            "events": [None],  # published to every application, as before
+            "replay_jobs": [None],  # an operator's job
+            "api_keys": [None],  # an operator key: it keeps reaching everything
+        }
+        assert [tuple(a) for a in applications] == [(1, "default")]
     finally:
         await engine.dispose()

@@ -40,6 +40,7 @@ from sqlalchemy import (
     select,
 )
 
+from asyncevents_svc.applications.scope import within
 from asyncevents_svc.compat.errors import MagentoBadRequest
 from asyncevents_svc.compat.search_criteria import Filter, SearchCriteria
 from asyncevents_svc.db.models import Subscription
@@ -218,14 +219,18 @@ def condition(filter_: Filter) -> ColumnElement[bool]:
     return _plain(filter_, column, convert)
 
 
-def where(criteria: SearchCriteria) -> list[ColumnElement[bool]]:
-    """OR within a filter group, AND across groups; an empty group constrains nothing."""
-    return [or_(*(condition(f) for f in group.filters)) for group in criteria.filter_groups if group.filters]
+def where(criteria: SearchCriteria, application_id: int | None = None) -> list[ColumnElement[bool]]:
+    """OR within a filter group, AND across groups; an empty group constrains nothing. A
+    caller bound to an application searches that application's subscriptions only."""
+    groups = [
+        or_(*(condition(f) for f in group.filters)) for group in criteria.filter_groups if group.filters
+    ]
+    return [*within(Subscription.application_id, application_id), *groups]
 
 
-def page_query(criteria: SearchCriteria) -> Select[Subscription]:
+def page_query(criteria: SearchCriteria, *, application_id: int | None = None) -> Select[Subscription]:
     """The requested page, in the requested order, ties broken by ascending id."""
-    query = select(Subscription).where(*where(criteria))
+    query = select(Subscription).where(*where(criteria, application_id))
     for order in criteria.sort_orders or ():
         column = SORT_KEYS[order.field] if order.field in SORT_KEYS else COLUMNS[order.field]
         query = query.order_by(column.asc() if order.ascending else column.desc())
@@ -235,6 +240,6 @@ def page_query(criteria: SearchCriteria) -> Select[Subscription]:
     return query
 
 
-def count_query(criteria: SearchCriteria) -> Select[int]:
+def count_query(criteria: SearchCriteria, *, application_id: int | None = None) -> Select[int]:
     """How many subscriptions match, across all pages (``total_count``)."""
-    return select(func.count()).select_from(Subscription).where(*where(criteria))
+    return select(func.count()).select_from(Subscription).where(*where(criteria, application_id))

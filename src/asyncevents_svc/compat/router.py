@@ -100,7 +100,9 @@ _PUT_ANSWER: dict[str, Any] = {
 
 
 async def service(session: SessionDep, runtime: RuntimeDep, caller: CallerDep) -> SubscriptionService:
-    return runtime.subscription_service(session, caller.scopes, prefix=f"{WRAPPER}.")
+    return runtime.subscription_service(
+        session, caller.scopes, prefix=f"{WRAPPER}.", application_id=caller.application_id
+    )
 
 
 ServiceDep = Annotated[SubscriptionService, Depends(service)]
@@ -128,7 +130,7 @@ async def load(svc: SubscriptionService, raw_id: str) -> Subscription:
     number = parse_id(raw_id)
     sub = None
     if 1 <= number <= 2_147_483_647:
-        sub = await svc.session.get(Subscription, number)
+        sub = await svc.find_one(number)  # another application's is not found either
     if sub is None:
         raise MagentoNotFound(number)
     return sub
@@ -202,9 +204,9 @@ async def search_async_events(request: Request, svc: ServiceDep) -> AsyncEventSe
     from, to. Filters in a group are OR-ed, groups AND-ed. A page past the last is empty.
     """
     criteria = parse_search_criteria(request.query_params.multi_items())
-    page: Select[Subscription] = page_query(criteria)
+    page: Select[Subscription] = page_query(criteria, application_id=svc.application_id)
     items = (await svc.session.scalars(page)).all()
-    total = await svc.session.scalar(count_query(criteria))
+    total = await svc.session.scalar(count_query(criteria, application_id=svc.application_id))
     return AsyncEventSearchResults(
         items=[AsyncEventDisplay.of(sub) for sub in items],
         search_criteria=echo(criteria),

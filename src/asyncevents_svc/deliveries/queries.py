@@ -8,13 +8,14 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import Select, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from asyncevents_svc.applications.scope import within
 from asyncevents_svc.db.models import Attempt, Delivery
 from asyncevents_svc.deliveries.policy import summary
 from asyncevents_svc.deliveries.schemas import AttemptOut, DeliveryListItem, DeliveryOut
-from asyncevents_svc.deliveries.service import DeliveryFilter, matching, searching
+from asyncevents_svc.deliveries.service import DeliveryFilter, find_delivery, matching, searching
 from asyncevents_svc.errors import ValidationFailed
 
 
@@ -61,15 +62,23 @@ async def _with_attempts(session: AsyncSession, deliveries: list[Delivery]) -> l
     return [to_out(d, by_delivery[d.id]) for d in deliveries]
 
 
-async def deliveries_of_event(session: AsyncSession, event_id: uuid.UUID) -> list[DeliveryOut]:
+async def deliveries_of_event(
+    session: AsyncSession, event_id: uuid.UUID, application_id: int | None = None
+) -> list[DeliveryOut]:
+    """The event's deliveries of ``application_id`` (``None``: all), with their attempts."""
     deliveries = await session.scalars(
-        select(Delivery).where(Delivery.event_id == event_id).order_by(Delivery.subscription_id)
+        select(Delivery)
+        .where(Delivery.event_id == event_id, *within(Delivery.application_id, application_id))
+        .order_by(Delivery.subscription_id)
     )
     return await _with_attempts(session, list(deliveries))
 
 
-async def delivery(session: AsyncSession, delivery_id: uuid.UUID) -> DeliveryOut | None:
-    found = await session.get(Delivery, delivery_id)
+async def delivery(
+    session: AsyncSession, delivery_id: uuid.UUID, application_id: int | None = None
+) -> DeliveryOut | None:
+    """One delivery with its attempts, if it is of ``application_id`` (``None``: any)."""
+    found = await find_delivery(session, delivery_id, application_id)
     if found is None:
         return None
     [out] = await _with_attempts(session, [found])
@@ -92,16 +101,23 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
         raise ValidationFailed("cursor", "not a cursor returned by this API") from None
 
 
-async def page(
-    session: AsyncSession, criteria: DeliveryFilter, cursor: str | None, limit: int, *, budget: float
-) -> tuple[list[DeliveryListItem], str | None]:
-    """Newest first; keyset pagination on (created_at, id); a search has ``budget`` seconds."""
-    query = matching(criteria).order_by(Delivery.created_at.desc(), Delivery.id.desc()).limit(limit + 1)
+def page_statement(criteria: DeliveryFilter, cursor: str | None, limit: int) -> Select[Delivery, str]:
+    """The statement of one page: newest first, after ``cursor``. For one application it
+    reads the (application_id, created_at, id) index backwards, with no sort."""
+    query = matching(criteria).order_by(Delivery.created_at.desc(), Delivery.id.desc()).limit(limit)
     if cursor:
         stamp, ident = decode_cursor(cursor)
         # A row comparison: one range of the (…, created_at, id) indexes, where the
         # equivalent OR of two conditions would make PostgreSQL filter instead of seek.
         query = query.where(tuple_(Delivery.created_at, Delivery.id) < tuple_(stamp, ident))
+    return query
+
+
+async def page(
+    session: AsyncSession, criteria: DeliveryFilter, cursor: str | None, limit: int, *, budget: float
+) -> tuple[list[DeliveryListItem], str | None]:
+    """Newest first; keyset pagination on (created_at, id); a search has ``budget`` seconds."""
+    query = page_statement(criteria, cursor, limit + 1)
     async with searching(session, criteria, budget):
         rows = list((await session.execute(query)).all())
     items = [DeliveryListItem(**_common(d), event_name=name) for d, name in rows[:limit]]

@@ -26,11 +26,15 @@ BATCH = 500
 LEASE = Lease(60.0)  # a replay job is resumable: a dead worker's job is taken up after this
 
 
-async def create_job(session: AsyncSession, criteria: DeliveryFilter, *, budget: float) -> ReplayJob:
+async def create_job(
+    session: AsyncSession, criteria: DeliveryFilter, *, budget: float, owner: int | None = None
+) -> ReplayJob:
     """Count what matches now (a search has ``budget`` seconds) and store a pending job (the
-    caller commits)."""
+    caller commits). ``owner``: the application of the key that starts it, whose job it is
+    (``None``: an operator's); its criteria keep it to that application's deliveries."""
     job = ReplayJob(
         criteria=criteria.to_json(),
+        application_id=owner,
         status=ReplayJobStatus.PENDING,
         total=await count_replayable(session, criteria, budget=budget),
         processed=0,

@@ -39,12 +39,14 @@ ATTEMPTS = cast(Table, Attempt.__table__)
 
 @dataclass(frozen=True)
 class NewDelivery:
-    """One delivery the fan-out creates: an event for a subscription."""
+    """One delivery the fan-out creates: an event for a subscription, of the subscription's
+    application (copied, so that a tenant's reads filter on this table alone)."""
 
     id: uuid.UUID
     event_id: uuid.UUID
     subscription_id: int
     notifier: str
+    application_id: int
 
 
 async def insert_leased(
@@ -59,6 +61,7 @@ async def insert_leased(
             "id": new.id,
             "event_id": new.event_id,
             "subscription_id": new.subscription_id,
+            "application_id": new.application_id,
             "notifier": new.notifier,
             "status": DeliveryStatus.PENDING,
             "attempts": 0,

@@ -7,9 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import JSONResponse
+from sqlalchemy import select
 
 from asyncevents_svc.api.deps import CallerDep, RuntimeDep, SessionDep, authorize
 from asyncevents_svc.api.problems import PROBLEM_RESPONSES, problem_responses
+from asyncevents_svc.applications import scope
 from asyncevents_svc.auth.resources import ResourceGuard
 from asyncevents_svc.auth.scopes import require_search
 from asyncevents_svc.db.models import Event, ReplayJob
@@ -59,20 +61,28 @@ async def list_deliveries(
             "that runs past the time budget (`search-too-expensive`).",
         ),
     ] = None,
+    application: Annotated[
+        Line | None,
+        Query(max_length=64, description="Only this application's (its uid); an operator key's filter."),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, Query(max_length=300)] = None,
 ) -> DeliveryPage:
-    """Deliveries, newest first, filtered; follow ``next_cursor`` for more."""
+    """Deliveries, newest first, filtered; follow ``next_cursor`` for more. A key bound to
+    an application sees that application's only."""
     require_search(caller.scopes, q)
-    criteria = DeliveryFilter(event_name, subscription_id, tuple(status_ or ()), since, until, q)
+    reached = await scope.reach(session, caller.application_id, application)
+    criteria = DeliveryFilter(
+        event_name, subscription_id, tuple(status_ or ()), since, until, q, application_id=reached
+    )
     items, next_cursor = await queries.page(session, criteria, cursor, limit, budget=budget)
     return DeliveryPage(items=items, next_cursor=next_cursor)
 
 
 @router.get("/v1/deliveries/{delivery_id}", response_model=DeliveryDetail, responses=problem_responses(404))
-async def get_delivery(delivery_id: uuid.UUID, session: SessionDep) -> DeliveryDetail:
+async def get_delivery(delivery_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> DeliveryDetail:
     """One delivery: status, summary, every attempt in order, and the payload it sends."""
-    found = await queries.delivery(session, delivery_id)
+    found = await queries.delivery(session, delivery_id, caller.application_id)
     if found is None:
         raise NotFound(f"delivery {delivery_id} does not exist")
     event = await session.get(Event, found.event_id)
@@ -92,7 +102,8 @@ async def replay_delivery(
     """Send a finished delivery again: same UUID, stored payload, a full new retry budget.
 
     Needs the `<resources>` of the delivery's event (403 naming them)."""
-    await replay_one(session, delivery_id, ResourceGuard(runtime.catalogue, caller.scopes))
+    guard = ResourceGuard(runtime.catalogue, caller.scopes)
+    await replay_one(session, delivery_id, guard, application_id=caller.application_id)
     await session.commit()
     return ReplayAccepted(id=delivery_id, status=DeliveryStatus.PENDING)
 
@@ -131,22 +142,34 @@ async def bulk_replay(
     if body.event_name is not None:
         guard.require([body.event_name], f"replaying deliveries of {body.event_name!r}")
     excluded = guard.forbidden_events()
+    reached = await scope.reach(session, caller.application_id, body.application)
     criteria = DeliveryFilter(
-        body.event_name, body.subscription_id, tuple(body.status), body.since, body.until, body.q, excluded
+        body.event_name,
+        body.subscription_id,
+        tuple(body.status),
+        body.since,
+        body.until,
+        body.q,
+        excluded,
+        application_id=reached,
     )
     if body.dry_run:
         count = await count_replayable(session, criteria, budget=budget)
         answer = ReplayCount(count=count, excluded_events=list(excluded) or None)
         return JSONResponse(answer.model_dump(exclude_none=True), status_code=200)
-    job = await replays.create_job(session, criteria, budget=budget)
+    job = await replays.create_job(session, criteria, budget=budget, owner=caller.application_id)
     await session.commit()
     return _job_out(job)
 
 
 @router.get("/v1/replays/{job_id}", response_model=ReplayJobOut, responses=problem_responses(404))
-async def get_replay(job_id: uuid.UUID, session: SessionDep) -> ReplayJobOut:
-    """Progress of a bulk replay."""
-    job = await session.get(ReplayJob, job_id)
+async def get_replay(job_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> ReplayJobOut:
+    """Progress of a bulk replay; a key bound to an application sees its application's jobs."""
+    job = await session.scalar(
+        select(ReplayJob).where(
+            ReplayJob.id == job_id, *scope.within(ReplayJob.application_id, caller.application_id)
+        )
+    )
     if job is None:
         raise NotFound(f"replay {job_id} does not exist")
     return _job_out(job)

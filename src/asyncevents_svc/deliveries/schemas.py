@@ -111,6 +111,12 @@ class ReplayRequest(BaseModel):
     since: UtcDatetime | None = None
     until: UtcDatetime | None = None
     q: Text | None = Field(None, max_length=1000, description="A search query, as for `GET /v1/deliveries`.")
+    application: Line | None = Field(
+        None,
+        max_length=64,
+        description="Only this application's deliveries (its uid): an operator key's filter. A key "
+        "bound to an application replays that application's only, without naming it.",
+    )
     dry_run: bool = Field(False, description="Only count what would be replayed.")
 
 

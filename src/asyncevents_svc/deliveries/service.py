@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from asyncevents_svc.applications.scope import within
 from asyncevents_svc.auth.resources import ResourceGuard
 from asyncevents_svc.db.deadline import StatementTimeout, statement_deadline
 from asyncevents_svc.db.models import Delivery, Event, Subscription
@@ -43,7 +44,11 @@ STATUSES = tuple(DeliveryStatus)
 
 @dataclass(frozen=True)
 class DeliveryFilter:
-    """Criteria of the trace list and of bulk replays; every given field must hold."""
+    """Criteria of the trace list and of bulk replays; every given field must hold.
+
+    ``application_id`` keeps every query built from these criteria (the page, the search,
+    the dry-run count, a replay job's batches) to one application's deliveries: a bound
+    key's own, or the one an operator filters by; ``None``: every application."""
 
     event_name: str | None = None
     subscription_id: int | None = None
@@ -52,9 +57,10 @@ class DeliveryFilter:
     until: datetime | None = None
     q: str | None = None
     excluded_events: tuple[str, ...] = ()  # events the caller may not replay (resources)
+    application_id: int | None = None
 
     def clauses(self) -> list[ColumnElement[bool]]:
-        clauses: list[ColumnElement[bool]] = []
+        clauses = within(Delivery.application_id, self.application_id)
         if self.event_name:
             clauses.append(Event.name == self.event_name)
         if self.subscription_id is not None:
@@ -85,6 +91,8 @@ class DeliveryFilter:
         }
         if self.excluded_events:  # shown in the job's criteria: what it leaves out
             data["excluded_events"] = list(self.excluded_events)
+        if self.application_id is not None:
+            data["application_id"] = self.application_id
         return data
 
     @classmethod
@@ -97,6 +105,7 @@ class DeliveryFilter:
             until=datetime.fromisoformat(data["until"]) if data.get("until") else None,
             q=data.get("q"),
             excluded_events=tuple(data.get("excluded_events") or ()),
+            application_id=data.get("application_id"),
         )
 
 
@@ -163,13 +172,27 @@ async def replay_batch(
     return ids
 
 
+async def find_delivery(
+    session: AsyncSession, delivery_id: uuid.UUID, application_id: int | None
+) -> Delivery | None:
+    """The delivery if it is of ``application_id`` (``None``: any application's)."""
+    found: Delivery | None = await session.scalar(
+        select(Delivery).where(Delivery.id == delivery_id, *within(Delivery.application_id, application_id))
+    )
+    return found
+
+
 async def replay_one(
-    session: AsyncSession, delivery_id: uuid.UUID, guard: ResourceGuard | None = None
+    session: AsyncSession,
+    delivery_id: uuid.UUID,
+    guard: ResourceGuard | None = None,
+    *,
+    application_id: int | None = None,
 ) -> None:
-    """Replay one delivery; 404 if unknown, 403 if ``guard``'s caller lacks its event's
-    resources, 409 if it is still in flight or its subscription is off. No ``guard``: a
-    trusted operator (the CLI)."""
-    delivery = await session.get(Delivery, delivery_id)
+    """Replay one delivery; 404 if unknown or of another application than
+    ``application_id``, 403 if ``guard``'s caller lacks its event's resources, 409 if it is
+    still in flight or its subscription is off. No ``guard``: a trusted operator (the CLI)."""
+    delivery = await find_delivery(session, delivery_id, application_id)
     if delivery is None:
         raise NotFound(f"delivery {delivery_id} does not exist")
     if guard is not None:

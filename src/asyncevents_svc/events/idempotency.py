@@ -2,9 +2,10 @@
 
 A key is unique only within its scope, so one producer can never answer for another: the
 same key sent by two callers is two events, and neither learns of the other's. The scope
-is computed here and nowhere else. Today it is the caller's API key (``key:<key id>``);
-when keys are bound to applications, the application becomes the scope and only
-:func:`of_caller` changes. Magento's publisher has no API key: its messages share the
+is computed here and nowhere else: an operator key's scope is the key (``key:<key id>``);
+a key bound to an application has its application's (``app:<application id>``), so that two
+keys of one application (a rotation, two producers of one integration) share their keys,
+and two applications never do. Magento's publisher has no API key: its messages share the
 fixed scope :data:`MAGENTO`. Keys stored before scopes existed were given :data:`LEGACY`
 by migration 0010 (their caller was never recorded), which no request ever matches.
 
@@ -63,17 +64,24 @@ def magento_key(message_id: str | None) -> str | None:
 
 
 def of_caller(caller: Caller) -> str:
-    """The scope of the keys an API caller sends."""
+    """The scope of the keys an API caller sends: its application's, or its own key's."""
+    if caller.application_id is not None:
+        return f"app:{caller.application_id}"
     return f"key:{caller.key_id}"
 
 
-def fingerprint(*, name: str, store_id: int, arguments: Mapping[str, Any]) -> str:
+def fingerprint(
+    *, name: str, store_id: int, arguments: Mapping[str, Any], application_id: int | None = None
+) -> str:
     """SHA-256 (hex) of the event's canonical JSON.
 
     A field that events gain later should join the dictionary only when it is set, so that
-    the fingerprints of events without it, stored before, stay the same.
+    the fingerprints of events without it, stored before, stay the same: the application
+    an event is published to is one (the same key for another application is a conflict).
     """
-    content = {"event_name": name, "store_id": store_id, "arguments": arguments}
+    content: dict[str, Any] = {"event_name": name, "store_id": store_id, "arguments": arguments}
+    if application_id is not None:
+        content["application_id"] = application_id
     try:
         canonical = orjson.dumps(content, option=orjson.OPT_SORT_KEYS)
     except orjson.JSONEncodeError:

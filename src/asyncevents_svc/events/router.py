@@ -10,11 +10,14 @@ from opentelemetry.trace import SpanKind
 
 from asyncevents_svc.api.deps import CallerDep, RuntimeDep, SessionDep, authorize
 from asyncevents_svc.api.problems import PROBLEM_RESPONSES, problem_responses
+from asyncevents_svc.applications import scope as applications
+from asyncevents_svc.auth.keys import Caller
 from asyncevents_svc.catalogue.model import Catalogue
-from asyncevents_svc.db.models import Event
+from asyncevents_svc.db.engine import SessionFactory
 from asyncevents_svc.deliveries.queries import deliveries_of_event
 from asyncevents_svc.errors import AppError, Conflict, FieldError, NotFound, ValidationFailed
 from asyncevents_svc.events import idempotency, service
+from asyncevents_svc.events import queries as events
 from asyncevents_svc.events.committer import GroupCommitter
 from asyncevents_svc.events.schemas import (
     BatchItemResult,
@@ -43,6 +46,34 @@ IdempotencyKey = Annotated[
 ]
 
 
+class Audience:
+    """The application each event of one request goes to: a bound key's own, or the one an
+    operator names (``None``: every application). A uid is looked up once per request, and
+    only when one is named."""
+
+    def __init__(self, sessions: SessionFactory, caller: Caller) -> None:
+        self.sessions = sessions
+        self.caller = caller
+        self._known: dict[str, int | ValidationFailed | None] = {}
+
+    async def of(self, uid: str | None) -> int | None:
+        """The application an event naming ``uid`` (or none) goes to; a 422 naming
+        ``application`` for an unknown uid, or for a bound key, any uid but its own."""
+        if uid is None:
+            return self.caller.application_id
+        if uid not in self._known:
+            try:
+                async with self.sessions() as session:
+                    found = await applications.target(session, self.caller.application_id, uid, default=None)
+                self._known[uid] = found
+            except ValidationFailed as exc:
+                self._known[uid] = exc
+        known = self._known[uid]
+        if isinstance(known, ValidationFailed):
+            raise known
+        return known
+
+
 def key_conflict(loc: str) -> Conflict:
     """The 409 of a key already used, by this caller, for another event."""
     msg = "this idempotency key was already used for a different event (name, arguments or store id)"
@@ -64,6 +95,7 @@ async def publish_event(
     same key with another event is a 409."""
     if body.id and idempotency_key and body.id != idempotency_key:
         raise ValidationFailed("id", "differs from the Idempotency-Key header; send one or make them equal")
+    application_id = await Audience(runtime.sessions, caller).of(body.application)
     tracing = runtime.tracing
     with tracing.span("ingest", kind=SpanKind.SERVER, attributes={"event.name": body.event_name}) as span:
         new = service.prepare(
@@ -74,6 +106,7 @@ async def publish_event(
             key=body.id or idempotency_key,
             scope=idempotency.of_caller(caller),
             trace_context=tracing.traceparent(),
+            application_id=application_id,
         )
         [stored] = await runtime.ingest.store([new])
         if isinstance(stored, service.KeyConflict):
@@ -104,6 +137,7 @@ async def publish_batch(body: EventBatchIn, runtime: RuntimeDep, caller: CallerD
             runtime.catalogue,
             runtime.ingest,
             runtime.publisher,
+            Audience(runtime.sessions, caller),
             scope=idempotency.of_caller(caller),
             trace_context=runtime.tracing.traceparent(),
         )
@@ -114,6 +148,7 @@ async def _publish_batch(
     catalogue: Catalogue,
     ingest: GroupCommitter,
     publisher: EventPublisher,
+    audience: Audience,
     *,
     scope: str,
     trace_context: str | None,
@@ -131,6 +166,7 @@ async def _publish_batch(
                 key=item.id,
                 scope=scope,
                 trace_context=trace_context,
+                application_id=await audience.of(item.application),
             )
         except AppError as exc:
             status_code = 404 if exc.status == 404 else 422
@@ -153,11 +189,16 @@ async def _publish_batch(
 
 
 @router.get("/{event_id}", response_model=EventOut, responses=problem_responses(404))
-async def get_event(event_id: uuid.UUID, session: SessionDep) -> EventOut:
-    """An event, its payload, its deliveries and every attempt."""
-    event = await session.get(Event, event_id)
+async def get_event(event_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> EventOut:
+    """An event, its payload, its deliveries and every attempt.
+
+    A key bound to an application sees an event published to its application, or one its
+    application has a delivery of, and of it only its own deliveries and skips."""
+    reached = caller.application_id
+    event = await events.visible(session, event_id, reached)
     if event is None:
         raise NotFound(f"event {event_id} does not exist")
+    skipped = await events.skips_of(session, event, reached)
     return EventOut(
         id=event.id,
         event_name=event.name,
@@ -169,6 +210,6 @@ async def get_event(event_id: uuid.UUID, session: SessionDep) -> EventOut:
         source=event.source,
         received_at=event.received_at,
         dispatched_at=event.dispatched_at,
-        deliveries=await deliveries_of_event(session, event.id),
-        skipped=[SkippedSubscription(**skip) for skip in event.skipped or []],
+        deliveries=await deliveries_of_event(session, event.id, reached),
+        skipped=[SkippedSubscription(**skip) for skip in skipped],
     )

@@ -17,7 +17,8 @@ ClientId = Annotated[
         min_length=1,
         max_length=255,
         description=(
-            "Idempotency key, unique per API key: a repeat of the same event returns the first"
+            "Idempotency key, unique per API key (per application for a key bound to one): a"
+            " repeat of the same event returns the first"
             " result, the same key with a different event is a 409."
         ),
     ),
@@ -40,6 +41,15 @@ class EventIn(BaseModel):
     )
     store_id: int = Field(0, ge=0, le=2_147_483_647)
     id: ClientId | None = None
+    application: Line | None = Field(
+        None,
+        min_length=1,
+        max_length=64,
+        description="Publish to this application only (its uid): only its matching subscriptions "
+        "get deliveries. Without it, every application's do -- except for a key bound to an "
+        "application, whose events always go to its own application only (naming another is a 422).",
+        examples=["erp"],
+    )
 
 
 class EventAccepted(BaseModel):

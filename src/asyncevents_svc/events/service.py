@@ -50,6 +50,7 @@ class NewEvent:
     status: str = EventStatus.ACCEPTED
     error: str | None = None
     trace_context: str | None = None  # the accepting request's traceparent (tracing on)
+    application_id: int | None = None  # published to this application only; None: to all
 
 
 @dataclass(frozen=True)
@@ -84,12 +85,19 @@ def normalise_key(key: str | None) -> tuple[str | None, uuid.UUID]:
 
 
 def claim(
-    key: str | None, *, scope: str, name: str, store_id: int, arguments: dict[str, Any]
+    key: str | None,
+    *,
+    scope: str,
+    name: str,
+    store_id: int,
+    arguments: dict[str, Any],
+    application_id: int | None = None,
 ) -> Claim | None:
     """The idempotency claim of an event sent with ``key`` (already normalised), if any."""
     if key is None:
         return None
-    return Claim(scope, key, fingerprint(name=name, store_id=store_id, arguments=arguments))
+    content = fingerprint(name=name, store_id=store_id, arguments=arguments, application_id=application_id)
+    return Claim(scope, key, content)
 
 
 def prepare(
@@ -102,10 +110,12 @@ def prepare(
     scope: str,
     source: str = "http",
     trace_context: str | None = None,
+    application_id: int | None = None,
 ) -> NewEvent:
     """Check the name (404) and arguments (422) now, at ingest, not in the worker.
 
-    ``scope``: whose key it is (``idempotency.of_caller``, or ``idempotency.MAGENTO``)."""
+    ``scope``: whose key it is (``idempotency.of_caller``, or ``idempotency.MAGENTO``);
+    ``application_id``: the one application whose subscriptions get it (``None``: all)."""
     event_type = catalogue.get(name)
     if event_type.internal:
         raise ValidationFailed("event_name", f"{name!r} is published by the service itself")
@@ -116,9 +126,17 @@ def prepare(
         name,
         arguments,
         store_id,
-        claim(stored_key, scope=scope, name=name, store_id=store_id, arguments=arguments),
+        claim(
+            stored_key,
+            scope=scope,
+            name=name,
+            store_id=store_id,
+            arguments=arguments,
+            application_id=application_id,
+        ),
         source,
         trace_context=trace_context,
+        application_id=application_id,
     )
 
 
@@ -198,6 +216,7 @@ async def _insert(session: AsyncSession, events: Iterable[NewEvent], now: dateti
             "name": e.name,
             "arguments": e.arguments,
             "store_id": e.store_id,
+            "application_id": e.application_id,
             "idempotency_scope": e.claim.scope if e.claim else None,
             "idempotency_key": e.claim.key if e.claim else None,
             "idempotency_fingerprint": e.claim.fingerprint if e.claim else None,

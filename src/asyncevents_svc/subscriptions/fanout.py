@@ -8,8 +8,10 @@ transactions rather than several round trips per event:
 2. resolve each payload through the catalogue's service binding, concurrently — a failure
    marks that event ``failed`` with the error, visible in ``GET /v1/events/{id}``;
 3. in one transaction, with the event rows locked: choose the subscriptions (active, of the
-   event's name or a matching pattern, of its store or all stores, and whose payload filter,
-   if any, the payload passes), insert their deliveries — leased to this worker for the
+   event's name or a matching pattern, of its store or all stores, of the application it
+   was published to or of any for an event published to all, and whose payload filter, if
+   any, the payload passes), insert their deliveries (each of its subscription's
+   application) — leased to this worker for the
    immediate send (:mod:`asyncevents_svc.deliveries.repository`) — and mark the events
    ``dispatched``, keeping on each which subscriptions its filter skipped and why
    (:mod:`asyncevents_svc.events.repository`). Only after that commit are broker messages
@@ -50,22 +52,29 @@ log = structlog.get_logger(__name__)
 MAX_SKIPS_KEPT = 100
 
 
-async def candidates(session: AsyncSession, names: set[str]) -> list[Subscription]:
-    """The active subscriptions that may want events of these names (patterns are matched
-    per event by :func:`wants`)."""
-    return list(
-        await session.scalars(
-            select(Subscription).where(
-                Subscription.status == SubscriptionStatus.ACTIVE,
-                or_(Subscription.event_name.in_(names), Subscription.event_name.contains("*")),
-            )
-        )
+async def candidates(
+    session: AsyncSession, names: set[str], applications: set[int | None] | None = None
+) -> list[Subscription]:
+    """The active subscriptions that may want events of these names, published to these
+    applications (``None`` among them, or no set: to every application); patterns and the
+    application are matched per event by :func:`receives`."""
+    query = select(Subscription).where(
+        Subscription.status == SubscriptionStatus.ACTIVE,
+        or_(Subscription.event_name.in_(names), Subscription.event_name.contains("*")),
     )
+    if applications is not None and None not in applications:
+        query = query.where(Subscription.application_id.in_(applications))
+    return list(await session.scalars(query))
 
 
 def receives(sub: Subscription, event: Event) -> bool:
-    """Whether ``sub`` is for this event at all: its name or pattern, its store or every store."""
-    return sub.store_id in (0, event.store_id) and matches(sub.event_name, event.name)
+    """Whether ``sub`` is for this event at all: its name or pattern, its store or every
+    store, and the application the event was published to, or any (``None``)."""
+    return (
+        sub.store_id in (0, event.store_id)
+        and event.application_id in (None, sub.application_id)
+        and matches(sub.event_name, event.name)
+    )
 
 
 class FanOut:
@@ -132,7 +141,11 @@ class FanOut:
             locked = await events.lock_accepted(session, list(resolved))
             if not locked:
                 return []
-            subscriptions = await candidates(session, {resolved[event_id][0].name for event_id in locked})
+            subscriptions = await candidates(
+                session,
+                {resolved[event_id][0].name for event_id in locked},
+                {resolved[event_id][0].application_id for event_id in locked},
+            )
             new: list[deliveries.NewDelivery] = []
             dispatched: list[events.Dispatched] = []
             for event_id in locked:
@@ -146,7 +159,9 @@ class FanOut:
                         if len(skipped) < MAX_SKIPS_KEPT:
                             skipped.append({"subscription_id": sub.id, "reason": f"filter: {miss}"})
                         continue
-                    delivery = deliveries.NewDelivery(uuid.uuid4(), event_id, sub.id, sub.notifier)
+                    delivery = deliveries.NewDelivery(
+                        uuid.uuid4(), event_id, sub.id, sub.notifier, sub.application_id
+                    )
                     new.append(delivery)
                     jobs.append(
                         SendJob.to(

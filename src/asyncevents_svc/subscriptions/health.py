@@ -105,6 +105,8 @@ async def after_attempts(
                 "disabled_at": now.isoformat(),
             },
             "store_id": 0,
+            # To the subscription's own application only: its recipient is its tenant's business.
+            "application_id": row.application_id,
             "source": "service",
             "status": EventStatus.ACCEPTED,
             "received_at": now,
@@ -125,7 +127,11 @@ async def _disable(
         .where(Subscription.id.in_(ids), Subscription.status == SubscriptionStatus.ACTIVE, *conditions)
         .values(status=SubscriptionStatus.DISABLED, disabled_reason=reason, disabled_at=now, modified=now)
         .returning(
-            Subscription.id, Subscription.event_name, Subscription.recipient_url, Subscription.disabled_reason
+            Subscription.id,
+            Subscription.event_name,
+            Subscription.recipient_url,
+            Subscription.disabled_reason,
+            Subscription.application_id,
         )
         .execution_options(synchronize_session=False)
     )

@@ -9,7 +9,9 @@ from fastapi import APIRouter, Depends, Path, Query, Response, status
 from asyncevents_svc.api.cursors import decode_id, encode_id
 from asyncevents_svc.api.deps import CallerDep, RuntimeDep, SessionDep, authorize
 from asyncevents_svc.api.problems import PROBLEM_RESPONSES, problem_responses
-from asyncevents_svc.db.models import Subscription
+from asyncevents_svc.applications import scope
+from asyncevents_svc.applications.service import uids
+from asyncevents_svc.db.models import DEFAULT_APPLICATION_ID, Subscription
 from asyncevents_svc.deliveries.policy import PLAIN_POLICY_FIELDS
 from asyncevents_svc.subscriptions.schemas import (
     POLICY_FIELDS,
@@ -36,16 +38,18 @@ router = APIRouter(
 
 
 async def service(session: SessionDep, runtime: RuntimeDep, caller: CallerDep) -> SubscriptionService:
-    return runtime.subscription_service(session, caller.scopes)
+    return runtime.subscription_service(session, caller.scopes, application_id=caller.application_id)
 
 
 ServiceDep = Annotated[SubscriptionService, Depends(service)]
 SubscriptionId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
-def to_out(sub: Subscription) -> SubscriptionOut:
+def to_out(sub: Subscription, names: dict[int, str]) -> SubscriptionOut:
+    """The API's view; ``names``: the uid of each application id (:func:`named`)."""
     return SubscriptionOut(
         subscription_id=sub.id,
+        application=names.get(sub.application_id, f"#{sub.application_id}"),
         event_name=sub.event_name,
         recipient_url=sub.recipient_url,
         metadata=sub.notifier,
@@ -61,6 +65,11 @@ def to_out(sub: Subscription) -> SubscriptionOut:
         subscribed_at=sub.subscribed_at,
         modified=sub.modified,
     )
+
+
+async def named(svc: SubscriptionService, *subs: Subscription) -> dict[int, str]:
+    """The uids of these subscriptions' applications (one query)."""
+    return await uids(svc.session, {sub.application_id for sub in subs})
 
 
 def _fields(body: SubscriptionCreate | SubscriptionUpdate) -> SubscriptionFields:
@@ -90,10 +99,17 @@ def _fields(body: SubscriptionCreate | SubscriptionUpdate) -> SubscriptionFields
     responses=problem_responses(413),
 )
 async def create_subscription(body: SubscriptionCreate, svc: ServiceDep) -> SubscriptionCreated:
-    """Subscribe a recipient to an event (or pattern). A generated token is returned once."""
-    sub, generated = await svc.create(_fields(body))
+    """Subscribe a recipient to an event (or pattern). A generated token is returned once.
+
+    It belongs to the key's application (a bound key), or to `application` (an operator key;
+    `default` without it)."""
+    owner = await scope.target(
+        svc.session, svc.application_id, body.application, default=DEFAULT_APPLICATION_ID
+    )
+    sub, generated = await svc.create(_fields(body), application_id=owner)
+    names = await named(svc, sub)
     await svc.session.commit()
-    return SubscriptionCreated(**to_out(sub).model_dump(), verification_token=generated)
+    return SubscriptionCreated(**to_out(sub, names).model_dump(), verification_token=generated)
 
 
 @router.get("", response_model=SubscriptionPage)
@@ -103,22 +119,29 @@ async def list_subscriptions(
     status_: Annotated[Status | None, Query(alias="status")] = None,
     store_id: Annotated[int | None, Query(ge=0, le=2_147_483_647)] = None,
     metadata: Annotated[Line | None, Query(max_length=64)] = None,
+    application: Annotated[
+        str | None,
+        Query(max_length=64, description="Only this application's (its uid); an operator key's filter."),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> SubscriptionPage:
-    """Subscriptions in creation order, filtered; follow ``next_cursor`` for more."""
+    """Subscriptions in creation order, filtered; follow ``next_cursor`` for more. A key
+    bound to an application lists that application's only."""
     filters = {
         "event_name": event_name,
         "status": status_,
         "store_id": store_id,
         "notifier": metadata,
+        "application_id": await scope.reach(svc.session, svc.application_id, application),
     }
     after = decode_id("s", cursor) if cursor else None
     subs = await svc.find(filters=filters, after_id=after, limit=limit + 1)
     more = len(subs) > limit
     subs = subs[:limit]
+    names = await named(svc, *subs)
     return SubscriptionPage(
-        items=[to_out(s) for s in subs],
+        items=[to_out(s, names) for s in subs],
         next_cursor=encode_id("s", subs[-1].id) if more and subs else None,
     )
 
@@ -134,7 +157,8 @@ async def bulk_status(body: BulkStatus, svc: ServiceDep) -> BulkStatusResult:
 
 @router.get("/{subscription_id}", response_model=SubscriptionOut, responses=problem_responses(404))
 async def get_subscription(subscription_id: SubscriptionId, svc: ServiceDep) -> SubscriptionOut:
-    return to_out(await svc.get(subscription_id))
+    sub = await svc.get(subscription_id)
+    return to_out(sub, await named(svc, sub))
 
 
 @router.patch("/{subscription_id}", response_model=SubscriptionUpdated, responses=problem_responses(404, 413))
@@ -147,9 +171,10 @@ async def update_subscription(
     `recipient_url` or `metadata` drops the custom headers unless `headers` is set too; the
     answer's `dropped_headers` names them."""
     updated = await svc.update(await svc.get(subscription_id), _fields(body))
+    names = await named(svc, updated.subscription)
     await svc.session.commit()
     return SubscriptionUpdated(
-        **to_out(updated.subscription).model_dump(), dropped_headers=updated.dropped_headers
+        **to_out(updated.subscription, names).model_dump(), dropped_headers=updated.dropped_headers
     )
 
 

@@ -112,6 +112,17 @@ RateLimitField = Annotated[
         "dropped.",
     ),
 ]
+ApplicationField = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=64,
+        description="The uid of the application the subscription belongs to. A key bound to an "
+        "application creates in it without naming it (naming another is a 422); an operator key "
+        "creates in `default` unless it names one.",
+        examples=["erp"],
+    ),
+]
 #: What an update may set back to the default with ``null``.
 POLICY_FIELDS = ("filter", "headers", *PLAIN_POLICY_FIELDS)
 PayloadFormat = Literal["data", "cloudevents"]
@@ -152,6 +163,7 @@ class SubscriptionCreate(DeliveryPolicy):
     description: DescriptionField | None = None
     filter: FilterField | None = None
     payload_format: PayloadFormatField = "data"
+    application: ApplicationField | None = None
 
 
 class SubscriptionUpdate(DeliveryPolicy):
@@ -176,6 +188,7 @@ class SubscriptionOut(BaseModel):
     """A subscription as the API shows it (never the token)."""
 
     subscription_id: int
+    application: str = Field(description="The uid of the application it belongs to.")
     event_name: str
     recipient_url: str
     metadata: str

@@ -1,0 +1,37 @@
+"""Every route of the app, as the tests that must cover each one enumerate them.
+
+FastAPI keeps an included router as one entry of ``app.routes`` (it builds the routes with
+their prefixes lazily), so iterating ``app.routes`` for ``APIRoute`` finds none of them;
+:func:`fastapi.routing.iter_route_contexts` expands them with their full paths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute, iter_route_contexts
+from starlette.routing import BaseRoute, Mount
+
+
+@dataclass(frozen=True)
+class AppRoute:
+    path: str
+    methods: frozenset[str]
+    route: BaseRoute  # the route as declared: an APIRoute, a Mount, or Starlette's Route
+
+    @property
+    def api(self) -> bool:
+        return isinstance(self.route, APIRoute)
+
+    @property
+    def mount(self) -> bool:
+        return isinstance(self.route, Mount)
+
+
+def app_routes(app: FastAPI) -> Iterator[AppRoute]:
+    for context in iter_route_contexts(app.routes):
+        path = context.path
+        assert path is not None, context
+        yield AppRoute(path, frozenset(context.methods or ()), context.original_route)
