@@ -3,8 +3,8 @@
 Strict by design: a malformed file, an unknown element or attribute, a duplicate name, a
 missing attribute or a service that cannot be resolved stops start-up with
 ``file:line: problem``. Beside ``<service>`` and ``<resources>``, an event may have a
-``<description>`` and an ``<example>`` payload (JSON), which the consumer portal shows. A directory in the path list contributes every ``*.xml`` in it,
-in name order.
+``<description>`` and an ``<example>`` payload (JSON), which the consumer portal shows.
+A directory in the path list contributes every ``*.xml`` in it, in name order.
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from asyncevents_svc.catalogue.samples import example_from_schema
 from asyncevents_svc.catalogue.patterns import matches
+from asyncevents_svc.catalogue.samples import example_from_schema
 from asyncevents_svc.catalogue.services import ServiceBinding
 from asyncevents_svc.errors import NotFound
 
