@@ -31,6 +31,7 @@ from asyncevents_svc.observability import health
 from asyncevents_svc.observability.router import router as metrics_router
 from asyncevents_svc.runtime import Runtime, build_runtime
 from asyncevents_svc.settings import Settings
+from asyncevents_svc.subscriptions.endpoint_router import router as endpoint_router
 from asyncevents_svc.subscriptions.router import router as subscriptions_router
 
 DESCRIPTION = """
@@ -89,6 +90,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(events_router)
     app.include_router(subscriptions_router)
+    app.include_router(endpoint_router)
     app.include_router(deliveries_router)
     app.include_router(catalogue_router)
     app.include_router(keys_router)
