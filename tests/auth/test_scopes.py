@@ -53,6 +53,8 @@ ROUTES: list[tuple[str, str, str]] = [
     ("GET", "/v1/applications/default", "admin"),
     ("PATCH", "/v1/applications/default", "admin"),
     ("DELETE", "/v1/applications/default", "admin"),
+    ("POST", "/v1/applications/default/portal-sessions", "admin"),
+    ("DELETE", "/v1/applications/default/portal-sessions", "admin"),
     ("GET", "/V1/async_event/1", "subscriptions:read"),
     ("GET", "/V1/async_events?searchCriteria=", "subscriptions:read"),
     ("POST", "/V1/async_event", "subscriptions:write"),
