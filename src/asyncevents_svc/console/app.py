@@ -1,8 +1,9 @@
 """The admin console at ``/admin``: server-rendered pages over the public API.
 
-Pages: sign-in (an API key), subscriptions (filters, mass enable/disable), a subscription's
-create/edit form (event from the catalogue, notifier from the registry, store, token
-rotation), the delivery log (the search language of ``GET /v1/deliveries``), a delivery's
+Pages: sign-in (an API key), subscriptions (filters, an application among them, mass
+enable/disable), a subscription's create/edit form (event from the catalogue, notifier from
+the registry, store, token rotation, a test send), applications (create, open a link into
+one's consumer portal), the delivery log (the search language of ``GET /v1/deliveries``), a delivery's
 trace (attempt timeline, status codes, durations, the payload) with Replay, and dead
 letters with bulk replay after a dry-run count. Every action is a call to the API with the
 signed-in key (:mod:`.api`); the JavaScript only selects rows and asks for confirmation.
@@ -169,7 +170,7 @@ class Console:
         self, request: Request, api: ApiClient, *, alert: str = "", status: int = 200
     ) -> Response:
         q = request.query_params
-        filters = {k: q.get(k, "") for k in ("event_name", "status", "metadata", "store_id")}
+        filters = {k: q.get(k, "") for k in ("event_name", "status", "metadata", "store_id", "application")}
         answer = await api.get("/v1/subscriptions", **filters, cursor=q.get("cursor"), limit=100)
         notifiers = await api.get("/v1/notifiers")
         return self.render(
@@ -279,11 +280,71 @@ class Console:
             **await self._form_choices(api),
         )
 
+    async def test_subscription(self, request: Request, api: ApiClient) -> Response:
+        """Send the catalogue's example payload to this subscription only; show its delivery."""
+        sub_id = request.path_params["subscription_id"]
+        answer = await api.post(f"/v1/subscriptions/{sub_id}/test", {})
+        if not answer.ok:
+            found = await api.get(f"/v1/subscriptions/{sub_id}")
+            if not found.ok:
+                return self.render(
+                    request, "message.html", status=found.status, title="Subscription", message=found.problem
+                )
+            values = {k: "" if found.body[k] is None else str(found.body[k]) for k in SUBSCRIPTION_FIELDS}
+            return self.render(
+                request,
+                "subscription_form.html",
+                status=answer.status,
+                alert=f"Not sent: {answer.problem}",
+                sub=found.body,
+                values=values,
+                errors={},
+                **await self._form_choices(api),
+            )
+        return back(f"/deliveries/{answer.body['delivery_id']}", Flash.TEST_SENT)
+
+    # --- applications ----------------------------------------------------------------------
+
+    async def applications(
+        self, request: Request, api: ApiClient, *, alert: str = "", status: int = 200, values: Any = None
+    ) -> Response:
+        q = request.query_params
+        answer = await api.get("/v1/applications", cursor=q.get("cursor"), limit=100)
+        return self.render(
+            request,
+            "applications.html",
+            listing=f"{PREFIX}/applications",
+            status=status,
+            alert=alert,
+            answer=answer,
+            values=values or {"uid": "", "name": ""},
+        )
+
+    async def create_application(self, request: Request, api: ApiClient) -> Response:
+        fields = await form_fields(request)
+        values = {k: first(fields, k) for k in ("uid", "name")}
+        answer = await api.post("/v1/applications", values)
+        if not answer.ok:
+            return await self.applications(
+                request, api, alert=f"Not created: {answer.problem}", status=answer.status, values=values
+            )
+        return back("/applications", Flash.APPLICATION_CREATED)
+
+    async def portal_session(self, request: Request, api: ApiClient) -> Response:
+        """A single-use link into the application's portal, shown once on this page."""
+        ref = request.path_params["application"]
+        answer = await api.post(f"/v1/applications/{ref}/portal-sessions", {})
+        if not answer.ok:
+            return await self.applications(
+                request, api, alert=f"No portal link: {answer.problem}", status=answer.status
+            )
+        return self.render(request, "portal_link.html", application=ref, link=answer.body)
+
     # --- deliveries ------------------------------------------------------------------------
 
     async def deliveries(self, request: Request, api: ApiClient) -> Response:
         q = request.query_params
-        filters = {k: q.get(k, "") for k in ("q", "status", "event_name", "subscription_id")}
+        filters = {k: q.get(k, "") for k in ("q", "status", "event_name", "subscription_id", "application")}
         answer = await api.get("/v1/deliveries", **filters, cursor=q.get("cursor"), limit=100)
         return self.render(
             request, "deliveries.html", listing=f"{PREFIX}/deliveries", answer=answer, filters=filters
@@ -380,6 +441,12 @@ def create_console(api_app: ASGIApp, runtime: Runtime) -> Starlette:
         Route("/subscriptions/new", s(c.save_subscription, post=True), methods=["POST"]),
         Route("/subscriptions/{subscription_id:int}", s(c.edit_subscription), methods=["GET"]),
         Route("/subscriptions/{subscription_id:int}", s(c.save_subscription, post=True), methods=["POST"]),
+        Route(
+            "/subscriptions/{subscription_id:int}/test", s(c.test_subscription, post=True), methods=["POST"]
+        ),
+        Route("/applications", s(c.applications), methods=["GET"]),
+        Route("/applications", s(c.create_application, post=True), methods=["POST"]),
+        Route("/applications/{application}/portal", s(c.portal_session, post=True), methods=["POST"]),
         Route("/deliveries", s(c.deliveries)),
         Route("/deliveries/{delivery_id:uuid}", s(c.delivery), methods=["GET"]),
         Route("/deliveries/{delivery_id:uuid}/replay", s(c.replay, post=True), methods=["POST"]),
