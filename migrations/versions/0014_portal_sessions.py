@@ -5,8 +5,8 @@ it names the scopes its key will hold (the key is made when the link is opened).
 ``web_sessions`` holds sign-ins only (a small table, emptied of expired rows by the
 maintenance), so adding two nullable columns and an index is instant.
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 """
 
 from collections.abc import Sequence
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0013"
-down_revision: str | None = "0012"
+revision: str = "0014"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
