@@ -21,7 +21,8 @@ router = APIRouter(
     responses=PROBLEM_RESPONSES,
 )
 Ref = Annotated[str, Path(min_length=1, max_length=64, description="The application's id or uid.")]
-#: Where the portal is mounted; the link opens ``<base>/portal/open/<token>``.
+#: Where the portal is mounted; the link opens ``<base>/portal/open?token=<token>``: in the
+#: query, not the path, because error logs and problem responses name a request's path.
 PORTAL_PREFIX = "/portal"
 
 
@@ -66,7 +67,7 @@ async def create_portal_session(
     link = await portal_sessions.create_link(session, row, scopes, lifetime=portal.link_lifetime)
     await session.commit()
     base = portal.public_url or str(request.base_url).rstrip("/")
-    return PortalSessionOut(url=f"{base}{PORTAL_PREFIX}/open/{link.token}", expires_at=link.expires_at)
+    return PortalSessionOut(url=f"{base}{PORTAL_PREFIX}/open?token={link.token}", expires_at=link.expires_at)
 
 
 @router.delete(

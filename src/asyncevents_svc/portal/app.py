@@ -105,7 +105,7 @@ class Portal:
         portal = self.settings
         async with self.runtime.sessions() as session, session.begin():
             opened = await portal_sessions.open_link(
-                session, request.path_params["token"], lifetime=portal.session_lifetime
+                session, request.query_params.get("token", ""), lifetime=portal.session_lifetime
             )
         if opened is None:
             return self.message(
@@ -427,7 +427,7 @@ def create_portal(api_app: ASGIApp, runtime: Runtime, settings: PortalSettings) 
     endpoint = "/endpoints/{subscription_id:int}"
     routes = [
         Route("/", home),
-        Route("/open/{token}", p.open, methods=["GET"]),
+        Route("/open", p.open, methods=["GET"]),
         Route("/logout", p.logout, methods=["POST"]),
         Route("/catalogue", s(p.catalogue)),
         Route("/endpoints", s(p.endpoints)),
