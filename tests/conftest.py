@@ -35,6 +35,7 @@ from asyncevents_svc.settings import BrokerSettings, Settings
 from asyncevents_svc.worker.runner import Worker
 from tests.support.aws import bus, moto_url, moto_with_auth_url, proxy
 from tests.support.backend import AMQP_URL, BACKEND, PG_ADMIN, SQLITE, TEST_EVENTS, admin_sql
+from tests.support.browser import chromium
 from tests.support.receiver import Receiver, serve_receiver
 from tests.support.serving import serve
 
@@ -230,5 +231,6 @@ async def receiver() -> AsyncIterator[Receiver]:
 
 
 # Fixtures kept beside what they start: `serve` (a real `asyncevents-svc serve` process) in
-# tests/support/serving.py; moto's server, a bus and the PutEvents proxy in tests/support/aws.py.
-__all__ = ["bus", "moto_url", "moto_with_auth_url", "proxy", "serve"]
+# tests/support/serving.py; Chromium for the browser tests in tests/support/browser.py; moto's
+# server, a bus and the PutEvents proxy in tests/support/aws.py.
+__all__ = ["bus", "chromium", "moto_url", "moto_with_auth_url", "proxy", "serve"]

@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from asyncevents_svc.api import problems
 from asyncevents_svc.api.headers import SecurityHeaders
 from asyncevents_svc.api.limits import InputLimits
+from asyncevents_svc.applications.portal_router import router as portal_sessions_router
 from asyncevents_svc.applications.router import router as applications_router
 from asyncevents_svc.auth.bootstrap import check_bootstrap_key, ensure_admin
 from asyncevents_svc.auth.router import router as keys_router
@@ -29,8 +30,11 @@ from asyncevents_svc.messaging.amqp import AmqpPublisher
 from asyncevents_svc.messaging.publisher import NullPublisher
 from asyncevents_svc.observability import health
 from asyncevents_svc.observability.router import router as metrics_router
+from asyncevents_svc.portal.app import PREFIX as PORTAL_PREFIX
+from asyncevents_svc.portal.app import create_portal
 from asyncevents_svc.runtime import Runtime, build_runtime
 from asyncevents_svc.settings import Settings
+from asyncevents_svc.subscriptions.endpoint_router import router as endpoint_router
 from asyncevents_svc.subscriptions.router import router as subscriptions_router
 
 DESCRIPTION = """
@@ -85,16 +89,21 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         formats=formats,
     )
     # added last: outermost, so refusals get the headers too
-    app.add_middleware(SecurityHeaders, hsts=limits.hsts)
+    app.add_middleware(
+        SecurityHeaders, hsts=limits.hsts, portal_frame_ancestors=settings.portal.frame_ancestors
+    )
     app.include_router(health.router)
     app.include_router(events_router)
     app.include_router(subscriptions_router)
+    app.include_router(endpoint_router)
     app.include_router(deliveries_router)
     app.include_router(catalogue_router)
     app.include_router(keys_router)
     app.include_router(applications_router)
+    app.include_router(portal_sessions_router)
     app.include_router(metrics_router)
     for router in magento_routers:
         app.include_router(router)
     app.mount(CONSOLE_PREFIX, create_console(app, runtime))
+    app.mount(PORTAL_PREFIX, create_portal(app, runtime, settings.portal))
     return app

@@ -268,6 +268,56 @@ class SecuritySettings(BaseModel):
         return value
 
 
+class PortalSettings(BaseModel):
+    """The consumer portal (``/portal``): its links, sessions and embedding."""
+
+    link_lifetime: float = Field(
+        600.0, gt=0, le=86400, description="Seconds a portal link may wait to be opened (once)."
+    )
+    session_lifetime: float = Field(
+        3600.0,
+        gt=0,
+        le=7 * 86400,
+        description="Seconds a portal session (and the key behind it) lasts once its link is opened.",
+    )
+    frame_ancestors: str = Field(
+        "'none'",
+        description="The portal's `Content-Security-Policy: frame-ancestors`: the sites that may "
+        "embed it in a frame, e.g. `https://app.example.com`. Anything else than `'none'` also "
+        "makes the portal's cookie `SameSite=None; Secure; Partitioned` (a frame in another "
+        "site's page needs it; so the portal must be served over HTTPS).",
+    )
+    public_url: str = Field(
+        "",
+        description="The service's address as browsers reach it (`https://hooks.example.com`), "
+        "for the links `POST /v1/applications/{app}/portal-sessions` answers; empty: the "
+        "address the request came to.",
+    )
+
+    @field_validator("frame_ancestors")
+    @classmethod
+    def _one_directive(cls, value: str) -> str:
+        """Sources only: a `;` or `,` would add directives or policies to the header."""
+        value = " ".join(value.split())
+        if not value or any(c in value for c in ";,\r\n") or not value.isascii():
+            raise ValueError(
+                "must be CSP sources separated by spaces, such as 'self' https://app.example.com"
+            )
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
+        return value
+
+    @property
+    def embeddable(self) -> bool:
+        return self.frame_ancestors != "'none'"
+
+
 class BrokerSettings(BaseModel):
     """RabbitMQ topology names."""
 
@@ -334,6 +384,7 @@ class Settings(BaseSettings):
     endpoint_health: EndpointHealthSettings = Field(default_factory=EndpointHealthSettings)
     broker: BrokerSettings = Field(default_factory=BrokerSettings)
     security: SecuritySettings = Field(default_factory=SecuritySettings)
+    portal: PortalSettings = Field(default_factory=PortalSettings)
     eventbridge: EventBridgeSettings = Field(default_factory=EventBridgeSettings)
     amqp_notifier: AmqpNotifierSettings = Field(default_factory=AmqpNotifierSettings)
     tracing: TracingSettings = Field(default_factory=TracingSettings)

@@ -313,7 +313,7 @@ def test_unknown_element_inside_an_event_is_refused(tmp_path: Path) -> None:
         <config>
             <async_event name="sales.order.created">
                 <service class="asyncevents.passthrough" method="arguments"/>
-                <description>Order placed</description>
+                <summary>Order placed</summary>
             </async_event>
         </config>
         """,
@@ -321,8 +321,8 @@ def test_unknown_element_inside_an_event_is_refused(tmp_path: Path) -> None:
 
     error = refusal(path)
 
-    assert_points_at(error, path, line_of(path, "<description>"))
-    assert "<description>" in error.problem
+    assert_points_at(error, path, line_of(path, "<summary>"))
+    assert "<summary>" in error.problem
 
 
 def test_unknown_element_at_the_top_level_is_refused(tmp_path: Path) -> None:
@@ -1297,3 +1297,53 @@ def test_catalogue_lists_the_events_a_pattern_selects() -> None:
     assert names("*") == ["customer.created", "sales.order.created", "sales.order.updated"]
     assert names("sales.order.updated") == ["sales.order.updated"]
     assert names("catalog.*") == []
+
+
+def test_an_event_may_describe_itself_and_show_an_example_payload(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "events.xml",
+        """
+        <?xml version="1.0"?>
+        <config>
+            <async_event name="sales.order.created">
+                <description>An order
+                    was placed.</description>
+                <service class="asyncevents.passthrough" method="arguments"/>
+                <example>{"id": 42, "total": 9.5}</example>
+            </async_event>
+            <async_event name="customer.created">
+                <service class="tests.support.services:CustomerService" method="load"/>
+            </async_event>
+        </config>
+        """,
+    )
+
+    catalogue = load_catalogue([path])
+
+    order = catalogue.get("sales.order.created")
+    assert order.description == "An order was placed."
+    assert order.example_payload() == {"id": 42, "total": 9.5}
+    # Without <example>: made up from the service's return type (a pydantic model here).
+    customer = catalogue.get("customer.created")
+    assert customer.binding.payload_schema()["required"] == ["id", "email"]
+    assert customer.example_payload() == {"id": 0, "email": "string"}
+
+
+def test_an_example_that_is_not_json_is_refused_at_its_line(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "events.xml",
+        """
+        <?xml version="1.0"?>
+        <config>
+            <async_event name="sales.order.created">
+                <service class="asyncevents.passthrough" method="arguments"/>
+                <example>{id: 42}</example>
+            </async_event>
+        </config>
+        """,
+    )
+
+    error = refusal(path)
+
+    assert_points_at(error, path, line_of(path, "<example>"))
+    assert "not JSON" in error.problem

@@ -7,45 +7,18 @@ delivered in the log, open its trace, replay it, mass-disable; no page logs an e
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, ConsoleMessage, Page, async_playwright, expect
+from playwright.async_api import Browser, ConsoleMessage, expect
 
+from tests.support.browser import Screens
 from tests.support.receiver import Receiver
 from tests.support.serving import Start, until_up
 
 pytestmark = [pytest.mark.embedded, pytest.mark.browser]
 ADMIN_KEY = "ae_65a7c9061585_0j_1Bw8uFonIy1FouQCxZ8aLOft8D5BMfP5dP8wVsTk"
 ORDER_EVENT = {"event_name": "example.ping", "arguments": {"order": 42}}
-CHROMIUM = os.environ.get("ASYNCEVENTS_TEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-
-
-@pytest.fixture
-async def chromium() -> AsyncIterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}: .ci/run installs Debian's chromium package")
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield browser
-        await browser.close()
-
-
-class Screens:
-    """Saves full-page screenshots when ASYNCEVENTS_SCREENSHOTS names a folder."""
-
-    def __init__(self) -> None:
-        folder = os.environ.get("ASYNCEVENTS_SCREENSHOTS")
-        self.folder = Path(folder) if folder else None
-
-    async def take(self, page: Page, name: str) -> None:
-        if self.folder is not None:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            await page.screenshot(path=str(self.folder / f"{name}.png"), full_page=True)
 
 
 async def test_sign_in_subscribe_deliver_trace_and_replay_in_a_browser(

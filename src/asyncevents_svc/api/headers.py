@@ -34,14 +34,35 @@ _CONSOLE_HEADERS = {
     "img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
 }
 CONSOLE_PREFIX = "/admin"
+PORTAL_PREFIX = "/portal"
 
 
-def security_headers(path: str) -> dict[str, str]:
+def _portal_headers(frame_ancestors: str) -> dict[str, str]:
+    """The console's policy, but framable by ``frame_ancestors`` (the setting
+    ``portal.frame_ancestors``); nothing else is relaxed. When it allows a frame,
+    ``X-Frame-Options`` goes (it cannot name sites, and ``DENY`` would override the CSP in
+    old browsers)."""
+    policy = _CONSOLE_HEADERS["content-security-policy"].replace(
+        "frame-ancestors 'none'", f"frame-ancestors {frame_ancestors}"
+    )
+    headers = {**_CONSOLE_HEADERS, "content-security-policy": policy}
+    if frame_ancestors != "'none'":
+        del headers["x-frame-options"]
+    return headers
+
+
+def _under(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith(prefix + "/")
+
+
+def security_headers(path: str, portal_frame_ancestors: str = "'none'") -> dict[str, str]:
     """The headers a response to ``path`` carries (lower-case names)."""
     if path in DOC_PAGES:
         return dict(_BASE_HEADERS)
-    if path == CONSOLE_PREFIX or path.startswith(CONSOLE_PREFIX + "/"):
+    if _under(path, CONSOLE_PREFIX):
         return dict(_CONSOLE_HEADERS)
+    if _under(path, PORTAL_PREFIX):
+        return _portal_headers(portal_frame_ancestors)
     return dict(_API_HEADERS)
 
 
@@ -54,15 +75,17 @@ class SecurityHeaders:
     the header is not sent: RFC 6797 (7.2) forbids it, and browsers ignore it there.
     """
 
-    def __init__(self, app: ASGIApp, *, hsts: str = "") -> None:
+    def __init__(self, app: ASGIApp, *, hsts: str = "", portal_frame_ancestors: str = "'none'") -> None:
         self.app = app
         self.hsts = [(b"strict-transport-security", hsts.encode())] if hsts else []
+        self.portal_frame_ancestors = portal_frame_ancestors
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = [(k.encode(), v.encode()) for k, v in security_headers(scope["path"]).items()]
+        headers = security_headers(scope["path"], self.portal_frame_ancestors)
+        extra = [(k.encode(), v.encode()) for k, v in headers.items()]
         if scope.get("scheme") == "https":
             extra += self.hsts
 

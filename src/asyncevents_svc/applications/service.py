@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from asyncevents_svc.applications.schemas import UID_PATTERN
+from asyncevents_svc.auth import web_sessions
 from asyncevents_svc.auth.keys import revoke_key
 from asyncevents_svc.db.models import DEFAULT_APPLICATION_ID, ApiKey, Application, Delivery, Subscription
 from asyncevents_svc.db.types import utcnow
@@ -132,6 +133,7 @@ async def remove(session: AsyncSession, application: Application) -> list[ApiKey
     )
     for key in keys:
         await revoke_key(session, key.id)
+    await web_sessions.end_for_application(session, application.id)  # links not yet opened
     await session.delete(application)
     await session.flush()
     return keys

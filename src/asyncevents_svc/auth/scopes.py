@@ -38,6 +38,8 @@ ALL = (
 _RULES: tuple[tuple[str, str, str], ...] = (
     ("POST", "/v1/events", EVENTS_PUBLISH),
     ("GET", "/v1/events", DELIVERIES_READ),
+    # An endpoint's health shows the receiver's last error: the deliveries' reader's to see.
+    ("GET", "/v1/subscriptions/{subscription_id}/health", DELIVERIES_READ),
     ("GET", "/v1/subscriptions", SUBSCRIPTIONS_READ),
     ("*", "/v1/subscriptions", SUBSCRIPTIONS_WRITE),
     ("GET", "/v1/event-types", SUBSCRIPTIONS_READ),

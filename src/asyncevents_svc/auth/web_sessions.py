@@ -21,9 +21,12 @@ from asyncevents_svc.db.types import utcnow
 
 
 class SessionKind(StrEnum):
-    """Who a session is for; the consumer portal will add its own."""
+    """Who a session is for: the console, or an application's consumer portal — first a
+    link not yet opened, then (the same row) a signed-in portal."""
 
     CONSOLE = "console"
+    PORTAL_LINK = "portal-link"
+    PORTAL = "portal"
 
 
 async def start(
@@ -88,3 +91,14 @@ async def remove_expired(sessions: SessionFactory, *, batch_size: int, now: date
         total += count
         if count < batch_size:
             return total
+
+
+async def end_for_application(session: AsyncSession, application_id: int) -> list[uuid.UUID]:
+    """End every portal session and unopened link of ``application_id``, in the caller's
+    transaction; returns the keys of the opened ones, for the caller to revoke."""
+    live = WebSession.application_id == application_id, WebSession.ended_at.is_(None)
+    keys = list((await session.scalars(select(WebSession.key_id).where(*live))).all())
+    await session.execute(
+        update(WebSession).where(*live).values(ended_at=utcnow()).execution_options(synchronize_session=False)
+    )
+    return [key for key in keys if key is not None]

@@ -2,13 +2,17 @@
 
 Strict by design: a malformed file, an unknown element or attribute, a duplicate name, a
 missing attribute or a service that cannot be resolved stops start-up with
-``file:line: problem``. A directory in the path list contributes every ``*.xml`` in it,
-in name order.
+``file:line: problem``. Beside ``<service>`` and ``<resources>``, an event may have a
+``<description>`` and an ``<example>`` payload (JSON), which the consumer portal shows.
+A directory in the path list contributes every ``*.xml`` in it, in name order.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import orjson
 
 from asyncevents_svc.catalogue.model import Catalogue, EventType
 from asyncevents_svc.catalogue.patterns import NAME_RE
@@ -81,8 +85,15 @@ def _event(path: Path, element: Element) -> EventType:
     if len(services) != 1:
         raise CatalogueError(str(path), element.line, f"async_event {name!r} needs exactly one <service>")
     resources: list[str] = []
+    description, example = "", None
     for child in element.children:
-        if child.tag == "resources":
+        if child.tag == "description":
+            _only(path, child, set())
+            description = " ".join(child.text.split())
+        elif child.tag == "example":
+            _only(path, child, set())
+            example = _example(path, child)
+        elif child.tag == "resources":
             _only(path, child, set())
             for res in child.children:
                 _only(path, res, set())
@@ -100,7 +111,17 @@ def _event(path: Path, element: Element) -> EventType:
         resources=tuple(resources),
         binding=binding,
         source=f"{path}:{element.line}",
+        description=description,
+        example=example,
     )
+
+
+def _example(path: Path, element: Element) -> Any:
+    """``<example>``: a payload as JSON text (shown in the portal, sent by a test send)."""
+    try:
+        return orjson.loads(element.text.strip())
+    except orjson.JSONDecodeError as exc:
+        raise CatalogueError(str(path), element.line, f"<example> is not JSON: {exc}") from exc
 
 
 def _binding(path: Path, service: Element) -> ServiceBinding:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from asyncevents_svc.catalogue.patterns import matches
+from asyncevents_svc.catalogue.samples import example_from_schema
 from asyncevents_svc.catalogue.services import ServiceBinding
 from asyncevents_svc.errors import NotFound
 
@@ -20,6 +22,15 @@ class EventType:
     binding: ServiceBinding
     source: str
     internal: bool = False  # published by the service itself, never through the API
+    description: str = ""  # <description>: what happens when the event is published
+    example: Any = None  # <example>: a payload as the catalogue's author shows it (JSON)
+
+    def example_payload(self) -> Any:
+        """The payload a consumer sees in the catalogue and a test send delivers: the
+        catalogue's ``<example>``, else one made up from the payload's schema."""
+        if self.example is not None:
+            return self.example
+        return example_from_schema(self.binding.payload_schema())
 
 
 class Catalogue:

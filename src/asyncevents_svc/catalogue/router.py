@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from asyncevents_svc.api.deps import RuntimeDep, authorize
 from asyncevents_svc.api.problems import problem_responses
@@ -23,7 +23,15 @@ class EventTypeOut(BaseModel):
     service_class: str
     method: str
     resources: list[str]
+    description: str = Field(description="What the event means (the catalogue's `<description>`).")
     arguments_schema: dict[str, Any]
+    payload_schema: dict[str, Any] = Field(
+        description="The payload's JSON schema as far as the service says (`{}`: any JSON)."
+    )
+    example_payload: Any = Field(
+        description="The catalogue's `<example>`, else one made up from `payload_schema`; a test "
+        "send (`POST /v1/subscriptions/{id}/test`) delivers it."
+    )
 
 
 class EventTypeList(BaseModel):
@@ -36,7 +44,8 @@ class NotifierList(BaseModel):
 
 @router.get("/event-types", response_model=EventTypeList)
 async def list_event_types(runtime: RuntimeDep) -> EventTypeList:
-    """Every event in the loaded catalogue, with the arguments its service accepts."""
+    """Every event in the loaded catalogue: the arguments its service accepts, the payload
+    subscribers get (its schema and an example)."""
     items = []
     for name in runtime.catalogue.names():
         event = runtime.catalogue.get(name)
@@ -46,7 +55,10 @@ async def list_event_types(runtime: RuntimeDep) -> EventTypeList:
                 service_class=event.service_class,
                 method=event.method,
                 resources=list(event.resources),
+                description=event.description,
                 arguments_schema=event.binding.arguments_schema(),
+                payload_schema=event.binding.payload_schema(),
+                example_payload=event.example_payload(),
             )
         )
     return EventTypeList(items=items)

@@ -78,6 +78,10 @@ class ServiceBinding(ABC):
         """JSON schema of the accepted arguments, shown by ``GET /v1/event-types``."""
         return {"type": "object"}
 
+    def payload_schema(self) -> dict[str, Any]:
+        """JSON schema of the payload, as far as the binding knows it (``{}``: any JSON)."""
+        return {}
+
 
 class _ModelBinding(ServiceBinding):
     """A binding whose arguments are described by a pydantic model."""
@@ -138,6 +142,20 @@ class MethodBinding(_ModelBinding):
         self.func = func
         self.description = label
 
+    def payload_schema(self) -> dict[str, Any]:
+        """The schema of the callable's return annotation (a dataclass or model becomes its
+        fields); ``{}`` when it has none or pydantic cannot describe it."""
+        try:
+            returned = typing.get_type_hints(self.func).get("return")
+        except Exception:  # unresolvable forward references: nothing known
+            return {}
+        if returned is None:
+            return {}
+        try:
+            return TypeAdapter(returned).json_schema(mode="serialization")
+        except Exception:  # arbitrary classes: pydantic has no schema for them
+            return {}
+
     async def resolve(self, arguments: dict[str, Any], ctx: ResolveContext) -> Any:
         values = self.check_arguments(arguments)
         try:
@@ -165,6 +183,9 @@ class PassthroughBinding(_ModelBinding):
 
     async def resolve(self, arguments: dict[str, Any], ctx: ResolveContext) -> Any:
         return arguments
+
+    def payload_schema(self) -> dict[str, Any]:
+        return self.arguments_schema()
 
 
 class HttpFetchBinding(_ModelBinding):

@@ -1,8 +1,9 @@
 """The admin console at ``/admin``: server-rendered pages over the public API.
 
-Pages: sign-in (an API key), subscriptions (filters, mass enable/disable), a subscription's
-create/edit form (event from the catalogue, notifier from the registry, store, token
-rotation), the delivery log (the search language of ``GET /v1/deliveries``), a delivery's
+Pages: sign-in (an API key), subscriptions (filters, an application among them, mass
+enable/disable), a subscription's create/edit form (event from the catalogue, notifier from
+the registry, store, token rotation, a test send), applications (create, open a link into
+one's consumer portal), the delivery log (the search language of ``GET /v1/deliveries``), a delivery's
 trace (attempt timeline, status codes, durations, the payload) with Replay, and dead
 letters with bulk replay after a dry-run count. Every action is a call to the API with the
 signed-in key (:mod:`.api`); the JavaScript only selects rows and asks for confirmation.
@@ -14,7 +15,7 @@ import json
 from collections.abc import Awaitable, Callable
 from importlib.resources import files
 from typing import Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 import jinja2
 from starlette.applications import Starlette
@@ -28,16 +29,18 @@ from asyncevents_svc.api.deps import client_address
 from asyncevents_svc.auth import web_sessions
 from asyncevents_svc.auth.web_sessions import SessionKind
 from asyncevents_svc.console import flash
-from asyncevents_svc.console.api import ConsoleApi
 from asyncevents_svc.console.flash import Flash
 from asyncevents_svc.console.session import COOKIE, MAX_AGE, seal, unseal
 from asyncevents_svc.deliveries.status import DeliveryStatus
 from asyncevents_svc.errors import TooManyRequests
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.subscriptions.status import SubscriptionStatus
+from asyncevents_svc.web import cookies
+from asyncevents_svc.web.client import ApiClient
+from asyncevents_svc.web.forms import first, form_fields, same_origin
 
 PREFIX = "/admin"
-Page = Callable[[Request, ConsoleApi], Awaitable[Response]]
+Page = Callable[[Request, ApiClient], Awaitable[Response]]
 SUBSCRIPTION_FIELDS = (
     "event_name",
     "recipient_url",
@@ -67,25 +70,6 @@ def _environment() -> jinja2.Environment:
     env.globals["prefix"] = PREFIX
     env.globals["next_page"] = next_page
     return env
-
-
-async def form_fields(request: Request) -> dict[str, list[str]]:
-    """A urlencoded form body (the API's body limit applies before we get here)."""
-    body = (await request.body()).decode("utf-8", errors="replace")
-    return parse_qs(body, keep_blank_values=True)
-
-
-def first(fields: dict[str, list[str]], name: str) -> str:
-    return fields.get(name, [""])[0].strip()
-
-
-def same_origin(request: Request) -> bool:
-    """A form POST must come from a console page (defence in depth beside SameSite=Strict)."""
-    site = request.headers.get("sec-fetch-site")
-    if site is not None and site not in ("same-origin", "none"):
-        return False
-    origin = request.headers.get("origin")
-    return origin is None or origin == f"{request.url.scheme}://{request.url.netloc}"
 
 
 def back(path: str, message: Flash | dict[str, str] | None = None) -> RedirectResponse:
@@ -163,15 +147,9 @@ class Console:
     async def _signed_in_key(self, request: Request) -> str | None:
         """The key of a live console session, or None: the cookie must unseal, its session
         be live (one primary-key lookup) and its key still valid and the session's own."""
-        sealed = unseal(self.runtime.cipher, request.cookies.get(COOKIE, ""))
-        if sealed is None:
-            return None
-        session = await web_sessions.live(self.runtime.sessions, sealed.session_id, SessionKind.CONSOLE)
-        if session is None:
-            return None
-        # No client address: a sealed key is no guess, so it neither counts nor is throttled.
-        caller = await self.runtime.keys.verify(sealed.key)
-        return sealed.key if caller is not None and caller.key_id == session.key_id else None
+        cookie = request.cookies.get(COOKIE, "")
+        sealed = await cookies.signed_in(self.runtime, cookie, SessionKind.CONSOLE, MAX_AGE)
+        return None if sealed is None else sealed.key
 
     def signed_in(self, page: Page, *, post: bool = False) -> Callable[[Request], Awaitable[Response]]:
         """Wrap a page: redirect to sign-in without a valid cookie; refuse cross-site posts."""
@@ -182,17 +160,17 @@ class Console:
                 return back("/login", Flash.SIGN_IN)
             if post and not same_origin(request):
                 return Response("cross-site form post refused", status_code=403)
-            return await page(request, ConsoleApi(self.api_app, key, client=request.client))
+            return await page(request, ApiClient(self.api_app, key, client=request.client))
 
         return endpoint
 
     # --- subscriptions ---------------------------------------------------------------------
 
     async def subscriptions(
-        self, request: Request, api: ConsoleApi, *, alert: str = "", status: int = 200
+        self, request: Request, api: ApiClient, *, alert: str = "", status: int = 200
     ) -> Response:
         q = request.query_params
-        filters = {k: q.get(k, "") for k in ("event_name", "status", "metadata", "store_id")}
+        filters = {k: q.get(k, "") for k in ("event_name", "status", "metadata", "store_id", "application")}
         answer = await api.get("/v1/subscriptions", **filters, cursor=q.get("cursor"), limit=100)
         notifiers = await api.get("/v1/notifiers")
         return self.render(
@@ -206,7 +184,7 @@ class Console:
             notifiers=notifiers.body["items"] if notifiers.ok else [],
         )
 
-    async def bulk_status(self, request: Request, api: ConsoleApi) -> Response:
+    async def bulk_status(self, request: Request, api: ApiClient) -> Response:
         fields = await form_fields(request)
         ids = [int(i) for i in fields.get("ids", []) if i.isdigit()]
         status = first(fields, "status")
@@ -219,7 +197,7 @@ class Console:
             )
         return back("/subscriptions", flash.status_changed(len(answer.body["updated"]), status))
 
-    async def _form_choices(self, api: ConsoleApi) -> dict[str, Any]:
+    async def _form_choices(self, api: ApiClient) -> dict[str, Any]:
         events = await api.get("/v1/event-types")
         notifiers = await api.get("/v1/notifiers")
         return {
@@ -227,7 +205,7 @@ class Console:
             "notifiers": notifiers.body["items"] if notifiers.ok else ["http"],
         }
 
-    async def new_subscription(self, request: Request, api: ConsoleApi) -> Response:
+    async def new_subscription(self, request: Request, api: ApiClient) -> Response:
         values = dict.fromkeys(SUBSCRIPTION_FIELDS, "")
         values |= {
             "metadata": "http",
@@ -244,7 +222,7 @@ class Console:
             **await self._form_choices(api),
         )
 
-    async def edit_subscription(self, request: Request, api: ConsoleApi) -> Response:
+    async def edit_subscription(self, request: Request, api: ApiClient) -> Response:
         answer = await api.get(f"/v1/subscriptions/{request.path_params['subscription_id']}")
         if not answer.ok:
             return self.render(
@@ -260,7 +238,7 @@ class Console:
             **await self._form_choices(api),
         )
 
-    async def save_subscription(self, request: Request, api: ConsoleApi) -> Response:
+    async def save_subscription(self, request: Request, api: ApiClient) -> Response:
         fields = await form_fields(request)
         values = {k: first(fields, k) for k in SUBSCRIPTION_FIELDS}
         body: dict[str, Any] = {k: v for k, v in values.items() if v != ""}
@@ -302,18 +280,78 @@ class Console:
             **await self._form_choices(api),
         )
 
+    async def test_subscription(self, request: Request, api: ApiClient) -> Response:
+        """Send the catalogue's example payload to this subscription only; show its delivery."""
+        sub_id = request.path_params["subscription_id"]
+        answer = await api.post(f"/v1/subscriptions/{sub_id}/test", {})
+        if not answer.ok:
+            found = await api.get(f"/v1/subscriptions/{sub_id}")
+            if not found.ok:
+                return self.render(
+                    request, "message.html", status=found.status, title="Subscription", message=found.problem
+                )
+            values = {k: "" if found.body[k] is None else str(found.body[k]) for k in SUBSCRIPTION_FIELDS}
+            return self.render(
+                request,
+                "subscription_form.html",
+                status=answer.status,
+                alert=f"Not sent: {answer.problem}",
+                sub=found.body,
+                values=values,
+                errors={},
+                **await self._form_choices(api),
+            )
+        return back(f"/deliveries/{answer.body['delivery_id']}", Flash.TEST_SENT)
+
+    # --- applications ----------------------------------------------------------------------
+
+    async def applications(
+        self, request: Request, api: ApiClient, *, alert: str = "", status: int = 200, values: Any = None
+    ) -> Response:
+        q = request.query_params
+        answer = await api.get("/v1/applications", cursor=q.get("cursor"), limit=100)
+        return self.render(
+            request,
+            "applications.html",
+            listing=f"{PREFIX}/applications",
+            status=status,
+            alert=alert,
+            answer=answer,
+            values=values or {"uid": "", "name": ""},
+        )
+
+    async def create_application(self, request: Request, api: ApiClient) -> Response:
+        fields = await form_fields(request)
+        values = {k: first(fields, k) for k in ("uid", "name")}
+        answer = await api.post("/v1/applications", values)
+        if not answer.ok:
+            return await self.applications(
+                request, api, alert=f"Not created: {answer.problem}", status=answer.status, values=values
+            )
+        return back("/applications", Flash.APPLICATION_CREATED)
+
+    async def portal_session(self, request: Request, api: ApiClient) -> Response:
+        """A single-use link into the application's portal, shown once on this page."""
+        ref = request.path_params["application"]
+        answer = await api.post(f"/v1/applications/{ref}/portal-sessions", {})
+        if not answer.ok:
+            return await self.applications(
+                request, api, alert=f"No portal link: {answer.problem}", status=answer.status
+            )
+        return self.render(request, "portal_link.html", application=ref, link=answer.body)
+
     # --- deliveries ------------------------------------------------------------------------
 
-    async def deliveries(self, request: Request, api: ConsoleApi) -> Response:
+    async def deliveries(self, request: Request, api: ApiClient) -> Response:
         q = request.query_params
-        filters = {k: q.get(k, "") for k in ("q", "status", "event_name", "subscription_id")}
+        filters = {k: q.get(k, "") for k in ("q", "status", "event_name", "subscription_id", "application")}
         answer = await api.get("/v1/deliveries", **filters, cursor=q.get("cursor"), limit=100)
         return self.render(
             request, "deliveries.html", listing=f"{PREFIX}/deliveries", answer=answer, filters=filters
         )
 
     async def delivery(
-        self, request: Request, api: ConsoleApi, *, alert: str = "", status: int = 200
+        self, request: Request, api: ApiClient, *, alert: str = "", status: int = 200
     ) -> Response:
         answer = await api.get(f"/v1/deliveries/{request.path_params['delivery_id']}")
         if not answer.ok:
@@ -326,7 +364,7 @@ class Console:
             request, "delivery.html", status=status, alert=alert, d=answer.body, longest=longest
         )
 
-    async def replay(self, request: Request, api: ConsoleApi) -> Response:
+    async def replay(self, request: Request, api: ApiClient) -> Response:
         delivery_id = request.path_params["delivery_id"]
         answer = await api.post(f"/v1/deliveries/{delivery_id}/replay", {})
         if not answer.ok:
@@ -346,9 +384,7 @@ class Console:
             criteria["subscription_id"] = int(source["subscription_id"])
         return criteria
 
-    async def dead(
-        self, request: Request, api: ConsoleApi, *, alert: str = "", status: int = 200
-    ) -> Response:
+    async def dead(self, request: Request, api: ApiClient, *, alert: str = "", status: int = 200) -> Response:
         q = request.query_params
         filters = {k: q.get(k, "") for k in ("event_name", "subscription_id")}
         answer = await api.get(
@@ -366,7 +402,7 @@ class Console:
             count=count,
         )
 
-    async def replay_dead(self, request: Request, api: ConsoleApi) -> Response:
+    async def replay_dead(self, request: Request, api: ApiClient) -> Response:
         fields = await form_fields(request)
         criteria = self._dead_criteria({k: first(fields, k) for k in ("event_name", "subscription_id")})
         answer = await api.post("/v1/replays", criteria)
@@ -376,7 +412,7 @@ class Console:
             )
         return back(f"/replays/{answer.body['id']}")
 
-    async def replay_job(self, request: Request, api: ConsoleApi) -> Response:
+    async def replay_job(self, request: Request, api: ApiClient) -> Response:
         answer = await api.get(f"/v1/replays/{request.path_params['job_id']}")
         if not answer.ok:
             return self.render(
@@ -393,7 +429,7 @@ def create_console(api_app: ASGIApp, runtime: Runtime) -> Starlette:
     """The console, to mount at :data:`PREFIX` on the API app it calls."""
     c = Console(api_app, runtime)
     s = c.signed_in
-    static = StaticFiles(directory=str(files("asyncevents_svc.console") / "static"))
+    static = StaticFiles(directory=str(files("asyncevents_svc.web") / "static"))
     routes = [
         Route("/", home),
         Route("/login", c.login_page, methods=["GET"]),
@@ -405,6 +441,12 @@ def create_console(api_app: ASGIApp, runtime: Runtime) -> Starlette:
         Route("/subscriptions/new", s(c.save_subscription, post=True), methods=["POST"]),
         Route("/subscriptions/{subscription_id:int}", s(c.edit_subscription), methods=["GET"]),
         Route("/subscriptions/{subscription_id:int}", s(c.save_subscription, post=True), methods=["POST"]),
+        Route(
+            "/subscriptions/{subscription_id:int}/test", s(c.test_subscription, post=True), methods=["POST"]
+        ),
+        Route("/applications", s(c.applications), methods=["GET"]),
+        Route("/applications", s(c.create_application, post=True), methods=["POST"]),
+        Route("/applications/{application}/portal", s(c.portal_session, post=True), methods=["POST"]),
         Route("/deliveries", s(c.deliveries)),
         Route("/deliveries/{delivery_id:uuid}", s(c.delivery), methods=["GET"]),
         Route("/deliveries/{delivery_id:uuid}/replay", s(c.replay, post=True), methods=["POST"]),

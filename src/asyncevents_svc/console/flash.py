@@ -33,6 +33,8 @@ class Flash(StrEnum):
     SUBSCRIPTION_SAVED = "subscription-saved"
     SAVED_HEADERS_DROPPED = "subscription-saved-headers-dropped"
     REPLAY_QUEUED = "replay-queued"
+    TEST_SENT = "test-sent"
+    APPLICATION_CREATED = "application-created"
 
 
 TEXTS: dict[Flash, str] = {
@@ -44,6 +46,8 @@ TEXTS: dict[Flash, str] = {
     Flash.SAVED_HEADERS_DROPPED: "Subscription saved. Its custom headers were dropped: they do not "
     "follow a new recipient or notifier (the subscription's page lists the headers it has).",
     Flash.REPLAY_QUEUED: "Replay queued: the delivery is pending again.",
+    Flash.TEST_SENT: "Test event sent to this subscription only: its delivery shows here (refresh).",
+    Flash.APPLICATION_CREATED: "Application created.",
 }
 
 

@@ -271,7 +271,11 @@ class WebSession(Base):
     ``kind`` keeps the console's apart from the consumer portal's (its single-use links)."""
 
     __tablename__ = "web_sessions"
-    __table_args__ = (Index("ix_web_sessions_expires_at", "expires_at"),)
+    __table_args__ = (
+        Index("ix_web_sessions_expires_at", "expires_at"),
+        Index("uq_web_sessions_link_hash", "link_hash", unique=True),
+        Index("ix_web_sessions_application", "application_id"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     kind: Mapped[str] = mapped_column(String(16))
@@ -279,6 +283,12 @@ class WebSession(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # A portal session's application (no foreign key: the row outlives it, ended).
+    application_id: Mapped[int | None] = mapped_column(Integer)
+    # A portal link's token, hashed (SHA-256): found once, when the link is opened.
+    link_hash: Mapped[str | None] = mapped_column(String(64))
+    # The scopes the portal's key gets when the link is opened.
+    scopes: Mapped[Any | None] = mapped_column(JsonColumn)
 
 
 # --- the work queues' conditions, shared by the claims and by /health/ready's lag ---------

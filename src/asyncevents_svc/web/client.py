@@ -1,8 +1,9 @@
 """The public API, called in-process with the signed-in key.
 
-The console renders pages; every read and every change goes through the same routes,
-validation and scope checks as any API client, so the console can do exactly what its key
-may do, and its errors are the API's problem+json, shown beside the fields they name.
+The console and the portal render pages; every read and every change goes through the same
+routes, validation and scope checks as any API client, so a page can do exactly what its
+key may do (a portal's key: its application's objects only), and its errors are the API's
+problem+json, shown beside the fields they name.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class Answer:
 
 
 @dataclass
-class ConsoleApi:
+class ApiClient:
     """The API as the signed-in browser: its key, and its address (so the API counts what
     it does against that address, not against the server's own)."""
 
@@ -55,7 +56,7 @@ class ConsoleApi:
 
     async def call(self, method: str, path: str, *, params: Any = None, json: Any = None) -> Answer:
         transport = httpx.ASGITransport(app=self.app, client=self.client or ("127.0.0.1", 0))
-        async with httpx.AsyncClient(transport=transport, base_url="http://console.internal") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://web.internal") as client:
             response = await client.request(method, path, params=params, json=json, headers=self._headers)
         try:
             body = response.json() if response.content else None
@@ -71,3 +72,6 @@ class ConsoleApi:
 
     async def patch(self, path: str, json: Any) -> Answer:
         return await self.call("PATCH", path, json=json)
+
+    async def delete(self, path: str) -> Answer:
+        return await self.call("DELETE", path)

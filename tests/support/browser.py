@@ -1,0 +1,37 @@
+"""Headless Chromium for the browser tests (Debian's package, driven by Playwright), and the
+screenshots they save for the README."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, Page, async_playwright
+
+CHROMIUM = os.environ.get("ASYNCEVENTS_TEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture
+async def chromium() -> AsyncIterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"no Chromium at {CHROMIUM}: .ci/run installs Debian's chromium package")
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+        yield browser
+        await browser.close()
+
+
+class Screens:
+    """Saves full-page screenshots when the environment variable ``variable`` names a folder."""
+
+    def __init__(self, variable: str = "ASYNCEVENTS_SCREENSHOTS") -> None:
+        folder = os.environ.get(variable)
+        self.folder = Path(folder) if folder else None
+
+    async def take(self, page: Page, name: str) -> None:
+        if self.folder is not None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            await page.screenshot(path=str(self.folder / f"{name}.png"), full_page=True)
