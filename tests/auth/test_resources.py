@@ -173,10 +173,10 @@ async def test_a_bulk_replay_leaves_out_the_events_whose_resources_the_key_lacks
     named = await anonymous.post("/v1/replays", json={"event_name": "customer.created"}, headers=replayer)
     everything = await anonymous.post("/v1/replays", json={"dry_run": True}, headers=trusted)
 
-    assert dry.json() == {"dry_run": True, "count": 1, "excluded_events": ["customer.created"]}
+    assert dry.json() == {"dry_run": True, "count": 1, "more": False, "excluded_events": ["customer.created"]}
     assert named.status_code == 403
     assert RESOURCE in named.json()["detail"]
-    assert everything.json() == {"dry_run": True, "count": 2}
+    assert everything.json() == {"dry_run": True, "count": 2, "more": False}
 
     job = await anonymous.post("/v1/replays", json={}, headers=replayer)
     assert job.status_code == 202

@@ -156,7 +156,7 @@ async def test_bulk_replay_dry_run_count_equals_what_is_replayed(
 
     dry = await api.post("/v1/replays", json={"status": ["dead"], "dry_run": True})
     assert dry.status_code == 200
-    assert dry.json() == {"dry_run": True, "count": 7}
+    assert dry.json() == {"dry_run": True, "count": 7, "more": False}
 
     job = await api.post("/v1/replays", json={"status": ["dead"], "event_name": "sales.order.created"})
     assert job.status_code == 202

@@ -36,7 +36,8 @@ async def create_job(
         criteria=criteria.to_json(),
         application_id=owner,
         status=ReplayJobStatus.PENDING,
-        total=await count_replayable(session, criteria, budget=budget),
+        # Capped (a job's total grows as it goes past it, see run_batch).
+        total=(await count_replayable(session, criteria, budget=budget)).value,
         processed=0,
         replayed=0,
         created_at=utcnow(),

@@ -155,7 +155,7 @@ async def bulk_replay(
     )
     if body.dry_run:
         count = await count_replayable(session, criteria, budget=budget)
-        answer = ReplayCount(count=count, excluded_events=list(excluded) or None)
+        answer = ReplayCount(count=count.value, more=count.more, excluded_events=list(excluded) or None)
         return JSONResponse(answer.model_dump(exclude_none=True), status_code=200)
     job = await replays.create_job(session, criteria, budget=budget, owner=caller.application_id)
     await session.commit()

@@ -123,6 +123,11 @@ class ReplayRequest(BaseModel):
 class ReplayCount(BaseModel):
     dry_run: Literal[True] = True
     count: int
+    more: bool = Field(
+        False,
+        description="True when more than `count` deliveries match: counting stops at 10,000, so "
+        "that a dry run costs what a page of the log costs; a replay sends every match.",
+    )
     excluded_events: list[str] | None = Field(
         None,
         description="Events whose deliveries are not counted (nor would be replayed) because the "

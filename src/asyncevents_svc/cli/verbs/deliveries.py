@@ -97,7 +97,7 @@ async def replay_deliveries(
             return 0
         if dry_run:
             async with sessions() as session:
-                count = await count_replayable(session, criteria, budget=budget)
+                count = (await count_replayable(session, criteria, budget=budget, cap=None)).value
             emit(
                 {"dry_run": True, "count": count},
                 as_json=as_json,
