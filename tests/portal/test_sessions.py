@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from sqlalchemy import select, update
 
 from asyncevents_svc.app import create_app
+from asyncevents_svc.applications import portal_sessions
 from asyncevents_svc.db.models import ApiKey, WebSession
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.portal.session import COOKIE
@@ -206,3 +207,28 @@ async def test_embedding_names_the_frame_ancestors_and_makes_the_cookie_cross_si
 def test_frame_ancestors_cannot_add_directives(value: str) -> None:
     with pytest.raises(ValueError, match="CSP sources"):
         PortalSettings(frame_ancestors=value)
+
+
+async def test_an_expired_portal_sessions_key_is_removed_and_a_live_ones_kept(
+    api: httpx.AsyncClient, browser: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    assert (await browser.get(await portal_link(api))).status_code == 303  # expired below
+    async with runtime.sessions() as session, session.begin():
+        await session.execute(update(WebSession).values(expires_at=utcnow() - timedelta(seconds=1)))
+    fresh = httpx.AsyncClient(transport=browser._transport, base_url="http://api.test")
+    assert (await fresh.get(await portal_link(api))).status_code == 303  # live
+    before = await portal_keys(runtime)
+
+    removed = await portal_sessions.remove_expired_keys(runtime.sessions, batch_size=1)
+
+    assert removed == 1
+    assert len(await portal_keys(runtime)) == len(before) - 1
+    assert (await fresh.get("/portal/endpoints")).status_code == 200
+    async with runtime.sessions() as session:
+        kinds = [row.kind for row in await session.scalars(select(WebSession))]
+    assert kinds == ["portal"], "the expired session went with its key"
+
+
+async def portal_keys(runtime: Runtime) -> list[ApiKey]:
+    async with runtime.sessions() as session:
+        return list(await session.scalars(select(ApiKey).where(ApiKey.application_id.is_not(None))))

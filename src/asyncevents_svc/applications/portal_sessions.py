@@ -27,7 +27,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from asyncevents_svc.auth import web_sessions
@@ -39,7 +39,8 @@ from asyncevents_svc.auth.scopes import (
     SUBSCRIPTIONS_WRITE,
 )
 from asyncevents_svc.auth.web_sessions import SessionKind
-from asyncevents_svc.db.models import Application, WebSession
+from asyncevents_svc.db.engine import SessionFactory
+from asyncevents_svc.db.models import ApiKey, Application, WebSession
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.errors import ValidationFailed
 
@@ -154,3 +155,34 @@ async def end_all(session: AsyncSession, application: Application) -> list[uuid.
     for key_id in keys:
         await revoke_key(session, key_id)
     return keys
+
+
+async def remove_expired_keys(
+    sessions: SessionFactory, *, batch_size: int, now: datetime | None = None
+) -> int:
+    """Delete the keys of portal sessions past their expiry (the key expired with them; its
+    row is of no use), ``batch_size`` a short transaction; their session rows go with them
+    (``web_sessions.key_id`` cascades). Runs before :func:`web_sessions.remove_expired`,
+    which would otherwise remove the sessions that say which keys were a portal's."""
+    cutoff = now or utcnow()
+    total = 0
+    while True:
+        keys = (
+            select(WebSession.key_id)
+            .where(
+                WebSession.kind == SessionKind.PORTAL,
+                WebSession.expires_at < cutoff,
+                WebSession.key_id.is_not(None),
+            )
+            .limit(batch_size)
+        )
+        async with sessions() as session, session.begin():
+            result = await session.execute(
+                delete(ApiKey)
+                .where(ApiKey.id.in_(keys.scalar_subquery()))
+                .execution_options(synchronize_session=False)
+            )
+        count = result.rowcount or 0  # type: ignore[attr-defined]
+        total += count
+        if count < batch_size:
+            return total

@@ -8,6 +8,7 @@ import time
 
 import structlog
 
+from asyncevents_svc.applications import portal_sessions
 from asyncevents_svc.auth import web_sessions
 from asyncevents_svc.db.engine import SessionFactory
 from asyncevents_svc.deliveries import replays, retention
@@ -65,7 +66,11 @@ class Maintenance:
             removed = await retention.clean_up(self.sessions, settings)
             if removed.attempts or removed.deliveries or removed.events:
                 log.info("retention_cleanup", **vars(removed))
-            # Whatever the retention period: an expired sign-in is of no use to anyone.
+            # Whatever the retention period: an expired sign-in is of no use to anyone, nor
+            # is the key a portal session had (it expired with it).
+            keys = await portal_sessions.remove_expired_keys(self.sessions, batch_size=settings.batch_size)
+            if keys:
+                log.info("portal_keys_removed", count=keys)
             ended = await web_sessions.remove_expired(self.sessions, batch_size=settings.batch_size)
             if ended:
                 log.info("web_sessions_removed", count=ended)
