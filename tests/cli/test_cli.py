@@ -58,9 +58,19 @@ async def test_lists_print_tables_and_json_without_secrets(
 
     listed = await cli(settings, "subscriptions")
     header, row = listed.stdout.splitlines()[:2]
-    assert header.split() == ["ID", "EVENT", "NOTIFIER", "RECIPIENT", "STORE", "STATUS", "SUBSCRIBED"]
-    assert row.split()[:6] == [
+    assert header.split() == [
+        "ID",
+        "APPLICATION",
+        "EVENT",
+        "NOTIFIER",
+        "RECIPIENT",
+        "STORE",
+        "STATUS",
+        "SUBSCRIBED",
+    ]
+    assert row.split()[:7] == [
         str(sub["subscription_id"]),
+        "default",
         "example.ping",
         "http",
         "https://example.com/hook",
@@ -71,6 +81,12 @@ async def test_lists_print_tables_and_json_without_secrets(
 
     as_json = json.loads((await cli(settings, "subscriptions", "--json", "--status", "active")).stdout)
     assert [s["id"] for s in as_json] == [sub["subscription_id"]]
+    assert (await api.post("/v1/applications", json={"uid": "erp", "name": "ERP"})).status_code == 201
+    only_erp = json.loads((await cli(settings, "subscriptions", "--json", "--application", "erp")).stdout)
+    only_default = json.loads(
+        (await cli(settings, "subscriptions", "--json", "--application", "default")).stdout
+    )
+    assert (only_erp, [s["application"] for s in only_default]) == ([], ["default"])
 
     dead = json.loads((await cli(settings, "deliveries", "--status", "dead", "--json")).stdout)
     assert [d["status"] for d in dead] == ["dead"]

@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     subs = sub.add_parser("subscriptions", parents=[output], help="list subscriptions (a table, or --json)")
     subs.add_argument("--event-name")
     subs.add_argument("--status", choices=[str(status) for status in SubscriptionStatus])
+    subs.add_argument("--application", help="only this application's (its uid or id)")
     subs.add_argument("--limit", type=int, default=100)
 
     dels = sub.add_parser(
