@@ -130,7 +130,10 @@ async def empty_tables(connection: AsyncConnection) -> None:
         await connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - fixed names
     await connection.execute(text(OTHER_APPLICATIONS))
     if SQLITE:
-        await connection.execute(text("DELETE FROM sqlite_sequence WHERE name = 'applications'"))
+        # Ids start again at 1 for each test, as PostgreSQL's sequences do below.
+        await connection.execute(
+            text("DELETE FROM sqlite_sequence WHERE name IN ('applications', 'subscriptions')")
+        )
     else:
         # Every sequence starts again at 1; the applications' after the default's id.
         restart = (

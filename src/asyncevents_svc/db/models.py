@@ -66,6 +66,9 @@ class Subscription(Base):
     __table_args__ = (
         Index("ix_subscriptions_status_event", "status", "event_name"),
         Index("ix_subscriptions_application", "application_id", "id"),
+        # Ids never given twice (SQLite would reuse the highest after a delete): a delivery's
+        # history outlives its subscription and must never be taken for a later one's.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -181,6 +184,9 @@ class Delivery(Base):
         # retention reads the oldest through the first.
         Index("ix_deliveries_created", "created_at", "id"),
         Index("ix_deliveries_status_created", "status", "created_at", "id"),
+        # A tenant's log by status (its dead letters, its dry-run counts): bounded by its
+        # own rows, not by the other applications' of that status.
+        Index("ix_deliveries_application_status", "application_id", "status", "created_at", "id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)

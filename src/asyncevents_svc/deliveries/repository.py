@@ -116,7 +116,8 @@ async def claim_due(
             .where(Delivery.id.in_(claimed))
         )
         for delivery, name, store_id, payload, trace_context, sub in rows:
-            if sub is None:
+            if sub is None or sub.application_id != delivery.application_id:
+                # (an id another application's subscription took since: not this one's)
                 cancelled.append((delivery.id, "subscription was deleted"))
             elif sub.status != SubscriptionStatus.ACTIVE:
                 cancelled.append((delivery.id, f"subscription {sub.id} is {sub.status}"))

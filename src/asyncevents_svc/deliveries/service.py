@@ -135,7 +135,9 @@ def matching(criteria: DeliveryFilter) -> Select[Delivery, str]:
 
 def _replayable(criteria: DeliveryFilter) -> list[ColumnElement[bool]]:
     active = select(Subscription.id).where(
-        Subscription.id == Delivery.subscription_id, Subscription.status == SubscriptionStatus.ACTIVE
+        Subscription.id == Delivery.subscription_id,
+        Subscription.application_id == Delivery.application_id,  # an id reused elsewhere is not it
+        Subscription.status == SubscriptionStatus.ACTIVE,
     )
     return [*criteria.clauses(), Delivery.status.in_(REPLAYABLE), active.exists()]
 
@@ -221,6 +223,8 @@ async def replay_one(
             f"delivery {delivery_id} is {delivery.status}; only finished deliveries can be replayed"
         )
     subscription = await session.get(Subscription, delivery.subscription_id)
+    if subscription is not None and subscription.application_id != delivery.application_id:
+        subscription = None  # the id was reused by another application's subscription
     if subscription is None or subscription.status != SubscriptionStatus.ACTIVE:
         raise Conflict(f"subscription {delivery.subscription_id} is deleted or disabled; enable it first")
     await repository.restart(session, [delivery_id])

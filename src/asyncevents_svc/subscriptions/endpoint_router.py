@@ -97,7 +97,7 @@ async def subscription_health(
     """The endpoint's last 24 hours: attempts, their success rate and the last error. Needs
     `deliveries:read` (the error is the receiver's answer)."""
     sub = await own_subscription(session, caller, subscription_id)
-    stats = await endpoint_stats.last_day(session, sub.id, utcnow())
+    stats = await endpoint_stats.last_day(session, sub.id, utcnow(), application_id=sub.application_id)
     error = stats.last_error
     return HealthOut(
         subscription_id=sub.id,

@@ -45,11 +45,19 @@ class EndpointStats:
         return round(self.succeeded / self.attempts, 4) if self.attempts else None
 
 
-async def last_day(session: AsyncSession, subscription_id: int, now: datetime) -> EndpointStats:
+async def last_day(
+    session: AsyncSession, subscription_id: int, now: datetime, *, application_id: int
+) -> EndpointStats:
+    """The last day of ``subscription_id``'s deliveries — of its application's only: an id
+    that once was another application's subscription must not show that one's history."""
     since = now - WINDOW
     recent = (
         select(Delivery.id)
-        .where(Delivery.subscription_id == subscription_id, Delivery.created_at >= since)
+        .where(
+            Delivery.subscription_id == subscription_id,
+            Delivery.application_id == application_id,
+            Delivery.created_at >= since,
+        )
         .order_by(Delivery.created_at.desc())
         .limit(MAX_DELIVERIES + 1)
         .subquery()
@@ -57,7 +65,11 @@ async def last_day(session: AsyncSession, subscription_id: int, now: datetime) -
     deliveries = await session.scalar(select(func.count()).select_from(recent)) or 0
     capped = (
         select(Delivery.id)
-        .where(Delivery.subscription_id == subscription_id, Delivery.created_at >= since)
+        .where(
+            Delivery.subscription_id == subscription_id,
+            Delivery.application_id == application_id,
+            Delivery.created_at >= since,
+        )
         .order_by(Delivery.created_at.desc())
         .limit(MAX_DELIVERIES)
         .scalar_subquery()
