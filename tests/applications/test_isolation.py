@@ -62,6 +62,7 @@ HTML_ROUTES: dict[str, set[tuple[str, str]]] = {
     "/portal": {
         ("GET", "/"),
         ("GET", "/open"),
+        ("POST", "/open"),
         ("POST", "/logout"),
         ("GET", "/catalogue"),
         ("GET", "/endpoints"),

@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import AsyncIterator
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -14,15 +13,10 @@ from fastapi import FastAPI
 
 from asyncevents_svc.worker.runner import Worker
 from tests.support.helpers import subscribe
+from tests.support.portal import follow
 from tests.support.receiver import Receiver
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
-
-
-def local(url: str) -> str:
-    """A link's path and query, for a client of the in-process app."""
-    parts = urlsplit(url)
-    return f"{parts.path}?{parts.query}"
 
 
 @pytest.fixture
@@ -57,7 +51,7 @@ async def test_applications_are_listed_created_and_open_a_portal_link(
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://api.test"
     ) as consumer:
-        opened = await consumer.get(local(html.unescape(link.group(1))))
+        opened = await follow(consumer, html.unescape(link.group(1)))
         assert opened.status_code == 303
         assert "Webhooks · ERP" in (await consumer.get("/portal/endpoints")).text
 

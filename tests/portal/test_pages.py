@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -17,15 +16,10 @@ from sqlalchemy import select, update
 from asyncevents_svc.db.models import Subscription
 from asyncevents_svc.runtime import Runtime
 from tests.support.helpers import subscribe
+from tests.support.portal import follow
 from tests.support.rows import stored_delivery, stored_event
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
-
-
-def local(url: str) -> str:
-    """A link's path and query, for a client of the in-process app."""
-    parts = urlsplit(url)
-    return f"{parts.path}?{parts.query}"
 
 
 NEW = {"recipient_url": "http://127.0.0.1:9/hook", "event_name": "example.ping", "payload_format": "data"}
@@ -39,7 +33,7 @@ async def portal(app: FastAPI, api: httpx.AsyncClient) -> AsyncIterator[httpx.As
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://api.test"
     ) as client:
-        assert (await client.get(local(url))).status_code == 303
+        assert (await follow(client, url)).status_code == 303
         yield client
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -21,14 +21,9 @@ from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.portal.session import COOKIE
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.settings import PortalSettings, Settings
+from tests.support.portal import follow, local
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
-
-
-def local(url: str) -> str:
-    """A link's path and query, for a client of the in-process app."""
-    parts = urlsplit(url)
-    return f"{parts.path}?{parts.query}"
 
 
 @pytest.fixture
@@ -54,7 +49,7 @@ async def test_a_link_opens_the_applications_portal_once(
 ) -> None:
     link = await portal_link(api)
 
-    opened = await browser.get(link)
+    opened = await follow(browser, link)
 
     assert opened.status_code == 303
     assert opened.headers["location"] == "/portal/endpoints"
@@ -65,9 +60,28 @@ async def test_a_link_opens_the_applications_portal_once(
     page = await browser.get("/portal/endpoints")
     assert page.status_code == 200
     assert "Webhooks · ERP" in page.text
-    again = await httpx.AsyncClient(transport=browser._transport, base_url="http://api.test").get(link)
+    again = await follow(httpx.AsyncClient(transport=browser._transport, base_url="http://api.test"), link)
     assert again.status_code == 403
     assert "was used already, or has expired" in again.text
+
+
+async def test_following_a_link_spends_nothing_and_another_site_cannot_spend_it(
+    api: httpx.AsyncClient, browser: httpx.AsyncClient
+) -> None:
+    link = await portal_link(api)
+    token = parse_qs(urlsplit(link).query)["token"][0]
+
+    for _ in range(3):  # a link scanner, an unfurler, a preview
+        assert (await browser.get(link)).status_code == 200
+    cross_site = await browser.post(
+        "/portal/open",
+        data={"token": token},
+        headers={"sec-fetch-site": "cross-site", "origin": "https://evil.example"},
+    )
+    assert cross_site.status_code == 403
+    assert COOKIE not in browser.cookies
+    # The positive control: the link still opens, from its own page.
+    assert (await follow(browser, link)).status_code == 303
 
 
 async def test_an_expired_or_unknown_link_is_refused(
@@ -77,17 +91,17 @@ async def test_an_expired_or_unknown_link_is_refused(
     async with runtime.sessions() as session, session.begin():
         await session.execute(update(WebSession).values(expires_at=utcnow() - timedelta(seconds=1)))
 
-    assert (await browser.get(link)).status_code == 403
-    assert (await browser.get("/portal/open?token=not-a-token")).status_code == 403
+    assert (await follow(browser, link)).status_code == 403
+    assert (await follow(browser, "/portal/open?token=not-a-token")).status_code == 403
     assert COOKIE not in browser.cookies
     # The positive control: a link in time opens.
-    assert (await browser.get(await portal_link(api))).status_code == 303
+    assert (await follow(browser, await portal_link(api))).status_code == 303
 
 
 async def test_the_session_key_is_bound_minimal_and_expires_with_the_session(
     api: httpx.AsyncClient, browser: httpx.AsyncClient, runtime: Runtime
 ) -> None:
-    await browser.get(await portal_link(api))
+    await follow(browser, await portal_link(api))
 
     async with runtime.sessions() as session:
         row = await session.scalar(select(WebSession).where(WebSession.kind == "portal"))
@@ -119,7 +133,7 @@ async def test_the_operator_may_grant_fewer_resources_but_none_unknown(api: http
 async def test_signing_out_ends_the_session_and_revokes_its_key(
     api: httpx.AsyncClient, browser: httpx.AsyncClient, runtime: Runtime
 ) -> None:
-    await browser.get(await portal_link(api))
+    await follow(browser, await portal_link(api))
     copied = browser.cookies[COOKIE]
 
     signed_out = await browser.post("/portal/logout", headers=FORM)
@@ -137,25 +151,25 @@ async def test_signing_out_ends_the_session_and_revokes_its_key(
 async def test_deleting_the_application_or_its_sessions_ends_them(
     api: httpx.AsyncClient, browser: httpx.AsyncClient
 ) -> None:
-    await browser.get(await portal_link(api, "erp"))
+    await follow(browser, await portal_link(api, "erp"))
     unopened = await portal_link(api, "erp")
     assert (await browser.get("/portal/endpoints")).status_code == 200
 
     assert (await api.delete("/v1/applications/erp/portal-sessions")).status_code == 204
 
     assert (await browser.get("/portal/endpoints")).status_code == 401
-    assert (await browser.get(unopened)).status_code == 403
+    assert (await follow(browser, unopened)).status_code == 403
 
-    await browser.get(await portal_link(api, "pim"))
+    await follow(browser, await portal_link(api, "pim"))
     unopened = await portal_link(api, "pim")
     assert (await browser.get("/portal/endpoints")).status_code == 200
     assert (await api.delete("/v1/applications/pim")).status_code == 204
     assert (await browser.get("/portal/endpoints")).status_code == 401
-    assert (await browser.get(unopened)).status_code == 403
+    assert (await follow(browser, unopened)).status_code == 403
 
 
 async def test_a_cross_site_post_is_refused(api: httpx.AsyncClient, browser: httpx.AsyncClient) -> None:
-    await browser.get(await portal_link(api))
+    await follow(browser, await portal_link(api))
 
     refused = await browser.post(
         "/portal/endpoints/new",
@@ -170,7 +184,7 @@ async def test_a_cross_site_post_is_refused(api: httpx.AsyncClient, browser: htt
 async def test_the_portal_is_not_framable_by_default(
     api: httpx.AsyncClient, browser: httpx.AsyncClient
 ) -> None:
-    opened = await browser.get(await portal_link(api))
+    opened = await follow(browser, await portal_link(api))
     page = await browser.get("/portal/endpoints")
 
     for response in (opened, page):
@@ -190,7 +204,7 @@ async def test_embedding_names_the_frame_ancestors_and_makes_the_cookie_cross_si
         async with httpx.AsyncClient(
             transport=transport, base_url="http://api.test", headers=admin_headers
         ) as api:
-            opened = await api.get(await portal_link(api))
+            opened = await follow(api, await portal_link(api))
             api_answer = await api.get("/v1/applications")
 
     policy = opened.headers["content-security-policy"]
@@ -212,11 +226,11 @@ def test_frame_ancestors_cannot_add_directives(value: str) -> None:
 async def test_an_expired_portal_sessions_key_is_removed_and_a_live_ones_kept(
     api: httpx.AsyncClient, browser: httpx.AsyncClient, runtime: Runtime
 ) -> None:
-    assert (await browser.get(await portal_link(api))).status_code == 303  # expired below
+    assert (await follow(browser, await portal_link(api))).status_code == 303  # expired below
     async with runtime.sessions() as session, session.begin():
         await session.execute(update(WebSession).values(expires_at=utcnow() - timedelta(seconds=1)))
     fresh = httpx.AsyncClient(transport=browser._transport, base_url="http://api.test")
-    assert (await fresh.get(await portal_link(api))).status_code == 303  # live
+    assert (await follow(fresh, await portal_link(api))).status_code == 303  # live
     before = await portal_keys(runtime)
 
     removed = await portal_sessions.remove_expired_keys(runtime.sessions, batch_size=1)

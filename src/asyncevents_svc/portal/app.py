@@ -100,13 +100,22 @@ class Portal:
 
     # --- the link and the session ------------------------------------------------------------
 
+    async def confirm(self, request: Request) -> Response:
+        """The link's page: a button that posts the token. Following a link spends nothing,
+        so neither a link scanner nor another site can use it up, and no other site can sign
+        a browser in to a portal of its choosing (a login CSRF): the POST must be our own."""
+        token = request.query_params.get("token", "")
+        return self.render(request, "open.html", token=token)
+
     async def open(self, request: Request) -> Response:
-        """Spend a link, once: start the session, set its cookie, show the endpoints."""
+        """Spend a link, once (a form post from the link's own page): start the session, set
+        its cookie, show the endpoints."""
+        if not same_origin(request):
+            return Response("cross-site form post refused", status_code=403)
         portal = self.settings
+        token = first(await form_fields(request), "token")
         async with self.runtime.sessions() as session, session.begin():
-            opened = await portal_sessions.open_link(
-                session, request.query_params.get("token", ""), lifetime=portal.session_lifetime
-            )
+            opened = await portal_sessions.open_link(session, token, lifetime=portal.session_lifetime)
         if opened is None:
             return self.message(
                 request,
@@ -427,7 +436,8 @@ def create_portal(api_app: ASGIApp, runtime: Runtime, settings: PortalSettings) 
     endpoint = "/endpoints/{subscription_id:int}"
     routes = [
         Route("/", home),
-        Route("/open", p.open, methods=["GET"]),
+        Route("/open", p.confirm, methods=["GET"]),
+        Route("/open", p.open, methods=["POST"]),
         Route("/logout", p.logout, methods=["POST"]),
         Route("/catalogue", s(p.catalogue)),
         Route("/endpoints", s(p.endpoints)),
