@@ -7,9 +7,9 @@ import uuid
 
 import httpx
 import pytest
-from sqlalchemy import insert, select, text
+from sqlalchemy import delete, insert, select, text, update
 
-from asyncevents_svc.db.models import Delivery, Event, ReplayJob
+from asyncevents_svc.db.models import ApiKey, Application, Delivery, Event, ReplayJob
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.deliveries import queries, replays
 from asyncevents_svc.deliveries.service import DeliveryFilter
@@ -284,3 +284,25 @@ async def test_a_bound_keys_first_page_reads_the_application_index_without_a_sor
 
     assert "ix_deliveries_application" in plan, plan
     assert "Sort" not in plan, plan
+
+
+async def test_a_cached_key_of_an_application_deleted_elsewhere_gets_a_404_not_a_500(
+    api: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    app_id = (await api.post("/v1/applications", json={"uid": "gone", "name": "Gone"})).json()["id"]
+    key = await key_with(runtime, "subscriptions:read", "subscriptions:write", application_id=app_id)
+    assert (await api.get("/v1/subscriptions", headers=bearer(key))).status_code == 200  # cached now
+    # Another process deletes the application (this process keeps trusting the key for seconds).
+    async with runtime.sessions() as session, session.begin():
+        await session.execute(
+            update(ApiKey).where(ApiKey.application_id == app_id).values(revoked_at=utcnow())
+        )
+        await session.execute(delete(Application).where(Application.id == app_id))
+
+    created = await api.post(
+        "/v1/subscriptions",
+        headers=bearer(key),
+        json={"event_name": "example.ping", "recipient_url": "https://example.com/a"},
+    )
+
+    assert created.status_code == 404, created.text

@@ -23,6 +23,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from asyncevents_svc.applications.scope import within
@@ -217,7 +218,12 @@ class SubscriptionService:
         )
         self._apply_policy(sub, fields)
         self.session.add(sub)
-        await self.session.flush()
+        try:
+            await self.session.flush()
+        except IntegrityError:
+            # The application went between the key's check and now (deleted by another
+            # process while this one still trusted its cached key): a 404, not a 500.
+            raise NotFound("the application of this subscription does not exist") from None
         return sub, generated
 
     async def find_one(self, subscription_id: int) -> Subscription | None:
