@@ -57,6 +57,11 @@ def highest_sustained(steps: list[Step]) -> float:
     return max((s.rate for s in steps if s.sustained and s.rate < ceiling), default=0.0)
 
 
+def bounded(steps: list[Step]) -> bool:
+    """Whether some step missed: else the highest sustained rate is only a lower bound."""
+    return any(not s.sustained for s in steps)
+
+
 def next_rate(steps: list[Step], resolution: float = 50.0) -> float | None:
     """The next rate of the search, or ``None`` when it cannot narrow down any further."""
     held = highest_sustained(steps)

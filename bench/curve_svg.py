@@ -60,12 +60,12 @@ def render(curves: dict[str, dict[str, Any]], title: str) -> str:
         f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" fill="none" stroke="#999"/>',
     ]
     for tick in _ticks(x_low, x_high):
-        out.append(f'<line x1="{x(tick):.1f}" y1="{TOP}" x2="{x(tick):.1f}" y2="{TOP + plot_h}" stroke="#eee"/>')
-        out.append(
-            f'<text x="{x(tick):.1f}" y="{TOP + plot_h + 16}" text-anchor="middle">{tick:g}</text>'
-        )
+        at = f"{x(tick):.1f}"
+        out.append(f'<line x1="{at}" y1="{TOP}" x2="{at}" y2="{TOP + plot_h}" stroke="#eee"/>')
+        out.append(f'<text x="{x(tick):.1f}" y="{TOP + plot_h + 16}" text-anchor="middle">{tick:g}</text>')
     for tick in _ticks(y_low, y_high):
-        out.append(f'<line x1="{LEFT}" y1="{y(tick):.1f}" x2="{LEFT + plot_w}" y2="{y(tick):.1f}" stroke="#eee"/>')
+        at = f"{y(tick):.1f}"
+        out.append(f'<line x1="{LEFT}" y1="{at}" x2="{LEFT + plot_w}" y2="{at}" stroke="#eee"/>')
         out.append(f'<text x="{LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end">{_label(tick)}</text>')
     out.append(
         f'<text x="{LEFT + plot_w / 2}" y="{HEIGHT - 20}" text-anchor="middle">'
@@ -98,7 +98,8 @@ def render(curves: dict[str, dict[str, Any]], title: str) -> str:
                 f'stroke="{colour}" stroke-width="1" stroke-dasharray="1,4"/>'
             )
         lx = LEFT + plot_w + 12
-        out.append(f'<text x="{lx}" y="{legend_y}" fill="{colour}" font-weight="bold">{escape(transport)}</text>')
+        name = escape(transport)
+        out.append(f'<text x="{lx}" y="{legend_y}" fill="{colour}" font-weight="bold">{name}</text>')
         for key, dash in DASHES.items():
             legend_y += 16
             out.append(
@@ -107,7 +108,8 @@ def render(curves: dict[str, dict[str, Any]], title: str) -> str:
             )
             out.append(f'<text x="{lx + 34}" y="{legend_y}">{key.removesuffix("_ms")}</text>')
         legend_y += 16
-        out.append(f'<text x="{lx}" y="{legend_y}">sustained ≤ {held:,.0f}/s</text>')
+        bound = "sustained" if curve["bounded"] else "sustained ≥"
+        out.append(f'<text x="{lx}" y="{legend_y}">{bound} {held:,.0f}/s</text>')
         legend_y += 26
     out.append(
         f'<text x="{LEFT + plot_w + 12}" y="{legend_y}" fill="#555">● sustained step</text>'

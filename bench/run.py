@@ -36,7 +36,7 @@ from tests.support.cluster import ADMIN_KEY, PG_BASE, Cluster
 from tests.support.serving import free_port
 
 from bench import cpu, curve_svg
-from bench.curve import Step, highest_sustained, next_rate
+from bench.curve import Step, bounded, highest_sustained, next_rate
 from bench.report import Report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,7 +102,9 @@ class Bench:
         result: dict[str, Any] = orjson.loads(out)
         refused = {status: n for status, n in result["statuses"].items() if status not in {"200", "202"}}
         result["refused"] = sum(refused.values())
-        assert allow_refused or not refused, f"the API refused part of the load, so no figure would be true: {refused}"
+        assert allow_refused or not refused, (
+            f"the API refused part of the load, so no figure would be true: {refused}"
+        )
         return result
 
     async def stats(self, prefix: str) -> dict[str, Any]:
@@ -212,6 +214,7 @@ class Bench:
         self.report.curve[cluster.transport] = {
             "steps": [s.as_dict() for s in sorted(steps, key=lambda s: s.rate)],
             "sustained": highest_sustained(steps),
+            "bounded": bounded(steps),  # False: every rate held, the figure is a lower bound
         }
 
     async def curve_step(self, cluster: Cluster, rate: float) -> Step:
