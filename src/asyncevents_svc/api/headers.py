@@ -36,13 +36,24 @@ _CONSOLE_HEADERS = {
 CONSOLE_PREFIX = "/admin"
 
 
+def _headers_of(path: str) -> dict[str, str]:
+    if path in DOC_PAGES:
+        return _BASE_HEADERS
+    if path == CONSOLE_PREFIX or path.startswith(CONSOLE_PREFIX + "/"):
+        return _CONSOLE_HEADERS
+    return _API_HEADERS
+
+
 def security_headers(path: str) -> dict[str, str]:
     """The headers a response to ``path`` carries (lower-case names)."""
-    if path in DOC_PAGES:
-        return dict(_BASE_HEADERS)
-    if path == CONSOLE_PREFIX or path.startswith(CONSOLE_PREFIX + "/"):
-        return dict(_CONSOLE_HEADERS)
-    return dict(_API_HEADERS)
+    return dict(_headers_of(path))
+
+
+#: The same, encoded once for the ASGI messages (not per response).
+_ENCODED = {
+    id(headers): [(name.encode(), value.encode()) for name, value in headers.items()]
+    for headers in (_BASE_HEADERS, _API_HEADERS, _CONSOLE_HEADERS)
+}
 
 
 class SecurityHeaders:
@@ -62,9 +73,9 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = [(k.encode(), v.encode()) for k, v in security_headers(scope["path"]).items()]
+        extra = _ENCODED[id(_headers_of(scope["path"]))]
         if scope.get("scheme") == "https":
-            extra += self.hsts
+            extra = extra + self.hsts
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
