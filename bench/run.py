@@ -204,7 +204,9 @@ class Bench:
 
     async def curve(self, cluster: Cluster) -> None:
         """The load curve (:mod:`bench.curve`): the fixed rates, then a search for the
-        highest rate sustained; drawn by :mod:`bench.curve_svg`."""
+        highest rate sustained; drawn by :mod:`bench.curve_svg`. It starts once earlier
+        phases' events are fanned out: a backlog being drained would be measured too."""
+        await until(lambda: _drained(cluster), timeout=300)
         steps = [await self.curve_step(cluster, rate) for rate in self.sizes.curve_rates]
         for _ in range(self.sizes.curve_search):
             rate = next_rate(steps)
