@@ -24,7 +24,7 @@ PARTS: list[tuple[str, str]] = [
     (
         "commit path: group commit, SQLAlchemy insert, commit",
         r"committer\.py|^store \(|^_insert \(|"
-        r"^Session\.|^AsyncSession\.|greenlet_spawn",
+        r"^Session\.|^AsyncSession\.|greenlet_spawn|^GroupCommit\.|asyncpg/",  # the last two: the floor
     ),
     ("auth (authenticate, authorize, KeyVerifier)", r"authenticate|authorize|auth/keys\.py|scopes\.py"),
     ("limits middleware: JSON scan (depth, strict orjson)", r"json_depth_exceeds|strict_json_problem"),
@@ -48,7 +48,7 @@ PARTS: list[tuple[str, str]] = [
         r"_send|send_with_headers|RequestResponseCycle\.send|jsonable_encoder|dump_python|dump_json",
     ),
     ("routing (match the route)", r"_match|matches \(|Router\.__call__ \(starlette"),
-    ("uvicorn HTTP protocol (parse, write)", r"httptools_impl|h11_impl|uvicorn"),
+    ("uvicorn HTTP protocol (parse, write)", r"httptools_impl|h11_impl|uvicorn/protocols"),
     (
         "middleware stack (Starlette, FastAPI, ours)",
         r"middleware|headers\.py|_exception_handler|applications\.py",
