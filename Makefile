@@ -58,7 +58,7 @@ format:
 docs:  ## regenerate the README's settings table
 	$(UV) run python -m asyncevents_svc.settings_doc --write README.md
 
-bench: install  ## the benchmark (about 10 minutes): prints the report, writes bench/RESULTS.md
+bench: install  ## the benchmark (8 to 14 minutes here, with the load curve): prints the report, writes bench/RESULTS.md
 	$(UV) run python -m bench.run
 
 soak: install  ## ten minutes at 200 events/s, sampling the memory of the API and the worker

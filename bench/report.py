@@ -18,12 +18,14 @@ def _check(ok: bool) -> str:
 class Report:
     baseline_ingest: tuple[dict[str, Any], dict[str, Any]] | None = None
     ingest: tuple[dict[str, Any], dict[str, Any]] | None = None
+    ingest_floor: dict[str, dict[str, Any]] | None = None  # "floor" and "ours", API alone
     floor: dict[str, Any] | None = None
     e2e: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     latency: dict[str, dict[str, Any]] = field(default_factory=dict)
     fanout: dict[str, dict[str, Any]] = field(default_factory=dict)
     isolation: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     rss: dict[str, dict[str, float]] = field(default_factory=dict)
+    curve: dict[str, dict[str, Any]] = field(default_factory=dict)  # per transport: steps, sustained
 
     def rows(self) -> list[Row]:
         rows: list[Row] = []
@@ -47,6 +49,20 @@ class Report:
                         f"≥ {target:,}/s: {_check(rate >= target)}",
                     )
                 )
+        if self.ingest_floor:
+            ours, lean = self.ingest_floor["ours"], self.ingest_floor["floor"]
+            rate, base = ours["events_per_s"], lean["events_per_s"]
+            rounds = ", ".join(f"{r:,.0f}" for r in ours["rounds"])
+            floor_rounds = ", ".join(f"{r:,.0f}" for r in lean["rounds"])
+            rows.append(
+                (
+                    "ingest, single `POST /v1/events` (32 concurrent), API alone, against the ingest floor",
+                    f"{rate:,.0f} events/s (p95 {ours['request_p95_ms']:.0f} ms; rounds {rounds})",
+                    f"×{rate / base:.2f} of the ingest floor ({base:,.0f}/s; rounds {floor_rounds}: "
+                    "same body, same row, asyncpg group commit)",
+                    f"≥ 70 % of the floor: {_check(rate >= 0.7 * base)}",
+                )
+            )
         if self.baseline_ingest and not self.ingest:
             # Without the RabbitMQ phases (--transports dbqueue) nothing else says how fast the
             # machine was in this run; the baseline is measured anyway.
@@ -109,6 +125,17 @@ class Report:
                     f"≤ +20 %: {_check(slow <= alone * 1.2)}",
                 )
             )
+        for transport, curve in self.curve.items():
+            steps = curve["steps"]
+            at = "; ".join(f"{s['rate']:g}/s p95 {s['p95_ms']:,.0f} ms" for s in steps)
+            rows.append(
+                (
+                    f"load curve, {transport}, 1 api + 2 workers: highest rate sustained",
+                    f"{'' if curve['bounded'] else '≥ '}{curve['sustained']:,.0f} events/s ({at})",
+                    "",
+                    "",
+                )
+            )
         for transport, peaks in self.rss.items():
             worst = max(peaks.values())
             rows.append(
@@ -132,4 +159,29 @@ class Report:
             "| measure | result | versus baseline | target |",
             "| --- | --- | --- | --- |",
         ]
-        return "\n".join(head + [f"| {' | '.join(row)} |" for row in self.rows()]) + "\n"
+        lines = head + [f"| {' | '.join(row)} |" for row in self.rows()]
+        return "\n".join(lines + self.curve_table()) + "\n"
+
+    def curve_table(self) -> list[str]:
+        """Each step of the load curve (bench/curve.py says when a step is sustained)."""
+        if not self.curve:
+            return []
+        lines = [
+            "",
+            "## Load curve",
+            "",
+            "Single `POST /v1/events` at a fixed rate for each step, to one subscription;"
+            " 1 api + 2 workers. Backlog: events accepted but not yet received when the last"
+            " request returned. ![load curve](curve.svg)",
+            "",
+            "| transport | asked /s | sent /s | p50 ms | p95 ms | p99 ms | backlog | refused | sustained |",
+            "| --- | --: | --: | --: | --: | --: | --: | --: | --- |",
+        ]
+        for transport, curve in self.curve.items():
+            for s in curve["steps"]:
+                lines.append(
+                    f"| {transport} | {s['rate']:,.0f} | {s['achieved']:,.0f} | {s['p50_ms']:,.0f} |"
+                    f" {s['p95_ms']:,.0f} | {s['p99_ms']:,.0f} | {s['backlog']:,} | {s['refused']:,} |"
+                    f" {'yes' if s['sustained'] else 'no'} |"
+                )
+        return lines

@@ -7,7 +7,12 @@ same run, so the ratios hold on a shared, noisy machine.
 Processes: a raw-asyncio receiver, the load generator (one process per phase), and per
 transport one ``asyncevents-svc api`` plus one or two ``asyncevents-svc worker`` on a
 fresh PostgreSQL database (RabbitMQ, then the database queue). Baselines: a bare FastAPI
-app served the same way (ingest) and a bare RabbitMQ → aiohttp loop (delivery floor).
+app served the same way (ingest), the ingest floor (``bench/ingest_floor.py``: the same
+validation and the same committed row with asyncpg and group commit, nothing else) and a
+bare RabbitMQ → aiohttp loop (delivery floor). The load curve (``bench/curve.py``) ends
+each transport's run, drawn as ``bench/curve.svg``.
+
+    python -m bench.run --phases ingest,curve   # some phases only (no RESULTS.md)
 """
 
 from __future__ import annotations
@@ -27,14 +32,17 @@ import aio_pika
 import httpx
 import orjson
 from tests.support.backend import AMQP_URL
-from tests.support.cluster import ADMIN_KEY, Cluster
+from tests.support.cluster import ADMIN_KEY, PG_BASE, Cluster
 from tests.support.serving import free_port
 
-from bench import cpu
+from bench import cpu, curve_svg
+from bench.curve import Step, bounded, highest_sustained, next_rate
 from bench.report import Report
 
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS = Path(__file__).with_name("events.xml")
+CURVE_SVG = Path(__file__).with_name("curve.svg")
+PHASES = ("ingest", "floor", "e2e", "latency", "fanout", "isolation", "curve")
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,9 @@ class Sizes:
     fanout_events: int = 20
     isolation_seconds: float = 6.0
     isolation_rounds: int = 3
+    curve_rates: tuple[float, ...] = (50, 200, 500, 1000, 2000)
+    curve_seconds: float = 8.0
+    curve_search: int = 3  # extra steps to find the highest sustained rate
 
     @classmethod
     def quick(cls) -> Sizes:
@@ -57,6 +68,9 @@ class Sizes:
             fanout_events=2,
             isolation_seconds=2.0,
             isolation_rounds=1,
+            curve_rates=(50, 200),
+            curve_seconds=1.0,
+            curve_search=1,
         )
 
 
@@ -64,6 +78,7 @@ class Sizes:
 class Bench:
     sizes: Sizes
     work: Path
+    phases: frozenset[str] = frozenset(PHASES)
     report: Report = field(default_factory=Report)
     receiver_url: str = ""
     receiver_pid: int = 0
@@ -73,7 +88,9 @@ class Bench:
     async def spawn(self, *args: str) -> asyncio.subprocess.Process:
         return await asyncio.create_subprocess_exec(sys.executable, "-m", *args, cwd=ROOT)
 
-    async def loadgen(self, url: str, event: str, events: int, **options: float) -> dict[str, Any]:
+    async def loadgen(
+        self, url: str, event: str, events: int, *, allow_refused: bool = False, **options: float
+    ) -> dict[str, Any]:
         args = [url, ADMIN_KEY, "--event", event, "--events", str(events)]
         for name, value in options.items():
             args += [f"--{name}", str(value)]
@@ -84,7 +101,10 @@ class Bench:
         assert process.returncode == 0, "load generator failed"
         result: dict[str, Any] = orjson.loads(out)
         refused = {status: n for status, n in result["statuses"].items() if status not in {"200", "202"}}
-        assert not refused, f"the API refused part of the load, so no figure would be true: {refused}"
+        result["refused"] = sum(refused.values())
+        assert allow_refused or not refused, (
+            f"the API refused part of the load, so no figure would be true: {refused}"
+        )
         return result
 
     async def stats(self, prefix: str) -> dict[str, Any]:
@@ -116,6 +136,32 @@ class Bench:
         self.report.baseline_ingest = (single, batch)
         bare.terminate()
         await bare.wait()
+
+    async def ingest_against_floor(self, cluster: Cluster) -> None:
+        """Our single-event ingest with the API alone (no worker yet: the floor has none)
+        against the ingest floor on a database migrated the same way, in the order floor,
+        ours, ours, floor, so a drift of the machine's speed over the phase weighs on both
+        alike; each side's figure is the mean of its two rounds."""
+        (self.work / "ingest-floor").mkdir()
+        scratch = Cluster("dbqueue", self.work / "ingest-floor", events_file=EVENTS)
+        await scratch.create()
+        port = free_port()
+        floor = await self.spawn("bench.ingest_floor", str(port), f"{PG_BASE}/{scratch.name}")
+        url = f"http://127.0.0.1:{port}"
+        try:
+            await until_http(f"{url}/openapi.json")
+            n = self.sizes.single
+            rounds: dict[str, list[dict[str, Any]]] = {"floor": [], "ours": []}
+            for side in ("floor", "ours", "ours", "floor"):
+                target = url if side == "floor" else cluster.base_url
+                rounds[side].append(await self.loadgen(target, "bench.ingest", n, concurrency=32))
+            stored = await scratch.count("SELECT count(*) FROM events")
+            assert stored == 2 * n, f"the ingest floor stored {stored} rows, not {2 * n}"
+        finally:
+            floor.terminate()
+            await floor.wait()
+            await scratch.drop()
+        self.report.ingest_floor = {side: _mean_rounds(results) for side, results in rounds.items()}
 
     async def ingest(self, cluster: Cluster) -> None:
         single = await self.loadgen(cluster.base_url, "bench.ingest", self.sizes.single, concurrency=32)
@@ -155,6 +201,52 @@ class Bench:
             "others_share": round(spent.others / (wall * cpu.CORES), 2),
         }
         await unsubscribe(cluster, sub)
+
+    async def curve(self, cluster: Cluster) -> None:
+        """The load curve (:mod:`bench.curve`): the fixed rates, then a search for the
+        highest rate sustained; drawn by :mod:`bench.curve_svg`. It starts once earlier
+        phases' events are fanned out: a backlog being drained would be measured too."""
+        await until(lambda: _drained(cluster), timeout=300)
+        steps = [await self.curve_step(cluster, rate) for rate in self.sizes.curve_rates]
+        for _ in range(self.sizes.curve_search):
+            rate = next_rate(steps)
+            if rate is None:
+                break
+            steps.append(await self.curve_step(cluster, rate))
+        self.report.curve[cluster.transport] = {
+            "steps": [s.as_dict() for s in sorted(steps, key=lambda s: s.rate)],
+            "sustained": highest_sustained(steps),
+            "bounded": bounded(steps),  # False: every rate held, the figure is a lower bound
+        }
+
+    async def curve_step(self, cluster: Cluster, rate: float) -> Step:
+        path = f"/curve/{cluster.transport}/{rate:g}/"  # the slash: /50/ is no prefix of /500/
+        sub = await subscribe(cluster, "bench.curve", self.receiver_url + path)
+        n = max(1, int(rate * self.sizes.curve_seconds))
+        load = await self.loadgen(
+            cluster.base_url, "bench.curve", n, rate=rate, concurrency=128, allow_refused=True
+        )
+        accepted = n - load["refused"]
+        backlog = accepted - int((await self.stats(path))["distinct"])
+        try:
+            await until(lambda: self._arrived(path, accepted), timeout=60)
+            drained = True
+        except TimeoutError:
+            drained = False
+        stats = await self.stats(path)
+        await unsubscribe(cluster, sub)
+        await until(lambda: _drained(cluster), timeout=120)  # nothing of this step left
+        return Step(
+            rate=rate,
+            achieved=load["events_per_s"],
+            accepted=accepted,
+            refused=load["refused"],
+            backlog=backlog,
+            p50_ms=round(stats["p50_ms"], 1),
+            p95_ms=round(stats["p95_ms"], 1),
+            p99_ms=round(stats["p99_ms"], 1),
+            drained=drained,
+        )
 
     async def _arrived(self, prefix: str, n: int) -> bool:
         return int((await self.stats(prefix))["distinct"]) >= n
@@ -249,19 +341,30 @@ class Bench:
         (self.work / transport).mkdir()
         cluster = Cluster(transport, self.work / transport, events_file=EVENTS)
         await cluster.create()
+        phases = self.phases
         try:
             cluster.start_api()
-            cluster.start_worker()
             await cluster.until_ready()
-            if transport == "rabbitmq":
+            if transport == "rabbitmq" and "ingest" in phases:
+                await self.ingest_against_floor(cluster)
+            cluster.start_worker()
+            await asyncio.sleep(3.0)  # the worker is up
+            if transport == "rabbitmq" and "ingest" in phases:
                 await self.ingest(cluster)
-            await self.end_to_end(cluster, "1 worker")
+            if "e2e" in phases:
+                await self.end_to_end(cluster, "1 worker")
             cluster.start_worker()
             await asyncio.sleep(3.0)  # the second worker is up
-            await self.end_to_end(cluster, "2 workers")
-            await self.latency(cluster)
-            await self.fanout(cluster)
-            await self.isolation(cluster)
+            if "e2e" in phases:
+                await self.end_to_end(cluster, "2 workers")
+            if "latency" in phases:
+                await self.latency(cluster)
+            if "fanout" in phases:
+                await self.fanout(cluster)
+            if "isolation" in phases:
+                await self.isolation(cluster)
+            if "curve" in phases:
+                await self.curve(cluster)
             self.report.rss[transport] = peak_rss(cluster)
         except BaseException:
             print(cluster.logs(), file=sys.stderr)
@@ -272,6 +375,15 @@ class Bench:
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
+
+def _mean_rounds(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """One load generator result for several rounds: the mean rate and p95, and each round's rate."""
+    return {
+        "events_per_s": round(statistics.fmean(r["events_per_s"] for r in results), 1),
+        "request_p95_ms": round(statistics.fmean(r["request_p95_ms"] for r in results), 2),
+        "rounds": [r["events_per_s"] for r in results],
+    }
 
 
 async def until(check: Any, timeout: float = 30.0) -> None:
@@ -347,13 +459,17 @@ async def main() -> None:
     )
     parser.add_argument("--quick", action="store_true", help="tiny sizes, no RESULTS.md")
     parser.add_argument("--transports", default="rabbitmq,dbqueue")
+    parser.add_argument("--phases", default=",".join(PHASES), help=f"some of {','.join(PHASES)}")
     args = parser.parse_args()
+    phases = frozenset(args.phases.split(","))
+    assert phases <= set(PHASES), f"unknown phase(s): {sorted(phases - set(PHASES))}"
     with tempfile.TemporaryDirectory() as work:
-        bench = Bench(Sizes.quick() if args.quick else Sizes(), Path(work))
+        bench = Bench(Sizes.quick() if args.quick else Sizes(), Path(work), phases)
         receiver = await bench.start_receiver()
         try:
-            await bench.ingest_baseline()
-            if "rabbitmq" in args.transports:
+            if phases & {"ingest", "floor"}:
+                await bench.ingest_baseline()
+            if "rabbitmq" in args.transports and "floor" in phases:
                 await bench.floor()
             for transport in args.transports.split(","):
                 await bench.transport(transport)
@@ -362,7 +478,10 @@ async def main() -> None:
             await receiver.wait()
     text = bench.report.markdown(quick=args.quick)
     print(text)
-    if not args.quick:
+    if not args.quick and bench.report.curve:
+        title = f"Ingest → receipt latency, 1 api + 2 workers, {time.strftime('%Y-%m-%d')}"
+        CURVE_SVG.write_text(curve_svg.render(bench.report.curve, title))
+    if not args.quick and phases == set(PHASES):
         Path(__file__).with_name("RESULTS.md").write_text(text)
 
 

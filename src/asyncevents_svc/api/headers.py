@@ -55,15 +55,23 @@ def _under(path: str, prefix: str) -> bool:
     return path == prefix or path.startswith(prefix + "/")
 
 
+def _headers_of(path: str, portal: dict[str, str]) -> dict[str, str]:
+    if path in DOC_PAGES:
+        return _BASE_HEADERS
+    if _under(path, CONSOLE_PREFIX):
+        return _CONSOLE_HEADERS
+    if _under(path, PORTAL_PREFIX):
+        return portal
+    return _API_HEADERS
+
+
 def security_headers(path: str, portal_frame_ancestors: str = "'none'") -> dict[str, str]:
     """The headers a response to ``path`` carries (lower-case names)."""
-    if path in DOC_PAGES:
-        return dict(_BASE_HEADERS)
-    if _under(path, CONSOLE_PREFIX):
-        return dict(_CONSOLE_HEADERS)
-    if _under(path, PORTAL_PREFIX):
-        return _portal_headers(portal_frame_ancestors)
-    return dict(_API_HEADERS)
+    return dict(_headers_of(path, _portal_headers(portal_frame_ancestors)))
+
+
+def _encoded(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
+    return [(name.encode(), value.encode()) for name, value in headers.items()]
 
 
 class SecurityHeaders:
@@ -79,15 +87,20 @@ class SecurityHeaders:
         self.app = app
         self.hsts = [(b"strict-transport-security", hsts.encode())] if hsts else []
         self.portal_frame_ancestors = portal_frame_ancestors
+        self._portal = _portal_headers(portal_frame_ancestors)
+        # Encoded once for the ASGI messages, not per response.
+        self._encoded = {
+            id(headers): _encoded(headers)
+            for headers in (_BASE_HEADERS, _API_HEADERS, _CONSOLE_HEADERS, self._portal)
+        }
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = security_headers(scope["path"], self.portal_frame_ancestors)
-        extra = [(k.encode(), v.encode()) for k, v in headers.items()]
+        extra = self._encoded[id(_headers_of(scope["path"], self._portal))]
         if scope.get("scheme") == "https":
-            extra += self.hsts
+            extra = extra + self.hsts
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -1,11 +1,18 @@
 """Group commit for ingest: concurrent requests share one INSERT and one COMMIT.
 
-Each request hands its validated events to :meth:`GroupCommitter.store` and waits. Two
-committer tasks take whatever is queued (up to ``MAX_EVENTS``), insert it in one statement,
-commit, and answer every waiting request; while one commits, the other collects the next
-group. A lone request is not delayed (nothing waits for a group to fill). The promise is
-unchanged: a request returns only after the transaction holding its events has committed,
-and if that transaction fails, every request in it fails (503 while the database is away).
+Each request hands its validated events to :meth:`GroupCommitter.store` and waits. One
+committer task takes whatever is queued (up to ``MAX_EVENTS``), inserts it in one
+statement, commits, and answers every waiting request; what arrives meanwhile is the next
+group. A lone request is not delayed (nothing waits for a group to fill). There used to be
+two committers, so that one could start while the other committed; but the second then
+took whatever had just arrived, groups stayed small, and a group's fixed cost (a session,
+BEGIN, the ORM insert's setup, COMMIT) is most of an event's commit path. With one, at 32
+concurrent single POSTs: half the transactions (~16 events each instead of ~10) and 0.50 to
+0.53 ms of API CPU a request instead of 0.56 (issue 17 point 6, bench/RESULTS.md).
+
+The promise is unchanged: a request returns only after the transaction holding its events
+has committed, and if that transaction fails, every request in it fails (503 while the
+database is away).
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from asyncevents_svc.events.service import Ingested, NewEvent, StoredEvent, stor
 from asyncevents_svc.observability.metrics import Metrics
 
 MAX_EVENTS = 2000  # per transaction
-COMMITTERS = 2
+COMMITTERS = 1  # see the module docstring
 
 Waiting = tuple[list[NewEvent], asyncio.Future[list[Ingested]]]
 
