@@ -21,16 +21,16 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from starlette.routing import Mount, Route
 
 from asyncevents_svc.auth.scopes import ALL, OPERATOR_ONLY
-from asyncevents_svc.db.models import Attempt, Delivery, ReplayJob, Subscription
+from asyncevents_svc.db.models import Delivery, ReplayJob, Subscription
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.runtime import Runtime
 from tests.support.keys import bearer, key_with
 from tests.support.routes import app_routes
-from tests.support.rows import stored_delivery, stored_event
+from tests.support.rows import failed_attempt, stored_delivery, stored_event
 
 PUBLIC = {"/health/live", "/health/ready", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 #: Mounted HTML applications: outside the API table. They call this API with the signed-in
@@ -399,20 +399,8 @@ async def seed(api: httpx.AsyncClient, runtime: Runtime) -> Seed:
         runtime, event_all, subscription_id=subs["pim"], application_id=b, **dead
     )
     job_b = uuid.uuid4()
+    await failed_attempt(runtime, delivery_a, delivery_b, delivery_all)
     async with runtime.sessions() as session, session.begin():
-        for delivery in (delivery_a, delivery_b, delivery_all):
-            await session.execute(
-                insert(Attempt).values(
-                    delivery_id=delivery,
-                    number=1,
-                    started_at=utcnow(),
-                    duration_ms=1.0,
-                    success=False,
-                    retryable=False,
-                    status_code=500,
-                    response="answered 500",
-                )
-            )
         session.add(ReplayJob(id=job_b, criteria={}, application_id=b, created_at=utcnow()))
     return Seed(
         a,

@@ -12,15 +12,15 @@ from __future__ import annotations
 import uuid
 
 import httpx
-from sqlalchemy import insert, update
+from sqlalchemy import update
 
 from asyncevents_svc.db.lease import Lease
-from asyncevents_svc.db.models import Attempt, Delivery
+from asyncevents_svc.db.models import Delivery
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.deliveries import repository
 from asyncevents_svc.runtime import Runtime
 from tests.support.keys import bearer, key_with
-from tests.support.rows import stored_delivery, stored_event
+from tests.support.rows import failed_attempt, stored_delivery, stored_event
 
 BOUND = ["subscriptions:read", "subscriptions:write", "deliveries:read", "deliveries:replay"]
 
@@ -56,19 +56,7 @@ async def dead_delivery(runtime: Runtime, subscription_id: int, application_id: 
         status="dead",
         attempts=1,
     )
-    async with runtime.sessions() as session, session.begin():
-        await session.execute(
-            insert(Attempt).values(
-                delivery_id=delivery_id,
-                number=1,
-                started_at=utcnow(),
-                duration_ms=1.0,
-                success=False,
-                retryable=False,
-                status_code=500,
-                response="ERP-PRIVATE-RESPONSE",
-            )
-        )
+    await failed_attempt(runtime, delivery_id, response="ERP-PRIVATE-RESPONSE")
     return delivery_id
 
 

@@ -106,3 +106,21 @@ async def assert_no_event_stored(
     )
     assert valid.status_code == 202, valid.text
     assert await count_events(runtime) == 1
+
+
+async def failed_attempt(runtime: Runtime, *delivery_ids: uuid.UUID, response: str = "answered 500") -> None:
+    """A first, failed attempt (a 500, not to be retried) of each of these deliveries."""
+    async with runtime.sessions() as session, session.begin():
+        for delivery_id in delivery_ids:
+            await session.execute(
+                insert(Attempt).values(
+                    delivery_id=delivery_id,
+                    number=1,
+                    started_at=utcnow(),
+                    duration_ms=1.0,
+                    success=False,
+                    retryable=False,
+                    status_code=500,
+                    response=response,
+                )
+            )

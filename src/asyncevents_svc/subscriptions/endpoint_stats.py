@@ -51,7 +51,7 @@ async def last_day(
     """The last day of ``subscription_id``'s deliveries — of its application's only: an id
     that once was another application's subscription must not show that one's history."""
     since = now - WINDOW
-    recent = (
+    newest = (
         select(Delivery.id)
         .where(
             Delivery.subscription_id == subscription_id,
@@ -59,21 +59,10 @@ async def last_day(
             Delivery.created_at >= since,
         )
         .order_by(Delivery.created_at.desc())
-        .limit(MAX_DELIVERIES + 1)
-        .subquery()
     )
+    recent = newest.limit(MAX_DELIVERIES + 1).subquery()
     deliveries = await session.scalar(select(func.count()).select_from(recent)) or 0
-    capped = (
-        select(Delivery.id)
-        .where(
-            Delivery.subscription_id == subscription_id,
-            Delivery.application_id == application_id,
-            Delivery.created_at >= since,
-        )
-        .order_by(Delivery.created_at.desc())
-        .limit(MAX_DELIVERIES)
-        .scalar_subquery()
-    )
+    capped = newest.limit(MAX_DELIVERIES).scalar_subquery()
     in_window = (Attempt.delivery_id.in_(capped), Attempt.started_at >= since)
     total, succeeded = (
         await session.execute(
