@@ -46,14 +46,6 @@ async def get(session: AsyncSession, ref: str) -> Application:
     return application
 
 
-async def by_uid(session: AsyncSession, uid: str, *, field: str = "application") -> Application:
-    """The application with this uid, or a 422 naming ``field`` (a body that names one)."""
-    application = await find(session, uid) if _UID.fullmatch(uid) else None
-    if application is None:
-        raise ValidationFailed(field, f"no application has the uid {uid!r}")
-    return application
-
-
 async def uids(session: AsyncSession, ids: set[int]) -> dict[int, str]:
     """The uid of each of these application ids that still exists."""
     if not ids:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from asyncevents_svc.api.deps import RuntimeDep, SessionDep, authorize
 from asyncevents_svc.api.problems import PROBLEM_RESPONSES, problem_responses
+from asyncevents_svc.applications import scope
 from asyncevents_svc.applications import service as applications
 from asyncevents_svc.auth.keys import create_key, revoke_key
 from asyncevents_svc.db.models import ApiKey
@@ -90,17 +91,18 @@ def _out(row: ApiKey, uids: dict[int, str]) -> KeyOut:
 async def create(body: KeyCreate, session: SessionDep, runtime: RuntimeDep) -> KeyCreated:
     """Create a key with the given scopes (the service's scopes and the catalogue's
     ``<resource>`` names); the key is in this response only."""
-    application = None if body.application is None else await applications.by_uid(session, body.application)
+    # An operator names the application by uid (the same 422 as everywhere for an unknown one).
+    application_id = await scope.reach(session, None, body.application)
     row, key = await create_key(
         session,
         name=body.name,
         scopes=body.scopes,
         expires_at=body.expires_at,
         resources=runtime.catalogue.resources(),
-        application_id=None if application is None else application.id,
+        application_id=application_id,
     )
     await session.commit()
-    uids = {} if application is None else {application.id: application.uid}
+    uids = {} if application_id is None or body.application is None else {application_id: body.application}
     return KeyCreated(**_out(row, uids).model_dump(), key=key)
 
 
