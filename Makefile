@@ -1,20 +1,22 @@
 # Targets that CI calls (.ci/run) and that developers use. Each installs what it needs.
-# uv from PATH, else a private copy installed from PyPI into .tools/ (no root, no PEP 668 trouble).
-UV ?= $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
+# uv: a private copy of one pinned version (the Dockerfile's UV_VERSION too; a test keeps them
+# equal) installed from PyPI into .tools/ (no root, no PEP 668 trouble). UV=uv uses your own.
+UV_VERSION = 0.13.9
+UV ?= .tools/uv-$(UV_VERSION)/bin/uv
 PYTEST = $(UV) run pytest -p no:cacheprovider
 
 .PHONY: install chromium run test test-postgres-rabbitmq test-postgres-dbqueue test-sqlite-dbqueue test-faults \
 	lint typecheck imports migrations-check check bench soak bench-quick bench-http-clients bench-scale format docs
 
-install: $(filter .tools/bin/uv,$(UV))  ## create .venv from uv.lock
+install: $(filter .tools/%,$(UV))  ## create .venv from uv.lock
 	$(UV) sync --frozen
 
 chromium:  ## Debian's Chromium for the console's browser tests (installed when missing)
 	@command -v chromium >/dev/null || .ci/install-chromium
 
-.tools/bin/uv:
-	python3 -m venv .tools
-	.tools/bin/pip install --quiet "uv>=0.5"
+.tools/uv-$(UV_VERSION)/bin/uv:
+	python3 -m venv .tools/uv-$(UV_VERSION)
+	.tools/uv-$(UV_VERSION)/bin/pip install --quiet "uv==$(UV_VERSION)"
 
 run: install  ## the embedded default: API + worker in one process, SQLite in ./var, no other services
 	$(UV) run asyncevents-svc serve
