@@ -206,3 +206,21 @@ async def test_applications_put_everything_that_exists_in_default_and_change_not
         assert [tuple(a) for a in applications] == [(1, "default")]
     finally:
         await engine.dispose()
+
+
+@pytest.mark.postgres  # fillfactor is a PostgreSQL storage setting
+async def test_deliveries_keep_a_fifth_of_each_page_free_so_a_lease_is_a_hot_update(
+    empty_database: str,
+) -> None:
+    """A claim's lease changes no indexed column: with room in the page PostgreSQL writes
+    the new version beside the old one and touches none of the table's indexes."""
+    await asyncio.to_thread(upgrade, empty_database)
+    engine = create_async_engine(empty_database)
+    try:
+        async with engine.connect() as connection:
+            options = await connection.scalar(
+                sa.text("SELECT reloptions FROM pg_class WHERE relname = 'deliveries'")
+            )
+    finally:
+        await engine.dispose()
+    assert options == ["fillfactor=80"]
