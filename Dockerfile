@@ -1,7 +1,7 @@
 # One image for every role of asyncevents-svc:
 #   docker run IMAGE            -> the HTTP API (default CMD "api")
 #   docker run IMAGE worker     -> the delivery worker
-#   docker run IMAGE migrate    -> alembic upgrade head (reads /app/alembic.ini and /app/migrations)
+#   docker run IMAGE migrate    -> alembic upgrade head (the migrations the package carries)
 #
 # Needs BuildKit (the default builder since Docker 23) for the RUN --mount cache; no
 # "# syntax=" line, so no dockerfile frontend image is pulled.
@@ -30,12 +30,14 @@ WORKDIR /app
 # installed as a regular (non-editable) wheel so the runtime stage needs no source tree.
 COPY pyproject.toml uv.lock ./
 RUN --mount=type=cache,target=/root/.cache/uv \
-    uv sync --frozen --no-dev --no-editable --no-install-project
+    uv sync --frozen --no-dev --no-editable --no-install-project --extra eventbridge --extra tracing
 
-COPY README.md ./
+# The wheel carries the migrations and the example catalogue (asyncevents_svc.bundled).
+COPY README.md LICENSE events.xml ./
+COPY migrations ./migrations
 COPY src ./src
 RUN --mount=type=cache,target=/root/.cache/uv \
-    uv sync --frozen --no-dev --no-editable
+    uv sync --frozen --no-dev --no-editable --extra eventbridge --extra tracing
 
 # --------------------------------------------------------------------------- runtime
 FROM ${PYTHON_IMAGE} AS runtime
@@ -55,8 +57,7 @@ RUN groupadd --system --gid 10001 app \
 WORKDIR /app
 
 COPY --from=builder /app/.venv /app/.venv
-COPY alembic.ini events.xml ./
-COPY migrations ./migrations
+COPY events.xml ./
 
 ENV VIRTUAL_ENV=/app/.venv \
     PATH="/app/.venv/bin:${PATH}" \

@@ -8,8 +8,8 @@ PYTEST = $(UV) run pytest -p no:cacheprovider
 .PHONY: install chromium run test test-postgres-rabbitmq test-postgres-dbqueue test-sqlite-dbqueue test-faults \
 	lint typecheck imports migrations-check check bench soak bench-quick bench-http-clients bench-scale format docs
 
-install: $(filter .tools/%,$(UV))  ## create .venv from uv.lock
-	$(UV) sync --frozen
+install: $(filter .tools/%,$(UV))  ## create .venv from uv.lock: runtime, both extras, dev tools
+	$(UV) sync --frozen --all-extras
 
 chromium:  ## Debian's Chromium for the console's browser tests (installed when missing)
 	@command -v chromium >/dev/null || .ci/install-chromium
@@ -18,8 +18,9 @@ chromium:  ## Debian's Chromium for the console's browser tests (installed when 
 	python3 -m venv .tools/uv-$(UV_VERSION)
 	.tools/uv-$(UV_VERSION)/bin/pip install --quiet "uv==$(UV_VERSION)"
 
-run: install  ## the embedded default: API + worker in one process, SQLite in ./var, no other services
-	$(UV) run asyncevents-svc serve
+run: $(filter .tools/%,$(UV))  ## the embedded default: API + worker in one process, SQLite in ./var, no other services
+	$(UV) sync --frozen --no-dev --inexact
+	$(UV) run --no-sync asyncevents-svc serve
 
 test: install chromium  ## lint, types, migrations, the whole suite on all three backends, then the fault suite
 	$(MAKE) check

@@ -17,8 +17,16 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from asyncevents_svc import bundled
+
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
 _HSTS = re.compile(r"max-age=\d{1,10}(\s*;\s*includeSubDomains)?(\s*;\s*preload)?", re.IGNORECASE)
+
+
+def default_catalogue() -> Path:
+    """``events.xml`` in the working directory when there is one, else the package's example."""
+    here = Path("events.xml")
+    return here if here.exists() else bundled.example_catalogue()
 
 
 def parse_duration(text: str) -> float:
@@ -359,8 +367,9 @@ class Settings(BaseSettings):
         "(workers poll the database).",
     )
     events_file: Annotated[list[Path], NoDecode] = Field(
-        default_factory=lambda: [Path("events.xml")],
-        description="events.xml files or folders, separated by commas or colons.",
+        default_factory=lambda: [default_catalogue()],
+        description="events.xml files or folders, separated by commas or colons. Unset: "
+        "`events.xml` in the working directory, else the example catalogue the package carries.",
     )
     encryption_key: SecretStr | None = Field(
         None,

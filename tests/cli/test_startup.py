@@ -6,6 +6,7 @@ from pathlib import Path
 
 import httpx
 
+from asyncevents_svc import __version__
 from tests.support.processes import ROOT, run_cli_bare
 from tests.support.serving import free_port
 
@@ -59,7 +60,7 @@ async def test_notifiers_lists_the_installed_keys(api: httpx.AsyncClient) -> Non
 
 
 async def test_health_and_openapi_are_served(api: httpx.AsyncClient) -> None:
-    assert (await api.get("/health/live")).json() == {"status": "ok"}
+    assert (await api.get("/health/live")).json() == {"status": "ok", "version": __version__}
     assert (await api.get("/health/ready")).json()["checks"]["database"] == "ok"
     spec = (await api.get("/openapi.json")).json()
     assert "/v1/events" in spec["paths"]

@@ -66,11 +66,13 @@ def failure(exc: Exception) -> int | None:
     from asyncevents_svc.errors import AppError, CatalogueError
     from asyncevents_svc.notifiers.registry import NotifierLoadError
     from asyncevents_svc.notifiers.ssrf import AllowlistError
+    from asyncevents_svc.observability.tracing import TracingUnavailable
 
     if isinstance(exc, CatalogueError):
         print(f"asyncevents-svc: cannot load the event catalogue: {exc}", file=sys.stderr)
         return 2
-    if isinstance(exc, EncryptionKeyError | NotifierLoadError | AllowlistError | BootstrapKeyError):
+    fixable = EncryptionKeyError | NotifierLoadError | AllowlistError | BootstrapKeyError | TracingUnavailable
+    if isinstance(exc, fixable):
         print(f"asyncevents-svc: {exc}", file=sys.stderr)
         return 2
     if isinstance(exc, AppError):

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 import uvicorn
 
+from asyncevents_svc import __version__
 from asyncevents_svc.app import create_app
 from asyncevents_svc.auth.bootstrap import ensure_admin
 from asyncevents_svc.messaging.dbqueue import LocalPublisher
@@ -34,10 +35,10 @@ class _Server(uvicorn.Server):
 
 def banner(settings: Settings, admin_key: str | None) -> str:
     base = f"http://{settings.host}:{settings.port}"
-    database = f"SQLite in {settings.data_dir}/" if settings.embedded else "PostgreSQL"
+    database = f"SQLite in {settings.data_dir.resolve()}/" if settings.embedded else "PostgreSQL"
     queue = "RabbitMQ" if settings.broker_url else "database queue"
     lines = [
-        "asyncevents-svc is running",
+        f"asyncevents-svc {__version__} is running",
         f"  API   {base}/v1/events",
         *([f"  docs  {base}/docs"] if settings.security.docs else []),
         f"  admin {base}/admin (sign in with an API key)",

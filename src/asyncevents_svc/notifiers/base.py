@@ -136,3 +136,8 @@ class Notifier(ABC):
 
     async def close(self) -> None:
         """Release connections (called on shutdown)."""
+
+
+class NotifierUnavailable(Exception):
+    """Raised by a notifier's entry point when its optional libraries are not installed; the
+    message says how to add them (the registry leaves the notifier out, see its docstring)."""

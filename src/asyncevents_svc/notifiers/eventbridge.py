@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.util
 import re
 import time
 from dataclasses import dataclass, field
@@ -29,7 +30,13 @@ from typing import TYPE_CHECKING, Any
 import structlog
 from pydantic import SecretStr
 
-from asyncevents_svc.notifiers.base import Notification, Notifier, NotifierContext, NotifierResult
+from asyncevents_svc.notifiers.base import (
+    Notification,
+    Notifier,
+    NotifierContext,
+    NotifierResult,
+    NotifierUnavailable,
+)
 from asyncevents_svc.notifiers.http import render
 from asyncevents_svc.settings import EventBridgeSettings
 
@@ -327,5 +334,7 @@ def _retryable_botocore(exc: Exception) -> bool:
 
 
 def EventBridgeNotifierFactory(ctx: NotifierContext) -> EventBridgeNotifier:  # noqa: N802 - entry-point name
-    """Entry point of the ``eventbridge`` notifier."""
+    """Entry point of the ``eventbridge`` notifier (needs the ``eventbridge`` extra)."""
+    if importlib.util.find_spec("aiobotocore") is None:
+        raise NotifierUnavailable("pip install 'asyncevents-svc[eventbridge]'")
     return EventBridgeNotifier(ctx.settings.eventbridge)

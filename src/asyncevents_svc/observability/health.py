@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from asyncevents_svc import __version__
 from asyncevents_svc.api.deps import RuntimeDep
 from asyncevents_svc.db.models import Delivery, Event, due_for_sending, waiting_for_fan_out
 from asyncevents_svc.db.types import utcnow
@@ -37,8 +38,8 @@ READY_EXAMPLE = {
 
 @router.get("/live")
 async def live() -> dict[str, str]:
-    """The process is up."""
-    return {"status": "ok"}
+    """The process is up, and which version it runs."""
+    return {"status": "ok", "version": __version__}
 
 
 async def oldest_waiting(connection: AsyncConnection, now: datetime) -> datetime | None:

@@ -14,6 +14,7 @@ When tracing is off the tracer is OpenTelemetry's no-op one and the SDK is never
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from typing import Any
@@ -27,6 +28,10 @@ from asyncevents_svc.settings import TracingSettings
 
 _PROPAGATOR = TraceContextTextMapPropagator()
 Attributes = Mapping[str, str | int | float | bool]
+
+
+class TracingUnavailable(Exception):
+    """Tracing is enabled but the OpenTelemetry SDK (the ``tracing`` extra) is not installed."""
 
 
 class Tracing:
@@ -88,6 +93,10 @@ def failed(span: Span, detail: str | None) -> None:
 
 
 def _sdk_provider(settings: TracingSettings) -> Any:
+    if importlib.util.find_spec("opentelemetry.sdk") is None:
+        raise TracingUnavailable(
+            "ASYNCEVENTS_TRACING__ENABLED needs the OpenTelemetry SDK: pip install 'asyncevents-svc[tracing]'"
+        )
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
     from opentelemetry.sdk.resources import Resource
     from opentelemetry.sdk.trace import TracerProvider

@@ -173,6 +173,12 @@ class SubscriptionService:
 
     async def _check_target(self, notifier_key: str, recipient: str) -> None:
         notifier = self.notifiers.get(notifier_key)
+        if notifier is None and notifier_key in self.notifiers.unavailable:
+            raise ValidationFailed(
+                self.prefix + "metadata",
+                f"notifier {notifier_key!r} is not available in this installation: "
+                f"{self.notifiers.unavailable[notifier_key]}",
+            )
         if notifier is None:
             raise ValidationFailed(
                 self.prefix + "metadata",
