@@ -85,6 +85,7 @@ async def test_the_counters_move_with_the_work(
     assert moved("asyncevents_attempt_duration_seconds_count", notifier="http") == 2
     assert value(after, "asyncevents_deliveries_dead") >= 1
     assert value(after, "asyncevents_deliveries_waiting", status="retrying") == 0
+    assert value(after, "asyncevents_count_estimated", count="deliveries_dead") == 0  # counted
     assert value(after, "process_resident_memory_bytes") > 0
     assert ("asyncevents_sends_in_flight", ()) in after
     assert ("asyncevents_scheduler_lag_seconds", ()) in after

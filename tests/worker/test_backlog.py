@@ -11,12 +11,16 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import httpx
-from sqlalchemy import insert
+import pytest
+from sqlalchemy import event, insert, text
 
+from asyncevents_svc.db.lease import Lease
 from asyncevents_svc.db.models import Delivery
 from asyncevents_svc.db.types import utcnow
+from asyncevents_svc.deliveries import repository as deliveries
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.worker.runner import Worker
 from tests.support.helpers import subscribe
@@ -63,3 +67,51 @@ async def test_a_backlog_drains_faster_than_one_batch_per_scan(
     seconds = time.monotonic() - started
     one_batch_a_scan = DUE / BATCH
     assert seconds < one_batch_a_scan / 3, f"{DUE} due deliveries took {seconds:.1f} s"
+
+
+def rows_read(plan: dict[str, Any]) -> int:
+    """Rows an EXPLAIN ANALYZE plan's scans read: those returned and those filtered out."""
+    here = 0
+    if "Scan" in plan["Node Type"]:
+        here = (plan["Actual Rows"] + plan.get("Rows Removed by Filter", 0)) * plan["Actual Loops"]
+    return here + sum(rows_read(child) for child in plan.get("Plans", []))
+
+
+@pytest.mark.postgres
+async def test_a_claim_that_leaves_out_a_backed_up_subscription_never_reads_its_backlog(
+    api: httpx.AsyncClient, runtime: Runtime, receiver: Receiver
+) -> None:
+    # A day of one endpoint's deliveries waits in the database, due before anything else;
+    # its line in this worker is full, so the claim leaves it out. What the claim reads
+    # must not grow with that backlog (at 10 M deliveries it was a million rows a claim).
+    down = await subscribe(api, f"{receiver.url}/down", event="example.ping")
+    healthy = await subscribe(api, f"{receiver.url}/ok", event="example.ping")
+    await due_deliveries(runtime, down["subscription_id"], 5_000)
+    await due_deliveries(runtime, healthy["subscription_id"], 3)
+    async with runtime.engine.begin() as connection:
+        await connection.execute(text("ANALYZE deliveries"))
+    statements: list[tuple[str, Any]] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if "deliveries" in statement and statement.lstrip().upper().startswith(("SELECT", "UPDATE")):
+            statements.append((statement, parameters))
+
+    event.listen(runtime.engine.sync_engine, "before_cursor_execute", capture)
+    try:
+        claim = await deliveries.claim_due(runtime.sessions, Lease(60), 200, skip=[down["subscription_id"]])
+    finally:
+        event.remove(runtime.engine.sync_engine, "before_cursor_execute", capture)
+
+    assert claim.claimed == 3
+    assert {job.subscription_id for job in claim.jobs} == {healthy["subscription_id"]}
+    await deliveries.release(runtime.sessions, [job.delivery_id for job in claim.jobs])
+    read = 0
+    async with runtime.engine.connect() as connection:
+        transaction = await connection.begin()
+        for statement, parameters in statements:
+            explained = await connection.exec_driver_sql(
+                f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}", parameters
+            )
+            read += rows_read(explained.scalar_one()[0]["Plan"])
+        await transaction.rollback()
+    assert read < 500, f"the claim read {read} rows beside a backlog of 5,000"

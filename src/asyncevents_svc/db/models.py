@@ -177,6 +177,16 @@ class Delivery(Base):
             postgresql_where=text(OPEN_SQL),
             sqlite_where=text(OPEN_SQL),
         ),
+        # The claim in a backlog, which leaves out subscriptions backed up in the worker:
+        # each other subscription's earliest due, without reading past the backlog's.
+        Index(
+            "ix_deliveries_open_subscription",
+            "subscription_id",
+            "next_attempt_at",
+            "id",
+            postgresql_where=text(OPEN_SQL),
+            sqlite_where=text(OPEN_SQL),
+        ),
         Index("ix_deliveries_event", "event_id"),
         Index("ix_deliveries_subscription", "subscription_id", "created_at"),
         Index("ix_deliveries_application", "application_id", "created_at", "id"),

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import cast
 
 import structlog
-from sqlalchemy import Table, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import Select, Table, and_, bindparam, func, insert, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from asyncevents_svc.db.engine import SessionFactory
@@ -91,13 +91,10 @@ async def claim_due(
     subscriptions in ``skip``, and return their send jobs. A claimed delivery whose
     subscription was deleted or is no longer active is cancelled with the reason instead."""
     now = utcnow()
-    due = select(Delivery.id).where(due_for_sending(now))
-    if skip:
-        due = due.where(Delivery.subscription_id.not_in(skip))
-    due = due.order_by(Delivery.next_attempt_at).limit(limit).with_for_update(skip_locked=True)
     jobs: list[SendJob] = []
     cancelled: list[tuple[uuid.UUID, str]] = []
     async with sessions() as session, session.begin():
+        due = await _due(session, now, limit, skip)
         claimed = (
             await session.scalars(
                 update(Delivery)
@@ -139,6 +136,43 @@ async def claim_due(
     for delivery_id, reason in cancelled:
         log.info("delivery_cancelled", delivery_id=str(delivery_id), reason=reason)
     return DueClaim(jobs, len(claimed))
+
+
+async def _due(session: AsyncSession, now: datetime, limit: int, skip: list[int] | None) -> Select[uuid.UUID]:
+    """What a claim locks: the ``limit`` earliest due deliveries, none of ``skip``'s.
+
+    Without ``skip`` it reads the head of ``ix_deliveries_open_due`` and stops. With it, a
+    walk in due order would read past every due delivery of the skipped subscriptions
+    first (in a backlog, a million of one subscription's), so on PostgreSQL it first finds
+    the earliest due of each other subscription (``LATERAL`` over ``subscriptions``,
+    ``ix_deliveries_open_subscription``: one short read per subscription), then locks those
+    by id, testing again that they are due (a row another worker leased since is skipped).
+    Deliveries of a deleted subscription, which only wait to be cancelled, are left for a
+    claim without a backlog. SQLite (one worker, no ``LATERAL``) walks."""
+    due = select(Delivery.id).where(due_for_sending(now))
+    if not skip:
+        return due.order_by(Delivery.next_attempt_at).limit(limit).with_for_update(skip_locked=True)
+    if session.get_bind().dialect.name != "postgresql":
+        due = due.where(Delivery.subscription_id.not_in(skip))
+        return due.order_by(Delivery.next_attempt_at).limit(limit).with_for_update(skip_locked=True)
+    earliest = (
+        select(Delivery.id, Delivery.next_attempt_at)
+        .where(Delivery.subscription_id == Subscription.id, due_for_sending(now))
+        .order_by(Delivery.next_attempt_at, Delivery.id)  # the index's order, no other's
+        .limit(limit)
+        .lateral("earliest")
+    )
+    candidates = (
+        await session.scalars(
+            select(earliest.c.id)
+            .select_from(Subscription)
+            .join(earliest, true())
+            .where(Subscription.id.not_in(skip))
+            .order_by(earliest.c.next_attempt_at)
+            .limit(limit)
+        )
+    ).all()
+    return due.where(Delivery.id.in_(candidates)).with_for_update(skip_locked=True)
 
 
 async def cancel(session: AsyncSession, cancelled: Sequence[tuple[uuid.UUID, str]]) -> None:

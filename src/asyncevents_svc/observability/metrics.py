@@ -3,7 +3,9 @@
 What the process itself counts (the API: events accepted; a worker: events whose payload
 could not be resolved, attempts, deliveries finished, sends in flight) is kept in memory;
 what the database knows (work waiting, dead deliveries, scheduler lag) is read when scraped,
-at most every few seconds, so every process reports the same truth about the backlog.
+at most every few seconds, so every process reports the same truth about the backlog. Those
+counts are exact up to 10,000 and PostgreSQL's estimate above (``db/counting.py``;
+``asyncevents_count_estimated`` says which), so a scrape costs the same on a full database.
 Event-name labels take only names from the catalogue (an accepted event's name), so the
 number of series stays bounded whatever callers send.
 
@@ -20,6 +22,8 @@ from datetime import timedelta
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, ProcessCollector, generate_latest
 from sqlalchemy import func, select
 
+from asyncevents_svc.db.counting import CAP as COUNT_CAP
+from asyncevents_svc.db.counting import Tally, tally
 from asyncevents_svc.db.engine import SessionFactory
 from asyncevents_svc.db.models import Delivery, Event, due_for_sending, waiting_for_fan_out
 from asyncevents_svc.db.types import utcnow
@@ -90,6 +94,13 @@ class Metrics:
             "How long the oldest due work has waited to be taken (database).",
             registry=r,
         )
+        self.estimated = Gauge(
+            "asyncevents_count_estimated",
+            "1 where a database count above is PostgreSQL's estimate (over "
+            f"{COUNT_CAP:,} rows, not counted one by one), else 0.",
+            ["count"],
+            registry=r,
+        )
         self._database_read_at = 0.0
         self.database_read_every = DATABASE_READ_EVERY
 
@@ -104,26 +115,28 @@ class Metrics:
             return
         now = utcnow()
         async with sessions() as session:
-            counted = await session.execute(
-                select(Delivery.status, func.count())
-                .where(Delivery.status.in_((*OPEN, DeliveryStatus.DEAD)))
-                .group_by(Delivery.status)
-            )
-            by_status: dict[str, int] = {status: count for status, count in counted.all()}
-            events_waiting = await session.scalar(
-                select(func.count()).select_from(Event).where(Event.status == EventStatus.ACCEPTED)
+            by_status = {
+                status: await tally(session, select(Delivery.id).where(Delivery.status == status))
+                for status in (*OPEN, DeliveryStatus.DEAD)
+            }
+            events_waiting = await tally(
+                session, select(Event.id).where(Event.status == EventStatus.ACCEPTED)
             )
             due = await session.scalar(select(func.min(Delivery.next_attempt_at)).where(due_for_sending(now)))
             unfanned = await session.scalar(
                 select(func.min(Event.received_at)).where(waiting_for_fan_out(now))
             )
         for status in OPEN:
-            self.waiting.labels(status).set(by_status.get(status, 0))
-        self.dead.set(by_status.get(DeliveryStatus.DEAD, 0))
-        self.events_waiting.set(events_waiting or 0)
+            self._set(self.waiting.labels(status), f"deliveries_{status}", by_status[status])
+        self._set(self.dead, "deliveries_dead", by_status[DeliveryStatus.DEAD])
+        self._set(self.events_waiting, "events_waiting", events_waiting)
         oldest = min((t for t in (due, unfanned) if t is not None), default=None)
         self.scheduler_lag.set(max(0.0, (now - oldest) / timedelta(seconds=1)) if oldest else 0.0)
         self._database_read_at = time.monotonic()
+
+    def _set(self, gauge: Gauge, name: str, count: Tally) -> None:
+        gauge.set(count.value)
+        self.estimated.labels(name).set(1 if count.estimated else 0)
 
     async def exposition(self, sessions: SessionFactory) -> bytes:
         """The text format Prometheus scrapes."""

@@ -96,6 +96,8 @@ class Dispatcher:
         self._closing = False
         # Set whenever :attr:`room` may have grown, for :meth:`wait_for_capacity`.
         self._room_changed = asyncio.Event()
+        # Set when a subscription's line empties, for :meth:`wait_for_a_line_to_clear`.
+        self._line_cleared = asyncio.Event()
         self.sent = 0  # sends this worker has made (attempts, whatever their outcome)
 
     @property
@@ -117,8 +119,16 @@ class Dispatcher:
         return self._busy[subscription_id]
 
     def backed_up(self) -> list[int]:
-        """Subscriptions with jobs waiting here: the scheduler leaves their due deliveries."""
+        """Subscriptions with jobs waiting here: the scheduler leaves their due deliveries.
+        From now, :meth:`wait_for_a_line_to_clear` waits for one of these (or a later) line
+        to empty."""
+        self._line_cleared.clear()
         return list(self._lines)
+
+    async def wait_for_a_line_to_clear(self) -> None:
+        """Wait until a line has emptied since :meth:`backed_up` was last asked: its
+        subscription's due deliveries are the scheduler's to claim again."""
+        await self._line_cleared.wait()
 
     def submit(self, jobs: list[SendJob]) -> None:
         overflow: list[uuid.UUID] = []
@@ -188,6 +198,7 @@ class Dispatcher:
             waiting = line.popleft()
             if not line:
                 del self._lines[sub]
+                self._line_cleared.set()
             job = waiting.job
             if waiting.lease_deadline - now < self._lease_margin(job):
                 # It waited so long that its lease could run out mid-send and another worker

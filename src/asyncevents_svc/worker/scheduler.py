@@ -36,8 +36,6 @@ from asyncevents_svc.worker.dispatcher import Dispatcher
 from asyncevents_svc.worker.periodic import every
 
 log = structlog.get_logger(__name__)
-#: Seconds between claims while a backlog waits behind subscriptions backed up here.
-BACKLOG_RECHECK = 0.05
 
 
 class Scheduler:
@@ -78,8 +76,9 @@ class Scheduler:
         True if the scan ended in a backlog (a full batch seen: more is probably due).
 
         In a backlog, a claim that skipped backed-up subscriptions and came back short is
-        tried again every :data:`BACKLOG_RECHECK` seconds: what is left due may be theirs,
-        claimable as soon as their lines move (a one-endpoint backlog is the common case)."""
+        tried again as soon as one of their lines here empties: what is left due may be
+        theirs (a one-endpoint backlog is the common case). Not sooner: until then another
+        claim could only find what the last one did not."""
         deadline = time.monotonic() + self.settings.poll_interval
         backlog = False
         while not self._stop.is_set():
@@ -99,7 +98,11 @@ class Scheduler:
             elif not (backlog and skip):
                 return False
             else:
-                await asyncio.sleep(min(BACKLOG_RECHECK, max(0.0, deadline - time.monotonic())))
+                try:
+                    async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
+                        await self.dispatcher.wait_for_a_line_to_clear()
+                except TimeoutError:
+                    return backlog
             if time.monotonic() >= deadline:
                 return backlog
         return False
