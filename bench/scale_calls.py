@@ -109,6 +109,18 @@ def operator_calls(samples: Samples, second_cursor: str, deep_cursor: str) -> li
         Call("the 20th page by cursor", PAGE, "GET", f"{listing}&cursor={deep_cursor}"),
         Call("one subscription's log", PAGE, "GET", f"{listing}&subscription_id=3"),
         Call("dead letters listing (`status=dead`)", PAGE, "GET", f"{listing}&status=dead"),
+        Call(
+            "the log of one event name (`event_name=customer.created`, 20 %)",
+            PAGE,
+            "GET",
+            f"{listing}&event_name=customer.created",
+        ),
+        Call(
+            "the log of a name never published (`event_name=catalog.product.deleted`)",
+            PAGE,
+            "GET",
+            f"{listing}&event_name=catalog.product.deleted",
+        ),
         Call("`GET /v1/subscriptions`", PAGE, "GET", "/v1/subscriptions"),
         Call("console: delivery log", PAGE, "GET", "/admin/deliveries"),
         Call("console: subscriptions", PAGE, "GET", "/admin/subscriptions"),

@@ -24,6 +24,7 @@ from asyncevents_svc.deliveries import repository as deliveries
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.worker.runner import Worker
 from tests.support.helpers import subscribe
+from tests.support.plans import rows_read
 from tests.support.receiver import Receiver
 from tests.support.rows import stored_event
 
@@ -67,14 +68,6 @@ async def test_a_backlog_drains_faster_than_one_batch_per_scan(
     seconds = time.monotonic() - started
     one_batch_a_scan = DUE / BATCH
     assert seconds < one_batch_a_scan / 3, f"{DUE} due deliveries took {seconds:.1f} s"
-
-
-def rows_read(plan: dict[str, Any]) -> int:
-    """Rows an EXPLAIN ANALYZE plan's scans read: those returned and those filtered out."""
-    here = 0
-    if "Scan" in plan["Node Type"]:
-        here = (plan["Actual Rows"] + plan.get("Rows Removed by Filter", 0)) * plan["Actual Loops"]
-    return here + sum(rows_read(child) for child in plan.get("Plans", []))
 
 
 @pytest.mark.postgres

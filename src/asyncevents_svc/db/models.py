@@ -127,6 +127,8 @@ class Event(Base):
     __tablename__ = "events"
     __table_args__ = (
         Index("ix_events_status_received", "status", "received_at"),
+        # The log filtered by a rare event name starts from its events (migration 0018).
+        Index("ix_events_name", "name"),
         # A key is unique per scope (events/idempotency.py); NULLs (no key) never collide.
         Index("uq_events_idempotency", "idempotency_scope", "idempotency_key", unique=True),
         # Payload search by value (deliveries/search/containment.py); PostgreSQL only.
