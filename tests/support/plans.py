@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Executable
+from sqlalchemy.sql import ClauseElement
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -18,7 +18,7 @@ def rows_read(plan: dict[str, Any]) -> int:
     return here + sum(rows_read(child) for child in plan.get("Plans", []))
 
 
-async def rows_read_by(engine: AsyncEngine, statement: Executable) -> int:
+async def rows_read_by(engine: AsyncEngine, statement: ClauseElement) -> int:
     """Run ``statement`` under EXPLAIN ANALYZE (in a transaction rolled back) and count what
     its scans read."""
     sql = statement.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})  # type: ignore[no-untyped-call]
