@@ -348,8 +348,9 @@ class Settings(BaseSettings):
     )
     database_url: str = Field(
         "",
-        description="`postgresql+asyncpg://…` in production. Unset: the embedded SQLite file "
-        "`<data_dir>/asyncevents.db`.",
+        description="`postgresql+asyncpg://…` in production (the driver is part of the URL: "
+        "`postgres://` and `postgresql://` stop start-up with exit code 2). Unset: the embedded "
+        "SQLite file `<data_dir>/asyncevents.db`.",
     )
     database_pool_size: int = Field(10, ge=1, description="Database connections per process.")
     broker_url: SecretStr | None = Field(
