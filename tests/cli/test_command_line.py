@@ -115,6 +115,12 @@ def test_help_has_no_markup_and_keys_create_lists_the_scopes() -> None:
         ),
         (("worker",), {"ASYNCEVENTS_LOG_LEVEL": "loud"}, "ASYNCEVENTS_LOG_LEVEL", "DEBUG, INFO"),
         (("worker",), {"ASYNCEVENTS_HTTP__TIMEOUT": "-1"}, "ASYNCEVENTS_HTTP__TIMEOUT", "greater than 0"),
+        (
+            ("worker",),
+            {"ASYNCEVENTS_AMQP_NOTIFIER__PASSWORDS": '{"svc@mq:5672": hunter2'},
+            "ASYNCEVENTS_AMQP_NOTIFIER__",
+            "not valid JSON",
+        ),
         (("api", "--port", "abc"), {}, "--port", "'abc' is not a port"),
         (("serve", "--log-level", "loud"), {}, "--log-level", "invalid choice"),
         (("keys", "create", "--name", "x", "--scope", "admin", "--expires", "soon"), {}, "--expires", "30d"),

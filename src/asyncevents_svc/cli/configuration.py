@@ -10,6 +10,7 @@ token is one).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,7 +34,11 @@ def load_settings(overrides: Mapping[str, Any], options: Mapping[str, str]) -> S
     except ValidationError as exc:
         raise SettingsProblem(describe(exc, {k: v for k, v in options.items() if k in overrides})) from None
     except SettingsError as exc:  # a JSON value that does not parse (a list or object setting)
-        raise SettingsProblem(str(exc).splitlines()[0]) from None
+        found = re.search(r'field "(\w+)"', str(exc))
+        group = f"ASYNCEVENTS_{found.group(1).upper()}" if found else "ASYNCEVENTS"
+        raise SettingsProblem(
+            f"{group} (or one of its {group}__* variables): its value is not valid JSON"
+        ) from None
 
 
 def variable_of(loc: tuple[int | str, ...]) -> str:
