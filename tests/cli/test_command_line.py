@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -123,6 +124,7 @@ def test_help_has_no_markup_and_keys_create_lists_the_scopes() -> None:
         ),
         (("api", "--port", "abc"), {}, "--port", "'abc' is not a port"),
         (("serve", "--log-level", "loud"), {}, "--log-level", "invalid choice"),
+        (("worker", "--log-format", "xml"), {}, "--log-format", "invalid choice"),
         (("keys", "create", "--name", "x", "--scope", "admin", "--expires", "soon"), {}, "--expires", "30d"),
         (
             ("keys", "create", "--name", "x", "--scope", "admin", "--expires", "2020-01-01"),
@@ -160,8 +162,8 @@ async def test_options_override_the_environment(settings: Settings, taken_port: 
     what only the option's level shows."""
     port = free_port()
     env = {**processes.settings_env(settings), "ASYNCEVENTS_PORT": str(taken_port)}
-    env["ASYNCEVENTS_LOG_LEVEL"] = "ERROR"
-    argv = ["api", "--host", "127.0.0.1", "--port", str(port), "--log-level", "info"]
+    env.update(ASYNCEVENTS_LOG_LEVEL="ERROR", ASYNCEVENTS_LOG_FORMAT="console")
+    argv = ["api", "--host", "127.0.0.1", "--port", str(port), "--log-level", "info", "--log-format", "json"]
     log = tmp_path / "api.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -176,8 +178,38 @@ async def test_options_override_the_environment(settings: Settings, taken_port: 
             await until_answers(client, "/health/live", alive=lambda: process.poll() is None)
     finally:
         await asyncio.to_thread(processes.terminate, process)
-    text = log.read_text()
-    assert f"url=http://127.0.0.1:{port}" in text, text  # an info line, below the variable's ERROR
+    lines = [json.loads(line) for line in log.read_text().splitlines()]  # --log-format json
+    listening = [line for line in lines if line["event"] == "api listening"]
+    # an info line, below the variable's ERROR
+    assert [line["url"] for line in listening] == [f"http://127.0.0.1:{port}"], lines
+
+
+@pytest.mark.embedded
+async def test_serve_takes_its_port_and_data_dir_from_the_options(tmp_path: Path, taken_port: int) -> None:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASYNCEVENTS_")}
+    env.update(
+        ASYNCEVENTS_DATA_DIR=str(tmp_path / "from-env"),
+        ASYNCEVENTS_PORT=str(taken_port),
+        ASYNCEVENTS_EVENTS_FILE=str(processes.ROOT / "tests" / "data" / "events.xml"),
+    )
+    argv = ["serve", "--port", str(port), "--data-dir", str(tmp_path / "from-option")]
+    with (tmp_path / "serve.log").open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "asyncevents_svc.cli", *argv],
+            cwd=processes.ROOT,
+            env=env,
+            stdout=out,
+            stderr=out,
+        )
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            await until_answers(client, "/health/ready", alive=lambda: process.poll() is None)
+    finally:
+        assert await asyncio.to_thread(processes.terminate, process) == 0
+    assert (tmp_path / "from-option" / "asyncevents.db").exists()
+    assert not (tmp_path / "from-env").exists()
+    assert f"SQLite in {tmp_path / 'from-option'}/" in (tmp_path / "serve.log").read_text()
 
 
 async def test_keys_create_expires_sets_the_expiry_and_an_expired_key_gets_401(
