@@ -18,8 +18,11 @@ from pydantic import BaseModel, Field, SecretStr, field_validator, model_validat
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from asyncevents_svc import bundled
+from asyncevents_svc.durations import parse_duration
 
-_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
+#: The database URLs the service can open: the drivers it installs (asyncpg, aiosqlite).
+DATABASE_SCHEMES = ("postgresql+asyncpg://", "sqlite+aiosqlite://")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _HSTS = re.compile(r"max-age=\d{1,10}(\s*;\s*includeSubDomains)?(\s*;\s*preload)?", re.IGNORECASE)
 
 
@@ -27,18 +30,6 @@ def default_catalogue() -> Path:
     """``events.xml`` in the working directory when there is one, else the package's example."""
     here = Path("events.xml")
     return here if here.exists() else bundled.example_catalogue()
-
-
-def parse_duration(text: str) -> float:
-    """``"5s"``, ``"5m"``, ``"2h"``, ``"1d"``, ``"250ms"`` or a bare number of seconds."""
-    text = text.strip().lower()
-    for unit in ("ms", "s", "m", "h", "d"):
-        if text.endswith(unit) and text[: -len(unit)].replace(".", "", 1).isdigit():
-            return float(text[: -len(unit)]) * _UNITS[unit]
-    try:
-        return float(text)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a duration like 5s, 5m, 2h or 1d") from None
 
 
 class HttpSettings(BaseModel):
@@ -357,8 +348,9 @@ class Settings(BaseSettings):
     )
     database_url: str = Field(
         "",
-        description="`postgresql+asyncpg://…` in production. Unset: the embedded SQLite file "
-        "`<data_dir>/asyncevents.db`.",
+        description="`postgresql+asyncpg://…` in production (the driver is part of the URL: "
+        "`postgres://` and `postgresql://` stop start-up with exit code 2). Unset: the embedded "
+        "SQLite file `<data_dir>/asyncevents.db`.",
     )
     database_pool_size: int = Field(10, ge=1, description="Database connections per process.")
     broker_url: SecretStr | None = Field(
@@ -384,7 +376,7 @@ class Settings(BaseSettings):
     log_format: Literal["console", "json"] = Field(
         "console", description="`json` for one JSON object per line (production)."
     )
-    log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR.")
+    log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR (any case).")
 
     http: HttpSettings = Field(default_factory=HttpSettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
@@ -412,6 +404,28 @@ class Settings(BaseSettings):
                 return json.loads(value)
             return [part for part in value.replace(",", ":").split(":") if part]
         return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        """Only the drivers the service ships: a URL without one (``postgres://``,
+        ``postgresql://``) would fail at the first connection, with a traceback about a
+        missing psycopg2. The message names the scheme only: the URL may hold a password."""
+        value = value.strip()
+        if value and not value.startswith(DATABASE_SCHEMES):
+            scheme = value.split("://", 1)[0] + "://" if "://" in value else "no scheme"
+            raise ValueError(
+                f"must start with postgresql+asyncpg:// (or sqlite+aiosqlite:/// for a file), not {scheme}"
+            )
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+        return level
 
     @field_validator("broker_url", mode="before")
     @classmethod

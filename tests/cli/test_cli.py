@@ -3,6 +3,7 @@ stderr only, and a completion script generated from the parser."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import io
 import json
@@ -11,8 +12,8 @@ import sys
 from typing import Any
 
 import httpx
+import pytest
 
-from asyncevents_svc.cli.completion import _commands, bash
 from asyncevents_svc.cli.main import VERBS, load_verb
 from asyncevents_svc.cli.output import Progress, table
 from asyncevents_svc.cli.parser import build_parser
@@ -113,18 +114,34 @@ async def test_bulk_verbs_report_in_json_and_show_progress_on_stderr(
     assert cleaned == {"attempts": 0, "deliveries": 0, "events": 0, "days": 30.0}
 
 
-def test_completion_knows_every_command_and_its_options() -> None:
-    script = bash(build_parser())
-    for command in ("serve", "worker", "replay", "deliveries", "subscriptions", "keys", "completion"):
-        assert command in script
-    assert "--dry-run" in script
-    assert "create list revoke" in script
-    checked = subprocess.run(["bash", "-n"], input=script, text=True, capture_output=True, check=False)
-    assert checked.returncode == 0, checked.stderr
+def commands_of(parser: argparse.ArgumentParser) -> set[str]:
+    [sub] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return set(sub.choices)
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_completion_knows_every_command_and_its_options(shell: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "asyncevents_svc.cli", "completion", shell],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    script = done.stdout
+    for command in commands_of(build_parser()):
+        assert command in script, command
+    for word in ("--dry-run", "--expires", "--log-level", "revoke"):
+        assert word in script, word
+    if shell == "zsh":
+        assert script.startswith("#compdef asyncevents-svc")  # autoloaded from fpath only so
+    if shell == "bash":  # the one shell every machine of the project has
+        checked = subprocess.run(["bash", "-n"], input=script, text=True, capture_output=True, check=False)
+        assert checked.returncode == 0, checked.stderr
 
 
 def test_every_command_but_completion_runs_a_verb() -> None:
-    commands = set(_commands(build_parser()))
+    commands = commands_of(build_parser())
     assert commands - set(VERBS) == {"completion"}
     assert set(VERBS) <= commands
     for command in VERBS:

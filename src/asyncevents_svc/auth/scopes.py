@@ -33,6 +33,16 @@ ALL = (
     METRICS_READ,
     ADMIN,
 )
+#: What each scope lets a key do, in a few words (``keys create --help`` lists them).
+MEANING = {
+    EVENTS_PUBLISH: "publish events (POST /v1/events, /v1/events/batch)",
+    SUBSCRIPTIONS_READ: "list and read subscriptions, the event types and notifiers",
+    SUBSCRIPTIONS_WRITE: "create, change, test and delete subscriptions",
+    DELIVERIES_READ: "read events, deliveries, their payloads and attempts; search them (q)",
+    DELIVERIES_REPLAY: "replay deliveries, one or in bulk",
+    METRICS_READ: "read /metrics (operator keys only)",
+    ADMIN: "everything, including keys and applications (operator keys only)",
+}
 
 #: (method or "*", path prefix of the route template, scope); the first match wins.
 _RULES: tuple[tuple[str, str, str], ...] = (

@@ -3,9 +3,11 @@
 The order is what keeps the command cheap when it does nothing: the arguments are parsed
 (:mod:`.parser`, argparse only) before anything of the service is imported, so ``--help``
 and a usage error (exit 2) cost no more than argparse; ``completion`` needs no settings; only
-a chosen verb imports its module from :mod:`.verbs`. Errors an operator can fix end as one
-line on stderr with exit 2 (start-up configuration: catalogue, encryption key, notifier
-plugins, allow-list, bootstrap key) or 1 (a refused request, as the API would answer it);
+a chosen verb imports its module from :mod:`.verbs`. The settings are the environment
+overridden by the options (:mod:`.configuration`). Errors an operator can fix end as one
+line on stderr with exit 2 (a bad setting or option, an address that cannot be listened
+on, start-up configuration: catalogue, encryption key, notifier plugins, allow-list,
+bootstrap key) or 1 (a refused request, as the API would answer it);
 anything else is a bug and keeps its traceback.
 """
 
@@ -49,9 +51,9 @@ def load_verb(command: str) -> Verb:
 
 def completion(shell: str) -> int:
     """Print the completion script, generated from the parser (no settings needed)."""
-    from asyncevents_svc.cli import completion as shells
+    from asyncevents_svc.cli.completion import script
 
-    print(shells.bash(build_parser()) if shell == "bash" else shells.zsh(build_parser()), end="")
+    print(script(build_parser(), shell), end="")
     return 0
 
 
@@ -62,6 +64,7 @@ def failure(exc: Exception) -> int | None:
     The error types are imported here, on the way out, not at start-up: the modules that
     raise them have been imported by then."""
     from asyncevents_svc.auth.bootstrap import BootstrapKeyError
+    from asyncevents_svc.cli.sockets import ListenError
     from asyncevents_svc.crypto import EncryptionKeyError
     from asyncevents_svc.errors import AppError, CatalogueError
     from asyncevents_svc.notifiers.registry import NotifierLoadError
@@ -71,7 +74,14 @@ def failure(exc: Exception) -> int | None:
     if isinstance(exc, CatalogueError):
         print(f"asyncevents-svc: cannot load the event catalogue: {exc}", file=sys.stderr)
         return 2
-    fixable = EncryptionKeyError | NotifierLoadError | AllowlistError | BootstrapKeyError | TracingUnavailable
+    fixable = (
+        EncryptionKeyError
+        | NotifierLoadError
+        | AllowlistError
+        | BootstrapKeyError
+        | TracingUnavailable
+        | ListenError
+    )
     if isinstance(exc, fixable):
         print(f"asyncevents-svc: {exc}", file=sys.stderr)
         return 2
@@ -85,10 +95,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "completion":
         return completion(args.shell)
+    from asyncevents_svc.cli.configuration import SettingsProblem, load_settings
+    from asyncevents_svc.cli.parser import SETTING_OPTIONS
     from asyncevents_svc.logging import configure_logging
-    from asyncevents_svc.settings import get_settings
 
-    settings = get_settings()
+    overrides = {field: getattr(args, field) for field in SETTING_OPTIONS if hasattr(args, field)}
+    try:
+        settings = load_settings(overrides, SETTING_OPTIONS)
+    except SettingsProblem as exc:
+        print(f"asyncevents-svc: {exc}", file=sys.stderr)
+        return 2
     configure_logging(settings.log_level, settings.log_format)
     try:
         return int(load_verb(args.command)(settings, args))

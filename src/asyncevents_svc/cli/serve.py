@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import socket
 import sys
 from collections.abc import Iterator
 
@@ -54,7 +55,8 @@ def banner(settings: Settings, admin_key: str | None) -> str:
     return "\n".join(lines)
 
 
-async def serve(settings: Settings) -> None:
+async def serve(settings: Settings, listening: socket.socket) -> None:
+    """Run until SIGTERM/SIGINT, the API on ``listening`` (bound by the caller)."""
     runtime = build_runtime(settings)
     if settings.broker_url is None:
         runtime.publisher = LocalPublisher()
@@ -71,10 +73,10 @@ async def serve(settings: Settings) -> None:
     bootstrap = settings.bootstrap_admin_key.get_secret_value() if settings.bootstrap_admin_key else None
     admin_key = await ensure_admin(runtime.sessions, bootstrap_key=bootstrap, generate=True)
     await worker.start()
-    api = asyncio.create_task(server.serve(), name="api")
+    api = asyncio.create_task(server.serve(sockets=[listening]), name="api")
     while not server.started and not api.done():
         await asyncio.sleep(0.05)
-    if api.done():  # the port was taken, or start-up failed: stop cleanly, then say why
+    if api.done():  # start-up failed (the lifespan): stop cleanly, then say why
         await worker.stop()
         api.result()
         raise SystemExit(1)

@@ -32,12 +32,21 @@ def migrate(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def api(settings: Settings, _: argparse.Namespace) -> int:
+    from asyncevents_svc.cli.sockets import bind
+
+    listening = bind(settings.host, settings.port)  # a taken port: one line, before anything starts
+    import structlog
     import uvicorn
 
     from asyncevents_svc.app import create_app
 
     app = create_app(settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
+    server = uvicorn.Server(
+        uvicorn.Config(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
+    )
+    # uvicorn names the address only for the sockets it binds itself
+    structlog.get_logger(__name__).info("api listening", url=f"http://{settings.host}:{settings.port}")
+    server.run(sockets=[listening])
     return 0
 
 
@@ -51,8 +60,11 @@ def worker(settings: Settings, _: argparse.Namespace) -> int:
 
 def serve(settings: Settings, args: argparse.Namespace) -> int:
     """API + worker in one process; migrates first (SQLite and database queue by default)."""
+    from asyncevents_svc.cli.sockets import bind
+
+    listening = bind(settings.host, settings.port)  # a taken port: one line, before migrating
     from asyncevents_svc.cli.serve import serve as run
 
     migrate(settings, args)
-    run_loop(run(settings))
+    run_loop(run(settings, listening))
     return 0
