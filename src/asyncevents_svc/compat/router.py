@@ -231,16 +231,20 @@ def echo(criteria: SearchCriteria) -> SearchCriteriaEcho:
     )
 
 
-def build_router(prefix: str) -> APIRouter:
-    """The four module routes under one prefix."""
+def build_router(prefix: str, *, documented: bool) -> APIRouter:
+    """The four module routes under one prefix; only the ``documented`` prefix is in the
+    OpenAPI document, so a generated client gets each operation once."""
     dependencies = [Depends(authorize)]
     if "{store_code}" in prefix:
         dependencies.append(Depends(declare_store_code))
-    router = APIRouter(prefix=prefix, tags=["magento-compatible"], dependencies=dependencies)
+    router = APIRouter(
+        prefix=prefix, tags=["magento-compatible"], dependencies=dependencies, include_in_schema=documented
+    )
     common: dict[str, Any] = {"responses": _ERRORS, "response_model_exclude_none": True}
     router.add_api_route(
         "/async_event",
         create_async_event,
+        operation_id="createAsyncEvent",
         methods=["POST"],
         response_model=AsyncEventDisplay,
         openapi_extra=request_schema(AsyncEventCreate),
@@ -249,6 +253,7 @@ def build_router(prefix: str) -> APIRouter:
     router.add_api_route(
         "/async_event/{subscriptionId}",
         get_async_event,
+        operation_id="getAsyncEvent",
         methods=["GET"],
         response_model=AsyncEventDisplay,
         **common,
@@ -256,6 +261,7 @@ def build_router(prefix: str) -> APIRouter:
     router.add_api_route(
         "/async_event/{subscriptionId}",
         update_async_event,
+        operation_id="updateAsyncEvent",
         methods=["PUT"],
         response_model=AsyncEventDisplay,
         openapi_extra=request_schema(AsyncEventUpdate),
@@ -264,6 +270,7 @@ def build_router(prefix: str) -> APIRouter:
     router.add_api_route(
         "/async_events",
         search_async_events,
+        operation_id="searchAsyncEvents",
         methods=["GET"],
         response_model=AsyncEventSearchResults,
         openapi_extra=SEARCH_PARAMETERS,
@@ -273,4 +280,7 @@ def build_router(prefix: str) -> APIRouter:
 
 
 # ``/rest/V1`` comes before ``/rest/{store_code}/V1`` so that it is never read as a store.
-routers: list[APIRouter] = [build_router(p) for p in ("/V1", "/rest/V1", "/rest/{store_code}/V1")]
+#: ``/V1`` is the documented one; the ``/rest`` aliases answer the same and stay out of the document.
+routers: list[APIRouter] = [
+    build_router(p, documented=p == "/V1") for p in ("/V1", "/rest/V1", "/rest/{store_code}/V1")
+]

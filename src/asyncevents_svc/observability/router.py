@@ -14,6 +14,7 @@ router = APIRouter(tags=["operations"], dependencies=[Depends(authorize)], respo
 
 @router.get(
     "/metrics",
+    operation_id="getMetrics",
     response_class=Response,
     responses={200: {"content": {CONTENT_TYPE: {}}, "description": "Prometheus text format."}},
 )
