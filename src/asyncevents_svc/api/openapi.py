@@ -6,6 +6,7 @@ request of ``/openapi.json``:
 - ``components.securitySchemes.apiKey`` is HTTP bearer (``Authorization: Bearer ae_…``), and
   every operation that can answer 401 requires it, so Swagger UI's "Authorize" and "Try it
   out" send the key;
+- every schema property without a description gets the API vocabulary's (:mod:`.glossary`);
 - every request body and success response without a media-type example gets one built from
   its schema: a model's own example (``json_schema_extra``) when it has one, else each
   property's example (``Field(examples=...)``), default, first enum value or a value of its
@@ -22,6 +23,8 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+
+from asyncevents_svc.api import glossary
 
 SCHEME = "apiKey"
 SECURITY_SCHEMES: dict[str, Any] = {
@@ -118,6 +121,7 @@ def finish(document: dict[str, Any]) -> dict[str, Any]:
     components = document.setdefault("components", {})
     components.setdefault("securitySchemes", {}).update(SECURITY_SCHEMES)
     schemas = components.get("schemas", {})
+    glossary.describe(schemas)
     for item in document.get("paths", {}).values():
         for method in _METHODS:
             operation = item.get(method)

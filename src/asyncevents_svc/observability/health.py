@@ -36,7 +36,11 @@ READY_EXAMPLE = {
 }
 
 
-@router.get("/live", operation_id="getLiveness")
+@router.get(
+    "/live",
+    operation_id="getLiveness",
+    responses={200: {"content": {"application/json": {"example": {"status": "ok", "version": "0.1.0"}}}}},
+)
 async def live() -> dict[str, str]:
     """The process is up, and which version it runs."""
     return {"status": "ok", "version": __version__}
