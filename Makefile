@@ -6,7 +6,7 @@ UV ?= .tools/uv-$(UV_VERSION)/bin/uv
 PYTEST = $(UV) run pytest -p no:cacheprovider
 
 .PHONY: install chromium run test test-postgres-rabbitmq test-postgres-dbqueue test-sqlite-dbqueue test-faults \
-	lint typecheck imports migrations-check check bench soak bench-quick bench-http-clients bench-scale format docs
+	lint typecheck imports migrations-check openapi-check check bench soak bench-quick bench-http-clients bench-scale format docs
 
 install: $(filter .tools/%,$(UV))  ## create .venv from uv.lock: runtime, both extras, dev tools
 	$(UV) sync --frozen --all-extras
@@ -52,7 +52,10 @@ imports:  ## the layering: import-linter's contracts in pyproject.toml ([tool.im
 migrations-check:  ## the models and the migrations agree (alembic check on a scratch database)
 	$(UV) run python -m tests.support.alembic_check
 
-check: lint typecheck imports migrations-check
+openapi-check:  ## the served OpenAPI document is valid, every operation has a camelCase id, a tag and examples
+	$(UV) run python -m tests.support.openapi_check
+
+check: lint typecheck imports migrations-check openapi-check
 
 format:
 	$(UV) run ruff format .

@@ -12,7 +12,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from asyncevents_svc.api import problems
+from asyncevents_svc.api import docs as api_docs
+from asyncevents_svc.api import openapi, problems
 from asyncevents_svc.api.headers import SecurityHeaders
 from asyncevents_svc.api.limits import InputLimits
 from asyncevents_svc.applications.portal_router import router as portal_sessions_router
@@ -73,9 +74,13 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         openapi_url="/openapi.json" if docs else None,
-        docs_url="/docs" if docs else None,
-        redoc_url="/redoc" if docs else None,
+        docs_url=None,  # served offline by api.docs, below
+        redoc_url=None,
+        openapi_tags=openapi.TAGS,
     )
+    openapi.install(app)
+    if docs:
+        api_docs.install(app, openapi_url="/openapi.json")
     app.state.runtime = runtime
     # The Magento routes answer in Magento's error format: compat registers it here.
     formats = problems.ProblemFormats([MAGENTO])

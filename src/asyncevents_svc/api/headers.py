@@ -2,15 +2,18 @@
 
 A module of its own because :mod:`.problems` needs the headers too: it answers the 500,
 which Starlette sends from outside every middleware, so it adds them itself (before, it
-took them from :mod:`.limits`, which imports it: a cycle). The documentation pages get no
-``Content-Security-Policy`` because Swagger UI and ReDoc load scripts from a CDN.
+took them from :mod:`.limits`, which imports it: a cycle). The documentation pages and
+their assets get no policy or ``no-store`` from here: :mod:`.docs` sets each page's own
+policy (only this origin, inline code by hash), and the assets are cacheable static files.
 """
 
 from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-DOC_PAGES = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc"})
+from asyncevents_svc.api.docs import ASSETS as DOC_ASSETS
+from asyncevents_svc.api.docs import PAGES as DOC_PAGES
+
 _BASE_HEADERS = {
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
@@ -56,7 +59,7 @@ def _under(path: str, prefix: str) -> bool:
 
 
 def _headers_of(path: str, portal: dict[str, str]) -> dict[str, str]:
-    if path in DOC_PAGES:
+    if path in DOC_PAGES or _under(path, DOC_ASSETS):
         return _BASE_HEADERS
     if _under(path, CONSOLE_PREFIX):
         return _CONSOLE_HEADERS

@@ -23,7 +23,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from asyncevents_svc.api.headers import security_headers
 from asyncevents_svc.db.outage import is_outage
-from asyncevents_svc.errors import AppError, FieldError, Unavailable, ValidationFailed
+from asyncevents_svc.errors import (
+    AppError,
+    BadRequest,
+    Conflict,
+    FieldError,
+    Forbidden,
+    NotFound,
+    TooManyRequests,
+    Unauthorized,
+    Unavailable,
+    ValidationFailed,
+)
 
 log = structlog.get_logger(__name__)
 PROBLEM = "application/problem+json"
@@ -69,12 +80,49 @@ _PROBLEM_DESCRIPTIONS = {
 }
 
 
+def _too_large() -> AppError:
+    # api.limits.PayloadTooLarge, which imports this module: its body, built here.
+    error = AppError("the request body is larger than 1048576 bytes")
+    error.status, error.type, error.title = 413, "payload-too-large", "Payload too large"
+    return error
+
+
+#: The body each status answers, as the service renders it: what a client sees.
+PROBLEM_EXAMPLES: dict[int, dict[str, Any]] = {
+    error.status: error.problem(instance=instance)
+    for error, instance in (
+        (BadRequest("q: expected a value after ':' at position 11"), "/v1/deliveries"),
+        (Unauthorized("the API key is unknown, revoked or expired"), "/v1/subscriptions"),
+        (
+            Forbidden("this API key lacks the scope 'subscriptions:write'"),
+            "/v1/subscriptions",
+        ),
+        (
+            NotFound("event 7f0c2b8e-4c1d-4a57-9a55-1d2e3f405162 does not exist"),
+            "/v1/events/7f0c2b8e-4c1d-4a57-9a55-1d2e3f405162",
+        ),
+        (
+            Conflict(
+                "Idempotency-Key: already used for another event",
+                errors=[FieldError("Idempotency-Key", "already used for another event", "conflict")],
+            ),
+            "/v1/events",
+        ),
+        (_too_large(), "/v1/events"),
+        (ValidationFailed("event_name", "String should have at least 1 character"), "/v1/events"),
+        (TooManyRequests(30), "/v1/subscriptions"),
+        (Unavailable("the database is unavailable; retry later"), "/v1/events"),
+    )
+}
+
+
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses=`` entries declaring problem+json answers with these statuses."""
+    """OpenAPI ``responses=`` entries declaring problem+json answers with these statuses,
+    each with its own example (:data:`PROBLEM_EXAMPLES`)."""
     return {
         status: {
             "description": _PROBLEM_DESCRIPTIONS[status],
-            "content": {PROBLEM: {"schema": PROBLEM_SCHEMA}},
+            "content": {PROBLEM: {"schema": PROBLEM_SCHEMA, "example": PROBLEM_EXAMPLES[status]}},
         }
         for status in statuses
     }

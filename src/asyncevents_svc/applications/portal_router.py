@@ -44,6 +44,7 @@ class PortalSessionOut(BaseModel):
 
 @router.post(
     "/{application}/portal-sessions",
+    operation_id="createPortalSession",
     status_code=status.HTTP_201_CREATED,
     response_model=PortalSessionOut,
     responses=problem_responses(404, 413),
@@ -71,7 +72,10 @@ async def create_portal_session(
 
 
 @router.delete(
-    "/{application}/portal-sessions", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(404)
+    "/{application}/portal-sessions",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(404),
+    operation_id="endPortalSessions",
 )
 async def end_portal_sessions(application: Ref, session: SessionDep, runtime: RuntimeDep) -> Response:
     """End every portal session of this application and its links not yet opened; their

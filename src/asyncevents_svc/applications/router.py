@@ -30,6 +30,7 @@ Ref = Annotated[str, Path(min_length=1, max_length=64, description="The applicat
 
 @router.post(
     "",
+    operation_id="createApplication",
     status_code=status.HTTP_201_CREATED,
     response_model=ApplicationOut,
     responses=problem_responses(409, 413),
@@ -41,7 +42,7 @@ async def create_application(body: ApplicationCreate, session: SessionDep) -> Ap
     return ApplicationOut.model_validate(application)
 
 
-@router.get("", response_model=ApplicationPage)
+@router.get("", operation_id="listApplications", response_model=ApplicationPage)
 async def list_applications(
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -58,12 +59,22 @@ async def list_applications(
     )
 
 
-@router.get("/{application}", response_model=ApplicationOut, responses=problem_responses(404))
+@router.get(
+    "/{application}",
+    operation_id="getApplication",
+    response_model=ApplicationOut,
+    responses=problem_responses(404),
+)
 async def get_application(application: Ref, session: SessionDep) -> ApplicationOut:
     return ApplicationOut.model_validate(await service.get(session, application))
 
 
-@router.patch("/{application}", response_model=ApplicationOut, responses=problem_responses(404, 409, 413))
+@router.patch(
+    "/{application}",
+    operation_id="updateApplication",
+    response_model=ApplicationOut,
+    responses=problem_responses(404, 409, 413),
+)
 async def update_application(
     application: Ref, body: ApplicationUpdate, session: SessionDep
 ) -> ApplicationOut:
@@ -75,7 +86,10 @@ async def update_application(
 
 
 @router.delete(
-    "/{application}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(404, 409)
+    "/{application}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(404, 409),
+    operation_id="deleteApplication",
 )
 async def delete_application(application: Ref, session: SessionDep, runtime: RuntimeDep) -> Response:
     """Delete: its subscriptions are deleted, its keys revoked (their consoles and portal

@@ -86,7 +86,11 @@ def _out(row: ApiKey, uids: dict[int, str]) -> KeyOut:
 
 
 @router.post(
-    "", status_code=status.HTTP_201_CREATED, response_model=KeyCreated, responses=problem_responses(413)
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=KeyCreated,
+    responses=problem_responses(413),
+    operation_id="createKey",
 )
 async def create(body: KeyCreate, session: SessionDep, runtime: RuntimeDep) -> KeyCreated:
     """Create a key with the given scopes (the service's scopes and the catalogue's
@@ -106,7 +110,7 @@ async def create(body: KeyCreate, session: SessionDep, runtime: RuntimeDep) -> K
     return KeyCreated(**_out(row, uids).model_dump(), key=key)
 
 
-@router.get("", response_model=KeyList)
+@router.get("", operation_id="listKeys", response_model=KeyList)
 async def list_keys(session: SessionDep) -> KeyList:
     """Every key, newest first (never the key itself)."""
     rows = list((await session.scalars(select(ApiKey).order_by(ApiKey.created_at.desc()))).all())
@@ -116,7 +120,12 @@ async def list_keys(session: SessionDep) -> KeyList:
     return KeyList(items=[_out(row, uids) for row in rows])
 
 
-@router.delete("/{key_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(404))
+@router.delete(
+    "/{key_id}",
+    operation_id="revokeKey",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(404),
+)
 async def revoke(key_id: Annotated[uuid.UUID, Path()], session: SessionDep, runtime: RuntimeDep) -> Response:
     """Revoke a key: it stops working at once in this process, within seconds in others;
     consoles signed in with it are signed out at once everywhere."""

@@ -42,7 +42,7 @@ class NotifierList(BaseModel):
     items: list[str]
 
 
-@router.get("/event-types", response_model=EventTypeList)
+@router.get("/event-types", operation_id="listEventTypes", response_model=EventTypeList)
 async def list_event_types(runtime: RuntimeDep) -> EventTypeList:
     """Every event in the loaded catalogue: the arguments its service accepts, the payload
     subscribers get (its schema and an example)."""
@@ -64,7 +64,7 @@ async def list_event_types(runtime: RuntimeDep) -> EventTypeList:
     return EventTypeList(items=items)
 
 
-@router.get("/notifiers", response_model=NotifierList)
+@router.get("/notifiers", operation_id="listNotifiers", response_model=NotifierList)
 async def list_notifiers(runtime: RuntimeDep) -> NotifierList:
     """The installed notifier keys, usable as a subscription's ``metadata``."""
     return NotifierList(items=runtime.notifiers.keys())

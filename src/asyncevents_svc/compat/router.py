@@ -24,6 +24,7 @@ PUT without ``status`` leaves the status alone (the module disables the subscrip
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import asdict
 from typing import Annotated, Any
@@ -32,8 +33,10 @@ from fastapi import APIRouter, Depends, Path, Request, Response
 from sqlalchemy import Select
 
 from asyncevents_svc.api.deps import CallerDep, RuntimeDep, SessionDep, authorize
+from asyncevents_svc.api.limits import PayloadTooLarge
 from asyncevents_svc.compat.body import WRAPPER, read_async_event
-from asyncevents_svc.compat.errors import MagentoBadRequest, MagentoNotFound, invalid, wrong_type
+from asyncevents_svc.compat.errors import MagentoBadRequest, MagentoNotFound, invalid, required, wrong_type
+from asyncevents_svc.compat.problems import render
 from asyncevents_svc.compat.query import count_query, page_query
 from asyncevents_svc.compat.schemas import (
     AsyncEventCreate,
@@ -49,7 +52,7 @@ from asyncevents_svc.compat.schemas import (
 )
 from asyncevents_svc.compat.search_criteria import SearchCriteria, parse_search_criteria
 from asyncevents_svc.db.models import Subscription
-from asyncevents_svc.errors import ValidationFailed
+from asyncevents_svc.errors import AppError, Forbidden, TooManyRequests, Unauthorized, ValidationFailed
 from asyncevents_svc.subscriptions.service import SubscriptionFields, SubscriptionService
 from asyncevents_svc.subscriptions.status import SubscriptionStatus
 
@@ -74,16 +77,39 @@ SEARCH_PARAMETERS: dict[str, Any] = {
         }
     ]
 }
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": MagentoError, "description": "Invalid input; `parameters` name it."},
-    401: {"model": MagentoError, "description": "No API key, or an unknown, revoked or expired one."},
-    403: {"model": MagentoError, "description": "The API key lacks the scope this needs."},
-    404: {"model": MagentoError, "description": "No subscription with this id."},
-    413: {"model": MagentoError, "description": "The request body is too large."},
-    429: {
+
+
+def _answer(description: str, error: AppError) -> dict[str, Any]:
+    """A documented error answer, its example the body this error is rendered as."""
+    example = json.loads(bytes(render(error, {}).body))
+    return {
         "model": MagentoError,
-        "description": "Too many failed authentication attempts from this address; see `Retry-After`.",
-    },
+        "description": description,
+        "content": {"application/json": {"example": example}},
+    }
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: _answer("Invalid input; `parameters` name it.", required("recipient_url")),
+    401: _answer(
+        "No API key, or an unknown, revoked or expired one.",
+        Unauthorized("the API key is unknown, revoked or expired"),
+    ),
+    403: _answer(
+        "The API key lacks the scope this needs.",
+        Forbidden("this API key lacks the scope 'subscriptions:write'"),
+    ),
+    404: _answer("No subscription with this id.", MagentoNotFound(42)),
+    413: _answer("The request body is too large.", PayloadTooLarge(1048576)),
+    422: _answer(
+        "A path parameter is not valid; `parameters` name it.",
+        ValidationFailed(
+            "subscriptionId", "Input should be a valid integer, unable to parse string as an integer"
+        ),
+    ),
+    429: _answer(
+        "Too many failed authentication attempts from this address; see `Retry-After`.", TooManyRequests(30)
+    ),
 }
 
 _PUT_ANSWER: dict[str, Any] = {
@@ -231,16 +257,20 @@ def echo(criteria: SearchCriteria) -> SearchCriteriaEcho:
     )
 
 
-def build_router(prefix: str) -> APIRouter:
-    """The four module routes under one prefix."""
+def build_router(prefix: str, *, documented: bool) -> APIRouter:
+    """The four module routes under one prefix; only the ``documented`` prefix is in the
+    OpenAPI document, so a generated client gets each operation once."""
     dependencies = [Depends(authorize)]
     if "{store_code}" in prefix:
         dependencies.append(Depends(declare_store_code))
-    router = APIRouter(prefix=prefix, tags=["magento-compatible"], dependencies=dependencies)
+    router = APIRouter(
+        prefix=prefix, tags=["magento-compatible"], dependencies=dependencies, include_in_schema=documented
+    )
     common: dict[str, Any] = {"responses": _ERRORS, "response_model_exclude_none": True}
     router.add_api_route(
         "/async_event",
         create_async_event,
+        operation_id="createAsyncEvent",
         methods=["POST"],
         response_model=AsyncEventDisplay,
         openapi_extra=request_schema(AsyncEventCreate),
@@ -249,6 +279,7 @@ def build_router(prefix: str) -> APIRouter:
     router.add_api_route(
         "/async_event/{subscriptionId}",
         get_async_event,
+        operation_id="getAsyncEvent",
         methods=["GET"],
         response_model=AsyncEventDisplay,
         **common,
@@ -256,6 +287,7 @@ def build_router(prefix: str) -> APIRouter:
     router.add_api_route(
         "/async_event/{subscriptionId}",
         update_async_event,
+        operation_id="updateAsyncEvent",
         methods=["PUT"],
         response_model=AsyncEventDisplay,
         openapi_extra=request_schema(AsyncEventUpdate),
@@ -264,6 +296,7 @@ def build_router(prefix: str) -> APIRouter:
     router.add_api_route(
         "/async_events",
         search_async_events,
+        operation_id="searchAsyncEvents",
         methods=["GET"],
         response_model=AsyncEventSearchResults,
         openapi_extra=SEARCH_PARAMETERS,
@@ -273,4 +306,7 @@ def build_router(prefix: str) -> APIRouter:
 
 
 # ``/rest/V1`` comes before ``/rest/{store_code}/V1`` so that it is never read as a store.
-routers: list[APIRouter] = [build_router(p) for p in ("/V1", "/rest/V1", "/rest/{store_code}/V1")]
+#: ``/V1`` is the documented one; the ``/rest`` aliases answer the same and stay out of the document.
+routers: list[APIRouter] = [
+    build_router(p, documented=p == "/V1") for p in ("/V1", "/rest/V1", "/rest/{store_code}/V1")
+]

@@ -42,7 +42,12 @@ async def search_budget(runtime: RuntimeDep) -> float:
 SearchBudgetDep = Annotated[float, Depends(search_budget)]
 
 
-@router.get("/v1/deliveries", response_model=DeliveryPage, responses=problem_responses(400))
+@router.get(
+    "/v1/deliveries",
+    operation_id="listDeliveries",
+    response_model=DeliveryPage,
+    responses=problem_responses(400),
+)
 async def list_deliveries(
     session: SessionDep,
     caller: CallerDep,
@@ -79,7 +84,12 @@ async def list_deliveries(
     return DeliveryPage(items=items, next_cursor=next_cursor)
 
 
-@router.get("/v1/deliveries/{delivery_id}", response_model=DeliveryDetail, responses=problem_responses(404))
+@router.get(
+    "/v1/deliveries/{delivery_id}",
+    operation_id="getDelivery",
+    response_model=DeliveryDetail,
+    responses=problem_responses(404),
+)
 async def get_delivery(delivery_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> DeliveryDetail:
     """One delivery: status, summary, every attempt in order, and the payload it sends."""
     found = await queries.delivery(session, delivery_id, caller.application_id)
@@ -92,6 +102,7 @@ async def get_delivery(delivery_id: uuid.UUID, session: SessionDep, caller: Call
 
 @router.post(
     "/v1/deliveries/{delivery_id}/replay",
+    operation_id="replayDelivery",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=ReplayAccepted,
     responses=problem_responses(404, 409),
@@ -114,6 +125,7 @@ def _job_out(job: ReplayJob) -> ReplayJobOut:
 
 @router.post(
     "/v1/replays",
+    operation_id="startBulkReplay",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=ReplayJobOut | ReplayCount,
     responses={
@@ -162,7 +174,12 @@ async def bulk_replay(
     return _job_out(job)
 
 
-@router.get("/v1/replays/{job_id}", response_model=ReplayJobOut, responses=problem_responses(404))
+@router.get(
+    "/v1/replays/{job_id}",
+    operation_id="getBulkReplay",
+    response_model=ReplayJobOut,
+    responses=problem_responses(404),
+)
 async def get_replay(job_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> ReplayJobOut:
     """Progress of a bulk replay; a key bound to an application sees its application's jobs."""
     job = await session.scalar(

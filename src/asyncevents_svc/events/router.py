@@ -82,6 +82,7 @@ def key_conflict(loc: str) -> Conflict:
 
 @router.post(
     "",
+    operation_id="publishEvent",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=EventAccepted,
     responses=problem_responses(404, 409, 413),
@@ -125,6 +126,7 @@ async def publish_event(
 
 @router.post(
     "/batch",
+    operation_id="publishEventBatch",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=EventBatchResult,
     responses=problem_responses(413),
@@ -188,7 +190,7 @@ async def _publish_batch(
     return EventBatchResult(accepted=accepted, rejected=len(final) - accepted, results=final)
 
 
-@router.get("/{event_id}", response_model=EventOut, responses=problem_responses(404))
+@router.get("/{event_id}", operation_id="getEvent", response_model=EventOut, responses=problem_responses(404))
 async def get_event(event_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> EventOut:
     """An event, its payload, its deliveries and every attempt.
 

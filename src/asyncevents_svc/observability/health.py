@@ -36,7 +36,11 @@ READY_EXAMPLE = {
 }
 
 
-@router.get("/live")
+@router.get(
+    "/live",
+    operation_id="getLiveness",
+    responses={200: {"content": {"application/json": {"example": {"status": "ok", "version": "0.1.0"}}}}},
+)
 async def live() -> dict[str, str]:
     """The process is up, and which version it runs."""
     return {"status": "ok", "version": __version__}
@@ -84,6 +88,7 @@ async def check_readiness(engine: AsyncEngine, publisher: EventPublisher | None,
 
 @router.get(
     "/ready",
+    operation_id="getReadiness",
     responses={
         200: {"content": {"application/json": {"example": READY_EXAMPLE}}},
         503: {"description": "A dependency is down or work is waiting too long; `checks` says which."},

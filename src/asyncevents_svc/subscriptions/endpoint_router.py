@@ -69,6 +69,7 @@ async def own_subscription(session: SessionDep, caller: Caller, subscription_id:
 
 @router.post(
     "/{subscription_id}/test",
+    operation_id="sendTestEvent",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=TestSendOut,
     responses=problem_responses(404, 409),
@@ -90,7 +91,12 @@ async def test_subscription(
     )
 
 
-@router.get("/{subscription_id}/health", response_model=HealthOut, responses=problem_responses(404))
+@router.get(
+    "/{subscription_id}/health",
+    operation_id="getSubscriptionHealth",
+    response_model=HealthOut,
+    responses=problem_responses(404),
+)
 async def subscription_health(
     subscription_id: SubscriptionId, session: SessionDep, caller: CallerDep
 ) -> HealthOut:

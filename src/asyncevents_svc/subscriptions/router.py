@@ -94,6 +94,7 @@ def _fields(body: SubscriptionCreate | SubscriptionUpdate) -> SubscriptionFields
 
 @router.post(
     "",
+    operation_id="createSubscription",
     status_code=status.HTTP_201_CREATED,
     response_model=SubscriptionCreated,
     responses=problem_responses(413),
@@ -112,7 +113,7 @@ async def create_subscription(body: SubscriptionCreate, svc: ServiceDep) -> Subs
     return SubscriptionCreated(**to_out(sub, names).model_dump(), verification_token=generated)
 
 
-@router.get("", response_model=SubscriptionPage)
+@router.get("", operation_id="listSubscriptions", response_model=SubscriptionPage)
 async def list_subscriptions(
     svc: ServiceDep,
     event_name: Annotated[Line | None, Query(max_length=255)] = None,
@@ -146,7 +147,12 @@ async def list_subscriptions(
     )
 
 
-@router.post("/bulk-status", response_model=BulkStatusResult, responses=problem_responses(413))
+@router.post(
+    "/bulk-status",
+    operation_id="setSubscriptionsStatus",
+    response_model=BulkStatusResult,
+    responses=problem_responses(413),
+)
 async def bulk_status(body: BulkStatus, svc: ServiceDep) -> BulkStatusResult:
     """Enable or disable many subscriptions at once; all or nothing: one whose event needs a
     `<resource>` the key lacks refuses the request (403 naming it)."""
@@ -155,13 +161,23 @@ async def bulk_status(body: BulkStatus, svc: ServiceDep) -> BulkStatusResult:
     return BulkStatusResult(updated=updated, not_found=sorted(set(body.ids) - set(updated)))
 
 
-@router.get("/{subscription_id}", response_model=SubscriptionOut, responses=problem_responses(404))
+@router.get(
+    "/{subscription_id}",
+    operation_id="getSubscription",
+    response_model=SubscriptionOut,
+    responses=problem_responses(404),
+)
 async def get_subscription(subscription_id: SubscriptionId, svc: ServiceDep) -> SubscriptionOut:
     sub = await svc.get(subscription_id)
     return to_out(sub, await named(svc, sub))
 
 
-@router.patch("/{subscription_id}", response_model=SubscriptionUpdated, responses=problem_responses(404, 413))
+@router.patch(
+    "/{subscription_id}",
+    operation_id="updateSubscription",
+    response_model=SubscriptionUpdated,
+    responses=problem_responses(404, 413),
+)
 async def update_subscription(
     subscription_id: SubscriptionId, body: SubscriptionUpdate, svc: ServiceDep
 ) -> SubscriptionUpdated:
@@ -178,7 +194,12 @@ async def update_subscription(
     )
 
 
-@router.delete("/{subscription_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(404))
+@router.delete(
+    "/{subscription_id}",
+    operation_id="deleteSubscription",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(404),
+)
 async def delete_subscription(subscription_id: SubscriptionId, svc: ServiceDep) -> Response:
     """Delete; needs the `<resources>` of the subscription's event."""
     await svc.delete(await svc.get(subscription_id))
