@@ -70,7 +70,7 @@ class WorkerSettings(BaseModel):
     )
     scheduler_batch: int = Field(200, ge=1, description="Due deliveries claimed per scan.")
     backlog_loop_lag: float = Field(
-        0.02,
+        0.005,
         ge=0,
         description="The scheduler's claims wait (at most half a scan) while the worker's event loop "
         "runs later than this many seconds, so fresh events keep their latency while a backlog "
