@@ -69,6 +69,13 @@ class WorkerSettings(BaseModel):
         description="Re-dispatch accepted events not dispatched after this many seconds.",
     )
     scheduler_batch: int = Field(200, ge=1, description="Due deliveries claimed per scan.")
+    backlog_loop_lag: float = Field(
+        0.005,
+        ge=0,
+        description="The scheduler's claims wait (at most half a scan) while the worker's event loop "
+        "runs later than this many seconds, so fresh events keep their latency while a backlog "
+        "drains (0 = never wait).",
+    )
     max_lag: float = Field(
         300.0,
         ge=0,

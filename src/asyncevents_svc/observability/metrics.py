@@ -79,6 +79,11 @@ class Metrics:
             "Deliveries this worker holds, sending or waiting for a slot.",
             registry=r,
         )
+        self.loop_lag = Gauge(
+            "asyncevents_event_loop_lag_seconds",
+            "How late this worker's event loop runs (smoothed): how long ready work waits its turn.",
+            registry=r,
+        )
         self.waiting = Gauge(
             "asyncevents_deliveries_waiting",
             "Deliveries not finished yet (database), by status (pending, retrying).",
@@ -103,6 +108,10 @@ class Metrics:
         )
         self._database_read_at = 0.0
         self.database_read_every = DATABASE_READ_EVERY
+
+    def watch_loop(self, lag: Callable[[], float]) -> None:
+        """Read the worker's event-loop lag when scraped."""
+        self.loop_lag.set_function(lag)
 
     def watch_dispatcher(self, in_flight: Callable[[], float], backlog: Callable[[], float]) -> None:
         """Read the worker's own gauges from its dispatcher when scraped."""

@@ -98,6 +98,7 @@ class Dispatcher:
         self._room_changed = asyncio.Event()
         # Set when a subscription's line empties, for :meth:`wait_for_a_line_to_clear`.
         self._line_cleared = asyncio.Event()
+        self._watched: set[int] = set()  # the lines backed_up() last named
         self.sent = 0  # sends this worker has made (attempts, whatever their outcome)
 
     @property
@@ -120,14 +121,14 @@ class Dispatcher:
 
     def backed_up(self) -> list[int]:
         """Subscriptions with jobs waiting here: the scheduler leaves their due deliveries.
-        From now, :meth:`wait_for_a_line_to_clear` waits for one of these (or a later) line
-        to empty."""
+        From now, :meth:`wait_for_a_line_to_clear` waits for one of these lines to empty."""
         self._line_cleared.clear()
-        return list(self._lines)
+        self._watched = set(self._lines)
+        return list(self._watched)
 
     async def wait_for_a_line_to_clear(self) -> None:
-        """Wait until a line has emptied since :meth:`backed_up` was last asked: its
-        subscription's due deliveries are the scheduler's to claim again."""
+        """Wait until a line :meth:`backed_up` last named has emptied: its subscription's
+        due deliveries are the scheduler's to claim again."""
         await self._line_cleared.wait()
 
     def submit(self, jobs: list[SendJob]) -> None:
@@ -198,7 +199,8 @@ class Dispatcher:
             waiting = line.popleft()
             if not line:
                 del self._lines[sub]
-                self._line_cleared.set()
+                if sub in self._watched:  # not every line: a fresh job's empties at once
+                    self._line_cleared.set()
             job = waiting.job
             if waiting.lease_deadline - now < self._lease_margin(job):
                 # It waited so long that its lease could run out mid-send and another worker

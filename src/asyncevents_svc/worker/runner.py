@@ -101,6 +101,7 @@ class Worker:
             metrics=runtime.metrics,
         )
         self.scheduler = Scheduler(runtime.sessions, settings.worker, self.dispatcher, self.fan_out)
+        runtime.metrics.watch_loop(lambda: self.scheduler.loop_lag.seconds)
         self.maintenance = maintenance_for(runtime)
         self.consumer: Consumer
         if settings.broker_url is not None:

@@ -10,6 +10,9 @@ Every ``worker.poll_interval`` seconds it
   those of subscriptions already backed up in this worker's dispatcher;
 * re-checks each one's subscription: disabled or deleted ends the delivery ``cancelled``
   with the reason, never silently;
+* paces its claims by how late the worker's event loop runs (:mod:`.looplag`): while it is
+  later than ``worker.backlog_loop_lag``, a claim waits (at most half a scan), so a backlog
+  drains with what the loop can spare and fresh events keep their latency;
 * dispatches events still ``accepted`` after ``worker.sweep_after`` seconds (their broker
   hint was lost, or the broker was down).
 
@@ -33,6 +36,7 @@ from asyncevents_svc.events import repository as events
 from asyncevents_svc.settings import WorkerSettings
 from asyncevents_svc.subscriptions.fanout import FanOut
 from asyncevents_svc.worker.dispatcher import Dispatcher
+from asyncevents_svc.worker.looplag import INTERVAL, LoopLag
 from asyncevents_svc.worker.periodic import every
 
 log = structlog.get_logger(__name__)
@@ -49,8 +53,10 @@ class Scheduler:
         self.fan_out = fan_out
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self.loop_lag = LoopLag()
 
     def start(self) -> None:
+        self.loop_lag.start()
         self._task = asyncio.create_task(
             every(self.settings.poll_interval, self.tick, self._stop, "scheduler_tick_failed"),
             name="scheduler",
@@ -61,6 +67,7 @@ class Scheduler:
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        await self.loop_lag.stop()
 
     async def tick(self) -> bool:
         """One scan: due deliveries first, then stale events. True when due work was left
@@ -89,6 +96,7 @@ class Scheduler:
                 except TimeoutError:
                     return True  # still full: what is due waits for the next scan
                 continue
+            await self.paced(deadline)
             limit = min(self.dispatcher.room, self.settings.scheduler_batch)
             skip = self.dispatcher.backed_up()
             claim = await self.claim_due(limit, skip=skip)
@@ -106,6 +114,18 @@ class Scheduler:
             if time.monotonic() >= deadline:
                 return backlog
         return False
+
+    async def paced(self, deadline: float) -> None:
+        """Before a claim, wait while this worker's event loop runs later than
+        ``worker.backlog_loop_lag`` — a backlog draining at full speed, whose sends would
+        make every fresh event wait its turn behind them — but never more than half the
+        time left in the scan: due work slows down, it never stops."""
+        limit = self.settings.backlog_loop_lag
+        if limit <= 0:
+            return
+        until = time.monotonic() + max(0.0, deadline - time.monotonic()) / 2
+        while self.loop_lag.seconds > limit and time.monotonic() < until and not self._stop.is_set():
+            await asyncio.sleep(INTERVAL)
 
     async def claim_due(self, limit: int, skip: list[int] | None = None) -> deliveries.DueClaim:
         """Lease up to ``limit`` due deliveries, none of the subscriptions in ``skip`` (whose
