@@ -29,18 +29,9 @@ from asyncevents_svc.db.models import Delivery, ReplayJob, Subscription
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.runtime import Runtime
 from tests.support.keys import bearer, key_with
-from tests.support.routes import app_routes
+from tests.support.routes import PUBLIC, app_routes
 from tests.support.rows import failed_attempt, stored_delivery, stored_event
 
-PUBLIC = {
-    "/health/live",
-    "/health/ready",
-    "/openapi.json",
-    "/docs",
-    "/docs/oauth2-redirect",
-    "/redoc",
-    "/docs/assets",  # Swagger UI's and ReDoc's files (api/docs.py)
-}
 #: Mounted HTML applications: outside the API table. They call this API with the signed-in
 #: key, so its isolation holds there; each page is listed so that a new one is reviewed.
 HTML_ROUTES: dict[str, set[tuple[str, str]]] = {

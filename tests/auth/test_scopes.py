@@ -22,7 +22,7 @@ from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.settings import Settings
 from tests.support.keys import bearer, key_with
-from tests.support.routes import app_routes
+from tests.support.routes import PUBLIC, app_routes
 
 ANY = str(uuid.uuid4())
 #: One request per route and the scope it needs.
@@ -69,15 +69,6 @@ ROUTES: list[tuple[str, str, str]] = [
     ("PUT", "/rest/default/V1/async_event/1", "subscriptions:write"),
     ("GET", "/metrics", "metrics:read"),
 ]
-PUBLIC = {
-    "/health/live",
-    "/health/ready",
-    "/openapi.json",
-    "/docs",
-    "/docs/oauth2-redirect",
-    "/redoc",
-    "/docs/assets",  # Swagger UI's and ReDoc's files (api/docs.py)
-}
 
 
 def test_every_route_is_listed_here_or_public(app: FastAPI) -> None:

@@ -156,6 +156,18 @@ def test_a_taken_port_is_one_line_naming_the_option_and_the_variable(
     assert list(tmp_path.iterdir()) == [], "serve stops before it migrates"
 
 
+def started(argv: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """``asyncevents-svc ARGV`` in the background, its output into ``log``."""
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "asyncevents_svc.cli", *argv],
+            cwd=processes.ROOT,
+            env=env,
+            stdout=out,
+            stderr=out,
+        )
+
+
 async def test_options_override_the_environment(settings: Settings, taken_port: int, tmp_path: Path) -> None:
     """ASYNCEVENTS_PORT names a taken port and ASYNCEVENTS_LOG_LEVEL hides info lines: the
     api started with --port, --host and --log-level answers on the option's port and logs
@@ -165,14 +177,7 @@ async def test_options_override_the_environment(settings: Settings, taken_port: 
     env.update(ASYNCEVENTS_LOG_LEVEL="ERROR", ASYNCEVENTS_LOG_FORMAT="console")
     argv = ["api", "--host", "127.0.0.1", "--port", str(port), "--log-level", "info", "--log-format", "json"]
     log = tmp_path / "api.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "asyncevents_svc.cli", *argv],
-            cwd=processes.ROOT,
-            env=env,
-            stdout=out,
-            stderr=out,
-        )
+    process = started(argv, env, log)
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
             await until_answers(client, "/health/live", alive=lambda: process.poll() is None)
@@ -194,14 +199,7 @@ async def test_serve_takes_its_port_and_data_dir_from_the_options(tmp_path: Path
         ASYNCEVENTS_EVENTS_FILE=str(processes.ROOT / "tests" / "data" / "events.xml"),
     )
     argv = ["serve", "--port", str(port), "--data-dir", str(tmp_path / "from-option")]
-    with (tmp_path / "serve.log").open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "asyncevents_svc.cli", *argv],
-            cwd=processes.ROOT,
-            env=env,
-            stdout=out,
-            stderr=out,
-        )
+    process = started(argv, env, tmp_path / "serve.log")
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
             await until_answers(client, "/health/ready", alive=lambda: process.poll() is None)

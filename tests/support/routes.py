@@ -14,6 +14,17 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.routing import BaseRoute, Mount
 
+#: Routes that answer without a key: the scope table and the isolation table leave them out.
+PUBLIC = {
+    "/health/live",
+    "/health/ready",
+    "/openapi.json",
+    "/docs",
+    "/docs/oauth2-redirect",
+    "/redoc",
+    "/docs/assets",  # Swagger UI's and ReDoc's files (api/docs.py)
+}
+
 
 @dataclass(frozen=True)
 class AppRoute:

@@ -71,6 +71,24 @@ def _past(
     return [time >= after[0], or_(time > after[0], key > after[1])]
 
 
+def _oldest(table: Any, time: InstrumentedAttribute[datetime], where: list[Any], size: int) -> Batch:
+    """Batches deleting the oldest ``size`` rows of ``table`` (by ``time``, then id) that
+    meet ``where``, each past the last row the batch before deleted."""
+
+    def batch(after: Key | None) -> ReturningDelete[datetime, Any]:
+        ids = (
+            select(table.id).where(*where, *_past(time, table.id, after)).order_by(time, table.id).limit(size)
+        )
+        return (
+            delete(table)
+            .where(table.id.in_(ids.scalar_subquery()))
+            .returning(time, table.id)
+            .execution_options(synchronize_session=False)
+        )
+
+    return batch
+
+
 async def clean_up(
     sessions: SessionFactory,
     settings: RetentionSettings,
@@ -85,64 +103,17 @@ async def clean_up(
     cutoff = cutoff_for(settings.days, now)
     size = settings.batch_size
 
-    def old_attempts(after: Key | None) -> ReturningDelete[datetime, Any]:
-        ids = (
-            select(Attempt.id)
-            .where(Attempt.started_at < cutoff, *_past(Attempt.started_at, Attempt.id, after))
-            .order_by(Attempt.started_at, Attempt.id)
-            .limit(size)
-        )
-        return (
-            delete(Attempt)
-            .where(Attempt.id.in_(ids.scalar_subquery()))
-            .returning(Attempt.started_at, Attempt.id)
-            .execution_options(synchronize_session=False)
-        )
-
-    def old_deliveries(after: Key | None) -> ReturningDelete[datetime, Any]:
-        # A delivery is updated after it is created, so ``created_at < cutoff`` adds nothing to
-        # the condition but the range of the (created_at, id) index, which each batch walks on
-        # from where the last one stopped.
-        ids = (
-            select(Delivery.id)
-            .where(
-                Delivery.created_at < cutoff,
-                Delivery.status.in_(FINISHED),
-                Delivery.updated_at < cutoff,
-                *_past(Delivery.created_at, Delivery.id, after),
-            )
-            .order_by(Delivery.created_at, Delivery.id)
-            .limit(size)
-        )
-        return (
-            delete(Delivery)
-            .where(Delivery.id.in_(ids.scalar_subquery()))
-            .returning(Delivery.created_at, Delivery.id)
-            .execution_options(synchronize_session=False)
-        )
+    old_attempts = _oldest(Attempt, Attempt.started_at, [Attempt.started_at < cutoff], size)
+    # A delivery is updated after it is created, so ``created_at < cutoff`` adds nothing to
+    # the condition but the range of the (created_at, id) index the batches walk.
+    finished = [Delivery.created_at < cutoff, Delivery.status.in_(FINISHED), Delivery.updated_at < cutoff]
+    old_deliveries = _oldest(Delivery, Delivery.created_at, finished, size)
+    orphan = ~select(Delivery.id).where(Delivery.event_id == Event.id).exists()
 
     def old_events(status: EventStatus) -> Batch:
-        def batch(after: Key | None) -> ReturningDelete[datetime, Any]:
-            orphan = ~select(Delivery.id).where(Delivery.event_id == Event.id).exists()
-            ids = (
-                select(Event.id)
-                .where(
-                    Event.status == status,
-                    Event.received_at < cutoff,
-                    orphan,
-                    *_past(Event.received_at, Event.id, after),
-                )
-                .order_by(Event.received_at, Event.id)
-                .limit(size)
-            )
-            return (
-                delete(Event)
-                .where(Event.id.in_(ids.scalar_subquery()))
-                .returning(Event.received_at, Event.id)
-                .execution_options(synchronize_session=False)
-            )
-
-        return batch
+        return _oldest(
+            Event, Event.received_at, [Event.status == status, Event.received_at < cutoff, orphan], size
+        )
 
     removed.attempts = await _drain(sessions, old_attempts, on_batch)
     removed.deliveries = await _drain(sessions, old_deliveries, on_batch)
