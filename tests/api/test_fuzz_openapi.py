@@ -19,7 +19,6 @@ from typing import Any
 import hypothesis
 import pytest
 import schemathesis
-from cryptography.fernet import Fernet
 from fastapi import FastAPI
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
@@ -33,7 +32,7 @@ from schemathesis.specs.openapi.checks import (
 from asyncevents_svc.app import create_app
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.settings import Settings
-from tests.support.backend import TEST_EVENTS
+from tests.support.openapi_check import schema_only_app
 
 CHECKS = [
     not_a_server_error,
@@ -53,16 +52,7 @@ CONFIG = {
 def _schema() -> schemathesis.BaseSchema:
     """The document as the app serves it. This app only answers ``/openapi.json``: its
     database URL is never connected to (the requests go to ``fuzz_app``)."""
-    app = create_app(
-        Settings(
-            env="test",
-            database_url="postgresql+asyncpg://schema-only.invalid/none",
-            events_file=[TEST_EVENTS],
-            encryption_key=Fernet.generate_key().decode(),
-            broker_url=None,  # its lifespan runs once, to serve the document: connect to nothing
-            bootstrap_admin_key=None,
-        )
-    )
+    app = schema_only_app()  # its lifespan runs once, to serve the document: connect to nothing
     loaded = schemathesis.openapi.from_asgi("/openapi.json", app, config=SchemathesisConfig.from_dict(CONFIG))
     asgi.shutdown_lifespans()
     return loaded

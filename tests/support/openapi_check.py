@@ -17,6 +17,7 @@ from collections import Counter
 from typing import Any
 
 from cryptography.fernet import Fernet
+from fastapi import FastAPI
 from openapi_spec_validator import validate
 
 from asyncevents_svc.app import create_app
@@ -27,9 +28,10 @@ METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 CAMEL = re.compile(r"[a-z][a-zA-Z0-9]*")
 
 
-def document() -> dict[str, Any]:
-    """The document of an app on the test catalogue, as ``/openapi.json`` serves it."""
-    app = create_app(
+def schema_only_app() -> FastAPI:
+    """An app on the test catalogue that only serves its document: its database URL is
+    never connected to, and it has no broker to reach."""
+    return create_app(
         Settings(
             env="test",
             database_url="postgresql+asyncpg://schema-only.invalid/none",
@@ -39,7 +41,11 @@ def document() -> dict[str, Any]:
             bootstrap_admin_key=None,
         )
     )
-    return app.openapi()
+
+
+def document() -> dict[str, Any]:
+    """The document of an app on the test catalogue, as ``/openapi.json`` serves it."""
+    return schema_only_app().openapi()
 
 
 def operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:

@@ -22,9 +22,17 @@ async def rows_read_by(engine: AsyncEngine, statement: ClauseElement) -> int:
     """Run ``statement`` under EXPLAIN ANALYZE (in a transaction rolled back) and count what
     its scans read."""
     sql = statement.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})  # type: ignore[no-untyped-call]
+    return await rows_read_by_sql(engine, [(str(sql), ())])
+
+
+async def rows_read_by_sql(engine: AsyncEngine, statements: list[tuple[str, Any]]) -> int:
+    """Run the driver's ``(sql, parameters)`` statements in order under EXPLAIN ANALYZE, in
+    one transaction rolled back, and count what their scans read together."""
+    read = 0
     async with engine.connect() as connection:
         transaction = await connection.begin()
-        explained = await connection.exec_driver_sql(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
-        plan = explained.scalar_one()[0]["Plan"]
+        for sql, parameters in statements:
+            explained = await connection.exec_driver_sql(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", parameters)
+            read += rows_read(explained.scalar_one()[0]["Plan"])
         await transaction.rollback()
-    return rows_read(plan)
+    return read

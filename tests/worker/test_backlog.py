@@ -24,7 +24,7 @@ from asyncevents_svc.deliveries import repository as deliveries
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.worker.runner import Worker
 from tests.support.helpers import subscribe
-from tests.support.plans import rows_read
+from tests.support.plans import rows_read_by_sql
 from tests.support.receiver import Receiver
 from tests.support.rows import stored_event
 
@@ -98,13 +98,5 @@ async def test_a_claim_that_leaves_out_a_backed_up_subscription_never_reads_its_
     assert claim.claimed == 3
     assert {job.subscription_id for job in claim.jobs} == {healthy["subscription_id"]}
     await deliveries.release(runtime.sessions, [job.delivery_id for job in claim.jobs])
-    read = 0
-    async with runtime.engine.connect() as connection:
-        transaction = await connection.begin()
-        for statement, parameters in statements:
-            explained = await connection.exec_driver_sql(
-                f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}", parameters
-            )
-            read += rows_read(explained.scalar_one()[0]["Plan"])
-        await transaction.rollback()
+    read = await rows_read_by_sql(runtime.engine, statements)
     assert read < 500, f"the claim read {read} rows beside a backlog of 5,000"
