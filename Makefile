@@ -61,8 +61,8 @@ format:
 	$(UV) run ruff format .
 	$(UV) run ruff check --fix .
 
-docs:  ## regenerate the README's settings table
-	$(UV) run python -m asyncevents_svc.settings_doc --write README.md
+docs:  ## regenerate the settings table of docs/configuration.md
+	$(UV) run python -m asyncevents_svc.settings_doc --write docs/configuration.md
 
 bench: install  ## the benchmark (8 to 14 minutes here, with the load curve): prints the report, writes bench/RESULTS.md
 	$(UV) run python -m bench.run

@@ -3,7 +3,7 @@
 Written here rather than with matplotlib: a line chart of a few points is ~100 lines of
 SVG text, and matplotlib (with numpy, pillow and fonttools) would add tens of MB to the
 development environment for one picture. SVG is text, so a new run's picture diffs as text
-and GitHub shows it inline in the README.
+and GitHub shows it inline in docs/performance.md.
 
 Both axes are logarithmic: the rates span 50 to a few thousand events/s, and latency goes
 from tens of milliseconds to seconds past the knee. Per transport one colour; p50 dotted,

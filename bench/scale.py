@@ -13,7 +13,7 @@ days). Per size this
    migrations) with server-side SQL (``bench/scale_fill.py``) and reports the fill rate;
 2. starts the real ``asyncevents-svc api`` on it and times, as an operator calls them, the
    listing pages (first, next, 20th), one subscription's log, the console's pages (signed
-   in as a browser is), a trace, one event, the README's searches, the dry-run count of dead
+   in as a browser is), a trace, one event, the searches the docs show, the dry-run count of dead
    letters, ``/metrics`` and ``/health/ready`` (``bench/scale_calls.py``);
 3. times the scheduler's claim of due deliveries and the database queue's claim of events,
    calling the service's functions (``bench/scale_claims.py``);

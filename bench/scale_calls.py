@@ -101,7 +101,7 @@ class Samples:
 
 
 def operator_calls(samples: Samples, second_cursor: str, deep_cursor: str) -> list[Call]:
-    """Every call of issue 17's table, the console's pages and the README's searches."""
+    """Every call of issue 17's table, the console's pages and the searches the docs show."""
     listing = "/v1/deliveries?limit=50"
     return [
         Call("`GET /v1/deliveries?limit=50`", PAGE, "GET", listing),
@@ -137,12 +137,12 @@ def operator_calls(samples: Samples, second_cursor: str, deep_cursor: str) -> li
         ),
         Call("`q=data.items.0.sku:NOPE-1` (no hits)", SEARCH, "GET", f"{listing}&q=data.items.0.sku:NOPE-1"),
         Call(
-            "`q=data.customer_email:roni*` (README; 0.1 %)",
+            "`q=data.customer_email:roni*` (the docs; 0.1 %)",
             SEARCH,
             "GET",
             f"{listing}&q=data.customer_email:roni*",
         ),
-        Call("`q=success:false` (README; ~7 %)", BROAD, "GET", f"{listing}&q=success:false"),
+        Call("`q=success:false` (the docs; ~7 %)", BROAD, "GET", f"{listing}&q=success:false"),
         Call(
             "`q=event_name:sales.order.* AND success:false`",
             BROAD,

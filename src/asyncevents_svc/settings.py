@@ -341,7 +341,7 @@ class BrokerSettings(BaseModel):
 
 
 class Settings(BaseSettings):
-    """All settings of the service. See the README for each one."""
+    """All settings of the service. docs/configuration.md lists each one (``make docs``)."""
 
     model_config = SettingsConfigDict(
         env_prefix="ASYNCEVENTS_",
@@ -447,7 +447,7 @@ class Settings(BaseSettings):
 
     @property
     def embedded(self) -> bool:
-        """True on SQLite: one worker process, the database queue (see README)."""
+        """True on SQLite: one worker process, the database queue (docs/architecture.md)."""
         return self.database_url.startswith("sqlite")
 
 

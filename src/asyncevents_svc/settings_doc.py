@@ -1,4 +1,5 @@
-"""Render every setting as a Markdown table row (used for the README and its test)."""
+"""Render every setting as a Markdown table row: the table of docs/configuration.md (``make docs``
+writes it there, and a test checks it is current)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from asyncevents_svc.settings import Settings
+
+#: The page that holds the table, from the repository's root.
+PAGE = "docs/configuration.md"
 
 
 def _default(field: FieldInfo) -> str:
@@ -44,10 +48,13 @@ def markdown() -> str:
 
 
 def write_into(path: Path) -> None:
-    """Replace the table in a Markdown file (from its header row to the next blank line)."""
+    """Replace the table in a Markdown file (from its header row to the next blank line, or
+    to the end of the file)."""
     text = path.read_text()
     start = text.index("| variable | default | meaning |")
-    end = text.index("\n\n", start)
+    end = text.find("\n\n", start)
+    if end == -1:
+        end = len(text.rstrip("\n"))
     path.write_text(text[:start] + markdown() + text[end:])
 
 

@@ -2,7 +2,7 @@
 a real ``asyncevents-svc serve`` process. Sign in, create a subscription, send an event, see it
 delivered in the log, open its trace, replay it, mass-disable; no page logs an error.
 
-``ASYNCEVENTS_SCREENSHOTS=docs/console`` also saves the README's screenshots there.
+``ASYNCEVENTS_SCREENSHOTS=docs/console`` also saves the screenshots of docs/operations.md there.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.faults, pytest.mark.timeout(300)]
 
 #: Re-sends of one webhook-id, as a share of the expected deliveries, that a scenario may
 #: cause. A crash re-sends what was sent but not yet recorded; a timeout re-sends what the
-#: receiver was still processing. README "Guarantees" explains the bound.
+#: receiver was still processing. docs/guarantees.md explains the bound.
 DUPLICATE_BOUND = 0.05
 
 SCENARIOS: list[tuple[str, Inject, tuple[str, ...]]] = [

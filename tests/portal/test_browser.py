@@ -5,7 +5,7 @@ receiver (verified with the ``standardwebhooks`` library), finds it in the log a
 it; another application's portal shows none of it; a reused or expired link is refused;
 no page logs an error.
 
-``ASYNCEVENTS_PORTAL_SCREENSHOTS=docs/portal`` also saves the README's screenshots there.
+``ASYNCEVENTS_PORTAL_SCREENSHOTS=docs/portal`` also saves the screenshots of docs/applications.md there.
 """
 
 from __future__ import annotations

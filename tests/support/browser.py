@@ -1,5 +1,5 @@
 """Headless Chromium for the browser tests (Debian's package, driven by Playwright), and the
-screenshots they save for the README."""
+screenshots they save for docs/ (docs/console/, docs/portal/)."""
 
 from __future__ import annotations
 

@@ -64,7 +64,7 @@ def new_key() -> tuple[str, str]:
 
 #: What :func:`new_key` makes, for keys given from outside (the bootstrap key).
 KEY_FORMAT = re.compile(r"ae_[0-9a-f]{12}_[A-Za-z0-9_-]{43,256}")
-#: Prints a key in that format; the README and the start-up error show it.
+#: Prints a key in that format; docs/security.md and the start-up error show it.
 GENERATE_KEY = (
     """python3 -c 'import secrets; print(f"ae_{secrets.token_hex(6)}_{secrets.token_urlsafe(32)}")'"""
 )

@@ -5,7 +5,7 @@ PostgreSQL's own estimate.
 10 M deliveries were 1.5 s a scrape. :func:`tally` counts at most :data:`CAP` rows; when
 there are more it asks the planner (``EXPLAIN``: the table's statistics, as fresh as its
 last ``ANALYZE``, which autovacuum keeps) and says that the figure is an estimate. SQLite
-has no planner estimate: it counts (its databases are small; see the README's limits).
+has no planner estimate: it counts (its databases are small; see docs/performance.md, "On a full database").
 """
 
 from __future__ import annotations

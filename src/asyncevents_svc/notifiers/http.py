@@ -6,7 +6,7 @@ subscription's ``payload_format`` is ``cloudevents`` (:func:`render`). Headers:
 ``webhook-timestamp`` / ``webhook-signature`` and ``x-asyncevents-event`` with the event
 name; a subscription's own ``headers`` never replace these (:data:`RESERVED_HEADERS`). aiohttp is the client
 because it measured several times faster than httpx's default transport against the same
-loopback receiver (see README, "Choice of HTTP client"). Redirects are never followed.
+loopback receiver (see docs/architecture.md, "Choice of HTTP client"). Redirects are never followed.
 
 Recipients pass the SSRF guard (:mod:`.ssrf`) at create/update and again on every send: the
 URL is prechecked (scheme, ``https_only``, IP literals) and names are resolved by a

@@ -58,7 +58,7 @@ FilterField = Annotated[
     Field(
         description="Only events whose resolved payload matches get a delivery: `path` plus one of "
         "`eq`, `ne`, `in`, `exists`, `gt`, `gte`, `lt`, `lte`, combined with `and`/`or` "
-        '(README, "Payload filters"). On PATCH, `null` removes the filter.',
+        '(docs/api.md, "Payload filters"). On PATCH, `null` removes the filter.',
         examples=[{"and": [{"path": "status", "eq": "paid"}, {"path": "total", "gte": 100}]}],
     ),
 ]
