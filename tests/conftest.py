@@ -111,6 +111,8 @@ def settings(
         data_dir=tmp_path_factory.mktemp("data"),
         broker=broker_names,
         worker={"poll_interval": 0.2, "sweep_after": 3.0, "shutdown_grace": 5.0},
+        # The module's ladder (~55 s in all), so that a test's failing delivery dies in seconds.
+        retry={"schedule": "ladder"},
         # The receivers live on loopback; env "test" has no development exemption.
         security={"recipient_allowlist": ["127.0.0.1/32"]},
     )

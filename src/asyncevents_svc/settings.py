@@ -93,15 +93,26 @@ class WorkerSettings(BaseModel):
     )
 
 
-class RetrySettings(BaseModel):
-    """When a failed delivery is tried again (the module's ladder by default)."""
+#: The default waits between attempts: Standard Webhooks' and Svix's schedule, about a day
+#: (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h: seven retries over ~27.6 hours; SPEC §4.3).
+DAY_SCHEDULE = (5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0)
+#: The ``retry.schedule`` value that selects the module's ladder, ``min(max_backoff, n²)``
+#: for ``max_deaths`` retries (~55 s in all with the module's defaults).
+LADDER = "ladder"
 
-    max_deaths: int = Field(5, ge=0, description="Retries after the first attempt (the module's max_deaths).")
+
+class RetrySettings(BaseModel):
+    """When a failed delivery is tried again: about a day by default, or the module's ladder."""
+
+    max_deaths: int = Field(
+        5, ge=0, description="Retries after the first attempt with the ladder (the module's max_deaths)."
+    )
     max_backoff: float = Field(60.0, gt=0, description="Cap of the n² ladder, seconds.")
     schedule: Annotated[list[float], NoDecode] = Field(
-        default_factory=list,
-        description="Explicit waits instead of the ladder, e.g. `5s,5m,30m,2h,5h,10h,10h`; "
-        "its length is then the number of retries.",
+        default_factory=lambda: list(DAY_SCHEDULE),
+        description="Waits between attempts (its length is the number of retries); the default "
+        "`5s,5m,30m,2h,5h,10h,10h` spans about a day. `ladder` (or empty) selects the Magento "
+        "module's `min(max_backoff, n²)` ladder with `max_deaths` retries.",
     )
     jitter: float = Field(0.0, ge=0, le=1, description="Spread each wait by ±this fraction (0.1 = ±10%).")
     max_retry_after: float = Field(3600.0, ge=0, description="Cap, seconds, on a receiver's Retry-After.")
@@ -111,6 +122,8 @@ class RetrySettings(BaseModel):
     @classmethod
     def _parse_schedule(cls, value: object) -> object:
         if isinstance(value, str):
+            if value.strip().lower() in (LADDER, ""):
+                return []
             if value.strip().startswith("["):
                 value = json.loads(value)
             else:

@@ -1,5 +1,6 @@
-"""The retry policy (SPEC §4.3): the module's ``min(60, n²)`` ladder, ``max_deaths``, final
-4xx answers, and ``Retry-After`` as the HTTP notifier reads it."""
+"""The retry policy (SPEC §4.3): the day-long default schedule, the module's ``min(60, n²)``
+ladder and ``max_deaths`` (``schedule=ladder``), final 4xx answers, and ``Retry-After`` as the
+HTTP notifier reads it."""
 
 from __future__ import annotations
 
@@ -15,10 +16,18 @@ from asyncevents_svc.notifiers.http import (
     is_retryable_status,
     parse_retry_after,
 )
-from asyncevents_svc.settings import RetrySettings
+from asyncevents_svc.settings import LADDER, RetrySettings, Settings
 
 NOW = datetime(2025, 11, 29, 12, 0, tzinfo=UTC)
-DEFAULTS = RetrySettings()
+HOUR = 3600.0
+
+
+def ladder(**changes: float) -> RetrySettings:
+    """The module's ladder, as ``ASYNCEVENTS_RETRY__SCHEDULE=ladder`` selects it."""
+    return RetrySettings.model_validate({"schedule": LADDER, **changes})
+
+
+DEFAULTS = ladder()
 
 
 def failed(status: int | None = 503, *, retry_after: float | None = None) -> NotifierResult:
@@ -41,23 +50,70 @@ def waits(settings: RetrySettings, result: NotifierResult) -> list[float]:
     return found
 
 
-# --- the ladder ----------------------------------------------------------------------------
+# --- the default: about a day -------------------------------------------------------------
 
 
-def test_default_ladder_is_the_modules_1_4_9_16_25_seconds() -> None:
+def test_default_schedule_is_standard_webhooks_day() -> None:
+    assert waits(RetrySettings(), failed(503)) == [5, 300, 1800, 7200, 18000, 36000, 36000]
+
+
+def test_default_gives_up_after_seven_retries_about_a_day_later() -> None:
+    default = RetrySettings()
+    seventh = after_attempt(6, failed(503), default, NOW)
+    last = after_attempt(7, failed(503), default, NOW)
+
+    assert seventh.status == "retrying"
+    assert last.status == "dead"
+    assert last.reason == "gave up after 7 retries: status 503"
+    assert 27 * HOUR < sum(waits(default, failed(503))) < 28 * HOUR
+
+
+def test_default_still_retries_a_receiver_that_was_down_for_an_hour() -> None:
+    """The ladder gave up after ~55 s; the default's fourth retry comes 2 h 35 min in."""
+    elapsed, attempt, default = 0.0, 0, RetrySettings()
+    while elapsed < HOUR:
+        outcome = after_attempt(attempt, failed(None), default, NOW)
+        assert outcome.status == "retrying"
+        assert outcome.next_attempt_at is not None
+        elapsed += (outcome.next_attempt_at - NOW).total_seconds()
+        attempt += 1
+
+    assert attempt == 4
+
+
+@pytest.mark.parametrize("word", ["ladder", "LADDER", " Ladder ", ""])
+def test_ladder_keyword_selects_the_modules_ladder(monkeypatch: pytest.MonkeyPatch, word: str) -> None:
+    monkeypatch.setenv("ASYNCEVENTS_RETRY__SCHEDULE", word)
+
+    retry = Settings().retry
+
+    assert retry.schedule == []
+    assert waits(retry, failed(503)) == [1, 4, 9, 16, 25]
+
+
+def test_explicit_schedule_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASYNCEVENTS_RETRY__SCHEDULE", "10s,1m,1h")
+
+    assert waits(Settings().retry, failed(503)) == [10, 60, 3600]
+
+
+# --- the module's ladder ---------------------------------------------------------------------
+
+
+def test_ladder_is_the_modules_1_4_9_16_25_seconds() -> None:
     assert [backoff_seconds(n, DEFAULTS) for n in range(1, 6)] == [1, 4, 9, 16, 25]
     assert waits(DEFAULTS, failed(503)) == [1, 4, 9, 16, 25]
 
 
 def test_ladder_is_capped_at_sixty_seconds() -> None:
-    settings = RetrySettings(max_deaths=10)
+    settings = ladder(max_deaths=10)
 
     assert waits(settings, failed(503)) == [1, 4, 9, 16, 25, 36, 49, 60, 60, 60]
     assert backoff_seconds(100, settings) == 60
 
 
 def test_cap_is_configurable() -> None:
-    settings = RetrySettings(max_backoff=10)
+    settings = ladder(max_backoff=10)
 
     assert [backoff_seconds(n, settings) for n in range(1, 6)] == [1, 4, 9, 10, 10]
 
@@ -83,11 +139,11 @@ def test_delivery_is_dead_after_max_deaths_retries() -> None:
 
 @pytest.mark.parametrize("max_deaths", [0, 1, 3, 7])
 def test_max_deaths_is_the_number_of_retries(max_deaths: int) -> None:
-    assert len(waits(RetrySettings(max_deaths=max_deaths), failed(500))) == max_deaths
+    assert len(waits(ladder(max_deaths=max_deaths), failed(500))) == max_deaths
 
 
 def test_no_retry_at_all_when_max_deaths_is_zero() -> None:
-    outcome = after_attempt(0, failed(503), RetrySettings(max_deaths=0), NOW)
+    outcome = after_attempt(0, failed(503), ladder(max_deaths=0), NOW)
 
     assert outcome.status == "dead"
     assert outcome.reason == "gave up after 0 retries: status 503"

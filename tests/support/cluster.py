@@ -2,8 +2,8 @@
 ``asyncevents-svc`` process — on a database and broker names of its own.
 
 The settings are production's except for shorter clocks, so a scenario takes seconds:
-a 10 s delivery lease (default 60 s), a 5 s sweep (30 s), a retry schedule of
-1, 2, 4 s then 8 s (the n² ladder).
+a 10 s delivery lease (default 60 s), a 5 s sweep (30 s), the module's n² retry
+ladder (unless a scenario passes its own ``retry`` group) instead of the day-long default.
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ def cluster_settings(
             "bootstrap_admin_key": ADMIN_KEY,
             "broker": names.model_dump(),
             "security": {"recipient_allowlist": ["127.0.0.1/32"]},
+            "retry": {"schedule": "ladder"},
             **groups,
         }
     )

@@ -1,8 +1,9 @@
 """The retry policy: what a delivery becomes after an attempt (SPEC §4.3).
 
-Retry *n* (the n-th attempt after the first) waits ``min(max_backoff, n²)`` seconds — 1, 4,
-9, 16, 25 s with the module's defaults — and at most ``max_deaths`` retries happen. An
-explicit ``schedule`` replaces the ladder (its length is then the retry budget). A
+By default the waits are ``retry.schedule``, Standard Webhooks' 5 s, 5 min, 30 min, 2 h, 5 h,
+10 h, 10 h (its length is the retry budget). With ``schedule=ladder`` (an empty schedule),
+retry *n* (the n-th attempt after the first) waits ``min(max_backoff, n²)`` seconds — 1, 4,
+9, 16, 25 s with the module's defaults — and at most ``max_deaths`` retries happen. A
 ``Retry-After`` from the receiver replaces the computed wait, capped at
 ``max_retry_after``. Optional jitter spreads waits by ±``jitter``. Non-retryable outcomes
 end the delivery at once. Retries are counted per chain: a replay starts a new chain.
