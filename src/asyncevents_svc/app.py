@@ -14,6 +14,7 @@ from fastapi import FastAPI
 
 from asyncevents_svc.api import docs as api_docs
 from asyncevents_svc.api import openapi, problems
+from asyncevents_svc.api.access import RequestLog
 from asyncevents_svc.api.headers import SecurityHeaders
 from asyncevents_svc.api.limits import InputLimits
 from asyncevents_svc.applications.portal_router import router as portal_sessions_router
@@ -97,6 +98,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.add_middleware(
         SecurityHeaders, hsts=limits.hsts, portal_frame_ancestors=settings.portal.frame_ancestors
     )
+    # outermost: every answer, refusals included, carries the request id and is logged
+    app.add_middleware(RequestLog, enabled=settings.access_log)
     app.include_router(health.router)
     app.include_router(events_router)
     app.include_router(subscriptions_router)

@@ -62,7 +62,7 @@ def configure_logging(level: str = "INFO", fmt: str = "console") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    # uvicorn's access log would print every request line; our middleware-free API keeps it quiet.
+    # uvicorn's access log would repeat ours (api.access), without the request id.
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
     logging.getLogger("aiormq").setLevel(logging.WARNING)
     logging.getLogger("aio_pika").setLevel(logging.WARNING)

@@ -397,6 +397,11 @@ class Settings(BaseSettings):
         "console", description="`json` for one JSON object per line (production)."
     )
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR (any case).")
+    access_log: bool = Field(
+        True,
+        description="One `request` log line per HTTP request (method, path, status, duration, "
+        "client; never a header or the query). The `X-Request-ID` is kept either way.",
+    )
 
     http: HttpSettings = Field(default_factory=HttpSettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)

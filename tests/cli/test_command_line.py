@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -169,13 +170,17 @@ def started(argv: list[str], env: dict[str, str], log: Path) -> subprocess.Popen
 
 
 async def test_options_override_the_environment(settings: Settings, taken_port: int, tmp_path: Path) -> None:
-    """ASYNCEVENTS_PORT names a taken port and ASYNCEVENTS_LOG_LEVEL hides info lines: the
-    api started with --port, --host and --log-level answers on the option's port and logs
-    what only the option's level shows."""
+    """ASYNCEVENTS_PORT names a taken port, ASYNCEVENTS_LOG_LEVEL hides info lines and
+    ASYNCEVENTS_ACCESS_LOG turns the access log off: the api started with --port, --host,
+    --log-level and --access-log answers on the option's port and logs what only the
+    options show (the listening line, and one access line per request with its id)."""
     port = free_port()
     env = {**processes.settings_env(settings), "ASYNCEVENTS_PORT": str(taken_port)}
-    env.update(ASYNCEVENTS_LOG_LEVEL="ERROR", ASYNCEVENTS_LOG_FORMAT="console")
+    env.update(
+        ASYNCEVENTS_LOG_LEVEL="ERROR", ASYNCEVENTS_LOG_FORMAT="console", ASYNCEVENTS_ACCESS_LOG="false"
+    )
     argv = ["api", "--host", "127.0.0.1", "--port", str(port), "--log-level", "info", "--log-format", "json"]
+    argv.append("--access-log")
     log = tmp_path / "api.log"
     process = started(argv, env, log)
     try:
@@ -187,6 +192,9 @@ async def test_options_override_the_environment(settings: Settings, taken_port: 
     listening = [line for line in lines if line["event"] == "api listening"]
     # an info line, below the variable's ERROR
     assert [line["url"] for line in listening] == [f"http://127.0.0.1:{port}"], lines
+    requests = [line for line in lines if line["event"] == "request" and line["path"] == "/health/live"]
+    assert requests, lines
+    assert all(re.fullmatch("[0-9a-f]{32}", line["request_id"]) for line in requests), lines
 
 
 @pytest.mark.embedded

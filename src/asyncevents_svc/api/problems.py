@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from asyncevents_svc.api.access import request_id_of
 from asyncevents_svc.api.headers import security_headers
 from asyncevents_svc.db.outage import is_outage
 from asyncevents_svc.errors import (
@@ -238,7 +239,10 @@ class _Handlers:
     async def unexpected(self, request: Request, exc: Exception) -> JSONResponse:
         """The 500: no traceback, no exception text. Starlette sends it from outside every
         middleware, so the security headers are added here."""
-        log.exception("unhandled_error", path=request.url.path)
+        request_id = request_id_of(request.scope)
+        log.exception("unhandled_error", path=request.url.path, request_id=request_id)
         response = self.render(request, AppError("an unexpected error occurred; it has been logged"))
         response.headers.update(security_headers(request.url.path))
+        if request_id is not None:  # the log line to look for
+            response.headers["x-request-id"] = request_id
         return response

@@ -50,6 +50,7 @@ SETTING_OPTIONS = {
     "log_level": "--log-level",
     "log_format": "--log-format",
     "data_dir": "--data-dir",
+    "access_log": "--access-log",
 }
 
 
@@ -128,6 +129,12 @@ def _listen_options(command: argparse.ArgumentParser, *, listens: bool) -> None:
             type=parse_port,
             default=argparse.SUPPRESS,
             help="port to listen on (ASYNCEVENTS_PORT; 8000)",
+        )
+        command.add_argument(
+            "--access-log",
+            action=argparse.BooleanOptionalAction,
+            default=argparse.SUPPRESS,
+            help="one log line per request (ASYNCEVENTS_ACCESS_LOG; on)",
         )
     command.add_argument(
         "--log-level",

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import structlog
 from starlette.types import ASGIApp
 
 
@@ -56,8 +57,12 @@ class ApiClient:
 
     async def call(self, method: str, path: str, *, params: Any = None, json: Any = None) -> Answer:
         transport = httpx.ASGITransport(app=self.app, client=self.client or ("127.0.0.1", 0))
+        headers = self._headers
+        request_id = structlog.contextvars.get_contextvars().get("request_id")
+        if isinstance(request_id, str):  # the page's own id: its API calls log under it
+            headers = {**headers, "X-Request-ID": request_id}
         async with httpx.AsyncClient(transport=transport, base_url="http://web.internal") as client:
-            response = await client.request(method, path, params=params, json=json, headers=self._headers)
+            response = await client.request(method, path, params=params, json=json, headers=headers)
         try:
             body = response.json() if response.content else None
         except ValueError:
