@@ -121,6 +121,8 @@ def test_serve_of_the_installed_package_starts_from_an_empty_folder_and_reports_
     banner = log.read_text()
     assert f"asyncevents-svc {__version__} is running" in banner
     assert f"SQLite in {tmp_path / 'elsewhere' / 'var'}/" in banner, "the data folder is named in full"
+    assert "a NEW, empty database, created now" in banner, "a first start says the database is new"
+    assert "the package's example catalogue" in banner, "and that no events.xml was found"
     catalogue = httpx.get(f"{base}/v1/event-types", headers=headers).json()
     assert any(t["name"] == "sales.order.created" for t in catalogue["items"]), (
         "the packaged example catalogue"

@@ -14,14 +14,18 @@ import signal
 import socket
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import uvicorn
+from fastapi import FastAPI
 
-from asyncevents_svc import __version__
+from asyncevents_svc import __version__, bundled
 from asyncevents_svc.app import create_app
 from asyncevents_svc.auth.bootstrap import ensure_admin
+from asyncevents_svc.cli.startup import StartupFiles
+from asyncevents_svc.db.private_files import sqlite_path
 from asyncevents_svc.messaging.dbqueue import LocalPublisher
-from asyncevents_svc.runtime import build_runtime
+from asyncevents_svc.runtime import Runtime, build_runtime
 from asyncevents_svc.settings import Settings
 from asyncevents_svc.worker.runner import Worker
 
@@ -34,16 +38,56 @@ class _Server(uvicorn.Server):
         yield
 
 
-def banner(settings: Settings, admin_key: str | None) -> str:
-    base = f"http://{settings.host}:{settings.port}"
-    database = f"SQLite in {settings.data_dir.resolve()}/" if settings.embedded else "PostgreSQL"
+@dataclass
+class Prepared:
+    """The service built but not started: its settings, runtime and API."""
+
+    settings: Settings
+    runtime: Runtime
+    app: FastAPI
+
+
+def prepare(settings: Settings) -> Prepared:
+    """Build everything that can fail on a setting (the catalogue, the keys, the API) before
+    the database is migrated: a bad setting then stops ``serve`` with nothing changed."""
+    runtime = build_runtime(settings)
+    if settings.broker_url is None:
+        runtime.publisher = LocalPublisher()
+    return Prepared(settings, runtime, create_app(settings, runtime))
+
+
+def _data_lines(settings: Settings, files: StartupFiles | None) -> list[str]:
     queue = "RabbitMQ" if settings.broker_url else "database queue"
+    database = sqlite_path(settings.database_url)
+    if database is None:
+        return [f"  data  PostgreSQL, {queue}"]
+    where = database.resolve()
+    lines = [f"  data  SQLite in {where.parent}/ ({where.name}), {queue}"]
+    if files is not None and files.new_database is not None:
+        lines += [
+            "        a NEW, empty database, created now: is this the folder you meant?",
+            "        (--data-dir or ASYNCEVENTS_DATA_DIR names another)",
+        ]
+    return lines
+
+
+def _catalogue_line(settings: Settings) -> str:
+    example = bundled.example_catalogue().resolve()
+    paths = [path.resolve() for path in settings.events_file]
+    if paths == [example]:
+        return "  events the package's example catalogue (no ./events.xml here; set ASYNCEVENTS_EVENTS_FILE)"
+    return f"  events {', '.join(map(str, paths))}"
+
+
+def banner(settings: Settings, admin_key: str | None, files: StartupFiles | None = None) -> str:
+    base = f"http://{settings.host}:{settings.port}"
     lines = [
         f"asyncevents-svc {__version__} is running",
         f"  API   {base}/v1/events",
         *([f"  docs  {base}/docs"] if settings.security.docs else []),
         f"  admin {base}/admin (sign in with an API key)",
-        f"  data  {database}, {queue}",
+        *_data_lines(settings, files),
+        _catalogue_line(settings),
         "  stop  Ctrl-C",
     ]
     if admin_key:
@@ -55,12 +99,10 @@ def banner(settings: Settings, admin_key: str | None) -> str:
     return "\n".join(lines)
 
 
-async def serve(settings: Settings, listening: socket.socket) -> None:
-    """Run until SIGTERM/SIGINT, the API on ``listening`` (bound by the caller)."""
-    runtime = build_runtime(settings)
-    if settings.broker_url is None:
-        runtime.publisher = LocalPublisher()
-    app = create_app(settings, runtime)
+async def serve(prepared: Prepared, listening: socket.socket, files: StartupFiles | None = None) -> None:
+    """Run until SIGTERM/SIGINT, the API on ``listening`` (bound by the caller). ``files``
+    is told when the service is up: from then on, nothing it created is removed."""
+    settings, runtime, app = prepared.settings, prepared.runtime, prepared.app
     server = _Server(
         uvicorn.Config(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
     )
@@ -80,7 +122,9 @@ async def serve(settings: Settings, listening: socket.socket) -> None:
         await worker.stop()
         api.result()
         raise SystemExit(1)
-    print(banner(settings, admin_key), file=sys.stderr, flush=True)
+    if files is not None:
+        files.up()
+    print(banner(settings, admin_key, files), file=sys.stderr, flush=True)
     stopping = asyncio.create_task(stop.wait())
     await asyncio.wait([api, stopping], return_when=asyncio.FIRST_COMPLETED)
     stopping.cancel()

@@ -59,12 +59,21 @@ def worker(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def serve(settings: Settings, args: argparse.Namespace) -> int:
-    """API + worker in one process; migrates first (SQLite and database queue by default)."""
+    """API + worker in one process; migrates first (SQLite and database queue by default).
+
+    A failed start-up changes nothing on disk: the service is built (catalogue, keys, API)
+    before the database is migrated, and what start-up created is removed if it fails
+    (cli/startup.py)."""
     from asyncevents_svc.cli.sockets import bind
 
-    listening = bind(settings.host, settings.port)  # a taken port: one line, before migrating
+    listening = bind(settings.host, settings.port)  # a taken port: one line, before anything
+    from asyncevents_svc.cli.serve import prepare
     from asyncevents_svc.cli.serve import serve as run
+    from asyncevents_svc.cli.startup import StartupFiles
 
-    migrate(settings, args)
-    run_loop(run(settings, listening))
+    files = StartupFiles.before(settings)
+    with files.undone_on_failure():
+        prepared = prepare(settings)
+        migrate(settings, args)
+        run_loop(run(prepared, listening, files))
     return 0
