@@ -259,6 +259,8 @@ MATRIX: list[Entry] = [
         batch_refused,
         {"events": [{"event_name": "example.ping", "application": "pim"}]},
     ),
+    Entry("GET", "/v1/events", "/v1/events", own("{event_a}", "{delivery_a}")),
+    Entry("GET", "/v1/events", "/v1/events?application=pim", refused_application),
     Entry("GET", "/v1/events/{event_id}", "/v1/events/{event_b}", not_found),
     Entry("GET", "/v1/events/{event_id}", "/v1/events/{event_all}", not_found),
     Entry("GET", "/v1/events/{event_id}", "/v1/events/{event_a}", own("{delivery_a}")),

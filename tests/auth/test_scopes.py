@@ -29,6 +29,7 @@ ANY = str(uuid.uuid4())
 ROUTES: list[tuple[str, str, str]] = [
     ("POST", "/v1/events", "events:publish"),
     ("POST", "/v1/events/batch", "events:publish"),
+    ("GET", "/v1/events", "deliveries:read"),
     ("GET", f"/v1/events/{ANY}", "deliveries:read"),
     ("GET", "/v1/subscriptions", "subscriptions:read"),
     ("GET", "/v1/subscriptions/1", "subscriptions:read"),

@@ -74,6 +74,24 @@ async def deliveries_of_event(
     return await _with_attempts(session, list(deliveries))
 
 
+async def deliveries_of_events(
+    session: AsyncSession, event_ids: list[uuid.UUID], application_id: int | None = None
+) -> dict[uuid.UUID, list[DeliveryOut]]:
+    """The deliveries of each of ``event_ids`` of ``application_id`` (``None``: all), with
+    their attempts: two statements for a whole page of events."""
+    by_event: dict[uuid.UUID, list[DeliveryOut]] = defaultdict(list)
+    if not event_ids:
+        return by_event
+    deliveries = await session.scalars(
+        select(Delivery)
+        .where(Delivery.event_id.in_(event_ids), *within(Delivery.application_id, application_id))
+        .order_by(Delivery.event_id, Delivery.subscription_id)
+    )
+    for out in await _with_attempts(session, list(deliveries)):
+        by_event[out.event_id].append(out)
+    return by_event
+
+
 async def delivery(
     session: AsyncSession, delivery_id: uuid.UUID, application_id: int | None = None
 ) -> DeliveryOut | None:
@@ -85,17 +103,19 @@ async def delivery(
     return out
 
 
-def encode_cursor(created_at: datetime, delivery_id: uuid.UUID) -> str:
-    raw = f"d|{created_at.isoformat()}|{delivery_id}"
+def encode_cursor(created_at: datetime, delivery_id: uuid.UUID, *, kind: str = "d") -> str:
+    """A keyset cursor on (a time, a UUID); ``kind`` (``d`` deliveries, ``e`` events) keeps
+    one list's cursor from being taken for another's."""
+    raw = f"{kind}|{created_at.isoformat()}|{delivery_id}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+def decode_cursor(cursor: str, *, kind: str = "d") -> tuple[datetime, uuid.UUID]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        kind, stamp, ident = raw.split("|")
-        if kind != "d":
-            raise ValueError(kind)
+        found, stamp, ident = raw.split("|")
+        if found != kind:
+            raise ValueError(found)
         return datetime.fromisoformat(stamp), uuid.UUID(ident)
     except (ValueError, UnicodeDecodeError):
         raise ValidationFailed("cursor", "not a cursor returned by this API") from None

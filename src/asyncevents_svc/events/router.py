@@ -1,11 +1,12 @@
-"""Ingest and event routes: ``POST /v1/events``, ``POST /v1/events/batch``, ``GET /v1/events/{id}``."""
+"""Ingest and event routes: ``POST /v1/events``, ``POST /v1/events/batch``, ``GET /v1/events``
+and ``GET /v1/events/{id}``."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, status
+from fastapi import APIRouter, Depends, Header, Query, status
 from opentelemetry.trace import SpanKind
 
 from asyncevents_svc.api.deps import CallerDep, RuntimeDep, SessionDep, authorize
@@ -14,7 +15,9 @@ from asyncevents_svc.applications import scope as applications
 from asyncevents_svc.auth.keys import Caller
 from asyncevents_svc.catalogue.model import Catalogue
 from asyncevents_svc.db.engine import SessionFactory
-from asyncevents_svc.deliveries.queries import deliveries_of_event
+from asyncevents_svc.db.models import Event
+from asyncevents_svc.deliveries.queries import deliveries_of_event, deliveries_of_events
+from asyncevents_svc.deliveries.schemas import DeliveryOut
 from asyncevents_svc.errors import AppError, Conflict, FieldError, NotFound, ValidationFailed
 from asyncevents_svc.events import idempotency, service
 from asyncevents_svc.events import queries as events
@@ -26,10 +29,13 @@ from asyncevents_svc.events.schemas import (
     EventBatchResult,
     EventIn,
     EventOut,
+    EventPage,
+    EventStatusName,
     SkippedSubscription,
 )
 from asyncevents_svc.messaging.publisher import EventPublisher
 from asyncevents_svc.textchecks import Line
+from asyncevents_svc.types import UtcDatetime
 
 router = APIRouter(
     prefix="/v1/events", tags=["events"], dependencies=[Depends(authorize)], responses=PROBLEM_RESPONSES
@@ -190,17 +196,7 @@ async def _publish_batch(
     return EventBatchResult(accepted=accepted, rejected=len(final) - accepted, results=final)
 
 
-@router.get("/{event_id}", operation_id="getEvent", response_model=EventOut, responses=problem_responses(404))
-async def get_event(event_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> EventOut:
-    """An event, its payload, its deliveries and every attempt.
-
-    A key bound to an application sees an event published to its application, or one its
-    application has a delivery of, and of it only its own deliveries and skips."""
-    reached = caller.application_id
-    event = await events.visible(session, event_id, reached)
-    if event is None:
-        raise NotFound(f"event {event_id} does not exist")
-    skipped = await events.skips_of(session, event, reached)
+def _event_out(event: Event, deliveries: list[DeliveryOut], skipped: list[dict[str, Any]]) -> EventOut:
     return EventOut(
         id=event.id,
         event_name=event.name,
@@ -212,6 +208,76 @@ async def get_event(event_id: uuid.UUID, session: SessionDep, caller: CallerDep)
         source=event.source,
         received_at=event.received_at,
         dispatched_at=event.dispatched_at,
-        deliveries=await deliveries_of_event(session, event.id, reached),
+        deliveries=deliveries,
         skipped=[SkippedSubscription(**skip) for skip in skipped],
     )
+
+
+@router.get("", operation_id="listEvents", response_model=EventPage, responses=problem_responses(400))
+async def list_events(
+    session: SessionDep,
+    caller: CallerDep,
+    name: Annotated[
+        Line | None, Query(max_length=255, description="Only events of this name (exact).")
+    ] = None,
+    status_: Annotated[list[EventStatusName] | None, Query(alias="status", max_length=3)] = None,
+    store: Annotated[
+        int | None, Query(ge=0, le=2_147_483_647, description="Only events of this store id (0: all stores).")
+    ] = None,
+    source: Annotated[
+        Line | None,
+        Query(
+            max_length=16,
+            description="Only events from this source: `http` (this API), `amqp` (Magento's queue), "
+            "`test` (a test send).",
+        ),
+    ] = None,
+    since: Annotated[UtcDatetime | None, Query(description="received at or after (no offset: UTC)")] = None,
+    until: Annotated[UtcDatetime | None, Query(description="received before (no offset: UTC)")] = None,
+    application: Annotated[
+        Line | None,
+        Query(
+            max_length=64,
+            description="Only events published to this application (its uid); an operator key's filter.",
+        ),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[str | None, Query(max_length=300)] = None,
+) -> EventPage:
+    """Events, newest first, filtered; each as ``GET /v1/events/{id}`` shows it. Follow
+    ``next_cursor`` for more.
+
+    A key bound to an application lists the events published to its application only (an
+    event published to every application is in no one application's list; its deliveries
+    are in ``GET /v1/deliveries``)."""
+    reached = await applications.reach(session, caller.application_id, application)
+    criteria = events.EventFilter(
+        name=name,
+        status=tuple(status_ or ()),
+        store_id=store,
+        source=source,
+        since=since,
+        until=until,
+        application_id=reached,
+    )
+    found, next_cursor = await events.page(session, criteria, cursor, limit)
+    own = caller.application_id
+    deliveries = await deliveries_of_events(session, [e.id for e in found], own)
+    skipped = await events.skips_of_many(session, found, own)
+    return EventPage(
+        items=[_event_out(e, deliveries.get(e.id, []), skipped[e.id]) for e in found], next_cursor=next_cursor
+    )
+
+
+@router.get("/{event_id}", operation_id="getEvent", response_model=EventOut, responses=problem_responses(404))
+async def get_event(event_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> EventOut:
+    """An event, its payload, its deliveries and every attempt.
+
+    A key bound to an application sees an event published to its application, or one its
+    application has a delivery of, and of it only its own deliveries and skips."""
+    reached = caller.application_id
+    event = await events.visible(session, event_id, reached)
+    if event is None:
+        raise NotFound(f"event {event_id} does not exist")
+    skipped = await events.skips_of(session, event, reached)
+    return _event_out(event, await deliveries_of_event(session, event.id, reached), skipped)

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from asyncevents_svc.deliveries.schemas import DeliveryOut
+from asyncevents_svc.events.status import EventStatus
 from asyncevents_svc.textchecks import Line, json_without_nul
+
+# The API's spelling of the statuses (a Literal, so that OpenAPI lists the values inline,
+# as the delivery statuses are); it must stay the same set as the StrEnum, the definition.
+EventStatusName = Literal["accepted", "dispatched", "failed"]
+if set(get_args(EventStatusName)) != set(EventStatus):  # pragma: no cover - a developer's slip
+    raise TypeError(f"{EventStatusName} does not list the statuses {tuple(EventStatus)}")
 
 ClientId = Annotated[
     Line,
@@ -108,3 +115,10 @@ class EventOut(BaseModel):
     skipped: list[SkippedSubscription] = Field(
         default_factory=list, description="Subscriptions whose payload filter this event did not match."
     )
+
+
+class EventPage(BaseModel):
+    """A page of ``GET /v1/events``, newest first."""
+
+    items: list[EventOut]
+    next_cursor: str | None
