@@ -37,7 +37,7 @@ from tests.support.aws import bus, moto_url, moto_with_auth_url, proxy
 from tests.support.backend import AMQP_URL, BACKEND, PG_ADMIN, SQLITE, TEST_EVENTS, admin_sql
 from tests.support.browser import chromium
 from tests.support.receiver import Receiver, serve_receiver
-from tests.support.serving import serve
+from tests.support.serving import api_process, serve
 
 RUN_ID = f"{os.getpid()}_{uuid.uuid4().hex[:6]}"
 TABLES = ("attempts", "deliveries", "events", "subscriptions", "replay_jobs", "web_sessions", "api_keys")
@@ -235,7 +235,8 @@ async def receiver() -> AsyncIterator[Receiver]:
         yield rec
 
 
-# Fixtures kept beside what they start: `serve` (a real `asyncevents-svc serve` process) in
-# tests/support/serving.py; Chromium for the browser tests in tests/support/browser.py; moto's
-# server, a bus and the PutEvents proxy in tests/support/aws.py.
-__all__ = ["bus", "chromium", "moto_url", "moto_with_auth_url", "proxy", "serve"]
+# Fixtures kept beside what they start: `serve` (a real `asyncevents-svc serve` process) and
+# `api_process` (`asyncevents-svc api` on this run's backend) in tests/support/serving.py;
+# Chromium for the browser tests in tests/support/browser.py; moto's server, a bus and the
+# PutEvents proxy in tests/support/aws.py.
+__all__ = ["api_process", "bus", "chromium", "moto_url", "moto_with_auth_url", "proxy", "serve"]

@@ -32,7 +32,7 @@ from schemathesis.specs.openapi.checks import (
 from asyncevents_svc.app import create_app
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.settings import Settings
-from tests.support.openapi_check import schema_only_app
+from tests.support.openapi_document import schema_only_app
 
 CHECKS = [
     not_a_server_error,

@@ -2,7 +2,8 @@
 
 The document as served: valid, camelCase unique operation ids, tags with descriptions, a
 bearer scheme on authenticated operations, an example on every body and response (the right
-problem per error status), each Magento route once. The pages: Swagger UI and ReDoc from
+problem per error status), one ``Problem`` schema that every error refers to, each Magento
+route once. The pages: Swagger UI and ReDoc from
 ``/docs/assets``, nothing from another origin, inline code allowed by hash only.
 """
 
@@ -114,6 +115,23 @@ def test_each_error_status_has_its_own_problem_example(spec: dict[str, Any]) -> 
         "message": "Async event with subscription ID %1 does not exist",
         "parameters": [42],
     }
+
+
+def test_every_problem_response_refers_to_the_one_problem_schema(spec: dict[str, Any]) -> None:
+    """One ``Problem`` component, not a copy per response: a generated client gets one model
+    for every error (clients/python's ``Problem``), not one per operation and status."""
+    schemas = [
+        (f"{method} {path} {status}", response["content"]["application/problem+json"]["schema"])
+        for method, path, op in operations(spec)
+        for status, response in op["responses"].items()
+        if "application/problem+json" in response.get("content", {})
+    ]
+
+    assert len(schemas) > 100
+    assert [where for where, schema in schemas if schema != {"$ref": "#/components/schemas/Problem"}] == []
+    problem = spec["components"]["schemas"]["Problem"]
+    assert problem["required"] == ["type", "title", "status", "detail"]
+    assert problem["properties"]["errors"]["items"]["required"] == ["loc", "msg", "type"]
 
 
 def test_examples_are_realistic_values_of_their_schema(spec: dict[str, Any]) -> None:

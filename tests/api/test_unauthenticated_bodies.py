@@ -1,56 +1,18 @@
 """A request without a valid API key costs the event loop nothing that grows with its body:
-the API, served by uvicorn as in production, answers ``/health/live`` at once while such
-requests are in flight."""
+the API, served by uvicorn as in production (the ``api_process`` fixture), answers
+``/health/live`` at once while such requests are in flight."""
 
 from __future__ import annotations
 
 import asyncio
-import signal
-import subprocess
 import time
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
-from asyncevents_svc.settings import Settings
-from tests.support import processes
-from tests.support.serving import free_port, until_answers
-
 #: 64 KB that used to stall the event loop for tens of seconds before the key was looked
 #: at: an unterminated string full of escaped quotes, behind enough brackets to be scanned.
 HOSTILE = b"[" * 40 + b'"' + b'\\"' * 32_000
-
-
-@pytest.fixture
-async def api_process(settings: Settings) -> AsyncIterator[str]:
-    """``asyncevents-svc api`` on a free loopback port; its base URL once it answers."""
-    served = settings.model_copy(update={"port": free_port(), "host": "127.0.0.1"})
-    process = processes.start("api", served)
-    base = f"http://127.0.0.1:{served.port}"
-    try:
-        async with httpx.AsyncClient(base_url=base, timeout=2) as client:
-            await until_answers(
-                client,
-                "/health/live",
-                alive=lambda: process.poll() is None,
-                explain=lambda: processes.log_of("api", served).read_text(),
-            )
-        yield base
-    finally:
-        await stop(process)
-
-
-async def stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM, then SIGKILL: a process stuck in C code does not run its signal handlers."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-    try:
-        await asyncio.to_thread(process.wait, 10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        await asyncio.to_thread(process.wait, 10)
-
 
 Connection = tuple[asyncio.StreamReader, asyncio.StreamWriter]
 

@@ -6,7 +6,8 @@ repeated, not camelCase or in FastAPI's default shape (``get_event_v1_events__ev
 an operation without a tag, or a tag without a description; a request body or any response
 content without an example; an operation that can answer 401 without the bearer security.
 
-The app is built without a database (nothing connects: only the document is read).
+The app is built without a database (nothing connects: only the document is read), by
+:mod:`tests.support.openapi_document`.
 """
 
 from __future__ import annotations
@@ -16,36 +17,12 @@ import sys
 from collections import Counter
 from typing import Any
 
-from cryptography.fernet import Fernet
-from fastapi import FastAPI
 from openapi_spec_validator import validate
 
-from asyncevents_svc.app import create_app
-from asyncevents_svc.settings import Settings
-from tests.support.backend import TEST_EVENTS
+from tests.support.openapi_document import document
 
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 CAMEL = re.compile(r"[a-z][a-zA-Z0-9]*")
-
-
-def schema_only_app() -> FastAPI:
-    """An app on the test catalogue that only serves its document: its database URL is
-    never connected to, and it has no broker to reach."""
-    return create_app(
-        Settings(
-            env="test",
-            database_url="postgresql+asyncpg://schema-only.invalid/none",
-            events_file=[TEST_EVENTS],
-            encryption_key=Fernet.generate_key().decode(),
-            broker_url=None,
-            bootstrap_admin_key=None,
-        )
-    )
-
-
-def document() -> dict[str, Any]:
-    """The document of an app on the test catalogue, as ``/openapi.json`` serves it."""
-    return schema_only_app().openapi()
 
 
 def operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:

@@ -1,4 +1,6 @@
-"""Running ``asyncevents-svc serve`` as a real process from tests."""
+"""Running the service as a real process from tests: ``asyncevents-svc serve`` on its own
+(the ``serve`` fixture), or ``asyncevents-svc api`` on the test run's backend
+(``api_process``, beside an in-loop worker when a test needs deliveries)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from asyncevents_svc.settings import Settings
+from tests.support import processes
 from tests.support.processes import ROOT
 
 Start = Callable[..., subprocess.Popen[bytes]]
@@ -58,6 +62,37 @@ async def serve(tmp_path: Path) -> AsyncIterator[tuple[str, Start]]:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
             await asyncio.to_thread(process.wait, 30)
+
+
+@pytest.fixture
+async def api_process(settings: Settings) -> AsyncIterator[str]:
+    """``asyncevents-svc api`` with the run's settings on a free loopback port; its base URL
+    once it answers."""
+    served = settings.model_copy(update={"port": free_port(), "host": "127.0.0.1"})
+    process = processes.start("api", served)
+    base = f"http://127.0.0.1:{served.port}"
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=2) as client:
+            await until_answers(
+                client,
+                "/health/live",
+                alive=lambda: process.poll() is None,
+                explain=lambda: processes.log_of("api", served).read_text(),
+            )
+        yield base
+    finally:
+        await stop(process)
+
+
+async def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL: a process stuck in C code does not run its signal handlers."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+    try:
+        await asyncio.to_thread(process.wait, 10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        await asyncio.to_thread(process.wait, 10)
 
 
 async def until_up(base: str, key: str | None = None) -> httpx.AsyncClient:

@@ -3,6 +3,7 @@
 FastAPI builds the document from the routes; :func:`install` finishes it once, on first
 request of ``/openapi.json``:
 
+- ``components.schemas.Problem`` is the problem+json body every error response refers to;
 - ``components.securitySchemes.apiKey`` is HTTP bearer (``Authorization: Bearer ae_…``), and
   every operation that can answer 401 requires it, so Swagger UI's "Authorize" and "Try it
   out" send the key;
@@ -19,12 +20,14 @@ generated client uses as its method names; ``tests/api/test_openapi.py`` keeps t
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from asyncevents_svc.api import glossary
+from asyncevents_svc.api.problems import PROBLEM_SCHEMA
 
 SCHEME = "apiKey"
 SECURITY_SCHEMES: dict[str, Any] = {
@@ -120,7 +123,10 @@ def finish(document: dict[str, Any]) -> dict[str, Any]:
     """Add the security scheme, each operation's security and the examples to ``document``."""
     components = document.setdefault("components", {})
     components.setdefault("securitySchemes", {}).update(SECURITY_SCHEMES)
-    schemas = components.get("schemas", {})
+    schemas = components.setdefault("schemas", {})
+    # The routes' problem responses refer to it (api.problems.PROBLEM_REF); a copy, as
+    # describe() fills in the descriptions of its properties.
+    schemas["Problem"] = copy.deepcopy(PROBLEM_SCHEMA)
     glossary.describe(schemas)
     for item in document.get("paths", {}).values():
         for method in _METHODS:

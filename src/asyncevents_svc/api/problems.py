@@ -40,18 +40,40 @@ from asyncevents_svc.errors import (
 log = structlog.get_logger(__name__)
 PROBLEM = "application/problem+json"
 
-#: The RFC 9457 body of every error on the native routes, for the OpenAPI document. Inline
-#: (not a component) so that responses can declare it under ``application/problem+json``.
+#: The RFC 9457 body of every error on the native routes, for the OpenAPI document: the
+#: component ``Problem`` (api.openapi adds it), which every problem response refers to, so a
+#: generated client has one ``Problem`` model rather than one per operation and status.
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 PROBLEM_SCHEMA: dict[str, Any] = {
     "title": "Problem",
     "type": "object",
     "required": ["type", "title", "status", "detail"],
     "properties": {
-        "type": {"type": "string", "examples": ["https://asyncevents.dev/problems/validation"]},
-        "title": {"type": "string", "examples": ["Validation failed"]},
-        "status": {"type": "integer", "examples": [422]},
-        "detail": {"type": "string", "examples": ["event_name: String should have at least 1 character"]},
-        "instance": {"type": "string", "examples": ["/v1/events"]},
+        "type": {
+            "type": "string",
+            "description": "The kind of error, a stable URI: tell errors apart by it.",
+            "examples": ["https://asyncevents.dev/problems/validation"],
+        },
+        "title": {
+            "type": "string",
+            "description": "The kind of error in words (the same for every error of a type).",
+            "examples": ["Validation failed"],
+        },
+        "status": {
+            "type": "integer",
+            "description": "The HTTP status of the response.",
+            "examples": [422],
+        },
+        "detail": {
+            "type": "string",
+            "description": "What went wrong with this request.",
+            "examples": ["event_name: String should have at least 1 character"],
+        },
+        "instance": {
+            "type": "string",
+            "description": "The path of the request that failed.",
+            "examples": ["/v1/events"],
+        },
         "errors": {
             "type": "array",
             "description": "One entry per failing field; `loc` is its dotted path.",
@@ -59,9 +81,9 @@ PROBLEM_SCHEMA: dict[str, Any] = {
                 "type": "object",
                 "required": ["loc", "msg", "type"],
                 "properties": {
-                    "loc": {"type": "string"},
-                    "msg": {"type": "string"},
-                    "type": {"type": "string"},
+                    "loc": {"type": "string", "description": "The field's dotted path."},
+                    "msg": {"type": "string", "description": "What is wrong with it."},
+                    "type": {"type": "string", "description": "The kind of failure, a stable name."},
                 },
             },
         },
@@ -123,7 +145,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {
         status: {
             "description": _PROBLEM_DESCRIPTIONS[status],
-            "content": {PROBLEM: {"schema": PROBLEM_SCHEMA, "example": PROBLEM_EXAMPLES[status]}},
+            "content": {PROBLEM: {"schema": PROBLEM_REF, "example": PROBLEM_EXAMPLES[status]}},
         }
         for status in statuses
     }

@@ -1,0 +1,225 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.application_out import ApplicationOut
+from ...models.application_update import ApplicationUpdate
+from ...models.problem import Problem
+from ...types import Response
+
+
+def _get_kwargs(
+    application: str,
+    *,
+    body: ApplicationUpdate,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/v1/applications/{application}".format(
+            application=quote(str(application), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ApplicationOut | Problem | None:
+    if response.status_code == 200:
+        response_200 = ApplicationOut.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ApplicationOut | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    application: str,
+    *,
+    client: AuthenticatedClient,
+    body: ApplicationUpdate,
+) -> Response[ApplicationOut | Problem]:
+    """Update Application
+
+     Rename; the `default` application keeps its uid.
+
+    Args:
+        application (str): The application's id or uid.
+        body (ApplicationUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ApplicationOut | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        application=application,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    application: str,
+    *,
+    client: AuthenticatedClient,
+    body: ApplicationUpdate,
+) -> ApplicationOut | Problem | None:
+    """Update Application
+
+     Rename; the `default` application keeps its uid.
+
+    Args:
+        application (str): The application's id or uid.
+        body (ApplicationUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ApplicationOut | Problem
+    """
+
+    return sync_detailed(
+        application=application,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    application: str,
+    *,
+    client: AuthenticatedClient,
+    body: ApplicationUpdate,
+) -> Response[ApplicationOut | Problem]:
+    """Update Application
+
+     Rename; the `default` application keeps its uid.
+
+    Args:
+        application (str): The application's id or uid.
+        body (ApplicationUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ApplicationOut | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        application=application,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    application: str,
+    *,
+    client: AuthenticatedClient,
+    body: ApplicationUpdate,
+) -> ApplicationOut | Problem | None:
+    """Update Application
+
+     Rename; the `default` application keeps its uid.
+
+    Args:
+        application (str): The application's id or uid.
+        body (ApplicationUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ApplicationOut | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            application=application,
+            client=client,
+            body=body,
+        )
+    ).parsed

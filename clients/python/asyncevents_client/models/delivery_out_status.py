@@ -1,0 +1,12 @@
+from enum import StrEnum
+
+
+class DeliveryOutStatus(StrEnum):
+    CANCELLED = "cancelled"
+    DEAD = "dead"
+    DELIVERED = "delivered"
+    PENDING = "pending"
+    RETRYING = "retrying"
+
+    def __str__(self) -> str:
+        return str(self.value)

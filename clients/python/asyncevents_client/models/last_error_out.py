@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="LastErrorOut")
+
+
+@_attrs_define
+class LastErrorOut:
+    """
+    Attributes:
+        at (datetime.datetime): When.
+        response (None | str): The response body or the error (at most 500 characters).
+        status_code (int | None): The HTTP status the receiver answered.
+    """
+
+    at: datetime.datetime
+    response: None | str
+    status_code: int | None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        at = self.at.isoformat()
+
+        response: None | str
+        response = self.response
+
+        status_code: int | None
+        status_code = self.status_code
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "at": at,
+                "response": response,
+                "status_code": status_code,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        at = datetime.datetime.fromisoformat(d.pop("at"))
+
+        def _parse_response(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        response = _parse_response(d.pop("response"))
+
+        def _parse_status_code(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        status_code = _parse_status_code(d.pop("status_code"))
+
+        last_error_out = cls(
+            at=at,
+            response=response,
+            status_code=status_code,
+        )
+
+        last_error_out.additional_properties = d
+        return last_error_out
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class ReplayRequestStatusItem(StrEnum):
+    CANCELLED = "cancelled"
+    DEAD = "dead"
+    DELIVERED = "delivered"
+
+    def __str__(self) -> str:
+        return str(self.value)

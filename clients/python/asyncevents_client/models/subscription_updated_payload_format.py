@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class SubscriptionUpdatedPayloadFormat(StrEnum):
+    CLOUDEVENTS = "cloudevents"
+    DATA = "data"
+
+    def __str__(self) -> str:
+        return str(self.value)
