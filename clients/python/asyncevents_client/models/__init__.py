@@ -28,6 +28,7 @@ from .event_batch_result import EventBatchResult
 from .event_in import EventIn
 from .event_in_arguments import EventInArguments
 from .event_out import EventOut
+from .event_page import EventPage
 from .event_type_list import EventTypeList
 from .event_type_out import EventTypeOut
 from .event_type_out_arguments_schema import EventTypeOutArgumentsSchema
@@ -42,6 +43,7 @@ from .key_list import KeyList
 from .key_out import KeyOut
 from .last_error_out import LastErrorOut
 from .list_deliveries_status_type_0_item import ListDeliveriesStatusType0Item
+from .list_events_status_type_0_item import ListEventsStatusType0Item
 from .list_subscriptions_status_type_0 import ListSubscriptionsStatusType0
 from .magento_error import MagentoError
 from .magento_error_parameters_type_1 import MagentoErrorParametersType1
@@ -118,6 +120,7 @@ __all__ = (
     "EventIn",
     "EventInArguments",
     "EventOut",
+    "EventPage",
     "EventTypeList",
     "EventTypeOut",
     "EventTypeOutArgumentsSchema",
@@ -132,6 +135,7 @@ __all__ = (
     "KeyOut",
     "LastErrorOut",
     "ListDeliveriesStatusType0Item",
+    "ListEventsStatusType0Item",
     "ListSubscriptionsStatusType0",
     "MagentoError",
     "MagentoErrorParametersType1",
