@@ -66,12 +66,7 @@ async def deliveries_of_event(
     session: AsyncSession, event_id: uuid.UUID, application_id: int | None = None
 ) -> list[DeliveryOut]:
     """The event's deliveries of ``application_id`` (``None``: all), with their attempts."""
-    deliveries = await session.scalars(
-        select(Delivery)
-        .where(Delivery.event_id == event_id, *within(Delivery.application_id, application_id))
-        .order_by(Delivery.subscription_id)
-    )
-    return await _with_attempts(session, list(deliveries))
+    return (await deliveries_of_events(session, [event_id], application_id))[event_id]
 
 
 async def deliveries_of_events(

@@ -45,29 +45,16 @@ async def visible(session: AsyncSession, event_id: uuid.UUID, application_id: in
 
 
 async def skips_of(session: AsyncSession, event: Event, application_id: int | None) -> list[dict[str, Any]]:
-    """The subscriptions the event's filter skipped, of ``application_id``'s only (``None``:
-    all). A skip whose subscription is gone since is not shown to a bound key: whose it was
-    is no longer known."""
-    skipped: list[dict[str, Any]] = list(event.skipped or [])
-    if application_id is None or not skipped:
-        return skipped
-    own = set(
-        (
-            await session.scalars(
-                select(Subscription.id).where(
-                    Subscription.id.in_({skip["subscription_id"] for skip in skipped}),
-                    Subscription.application_id == application_id,
-                )
-            )
-        ).all()
-    )
-    return [skip for skip in skipped if skip["subscription_id"] in own]
+    """The subscriptions the event's filter skipped, as :func:`skips_of_many` shows them."""
+    return (await skips_of_many(session, [event], application_id))[event.id]
 
 
 async def skips_of_many(
     session: AsyncSession, events: list[Event], application_id: int | None
 ) -> dict[uuid.UUID, list[dict[str, Any]]]:
-    """:func:`skips_of` for a page of events, in one statement."""
+    """The subscriptions each event's filter skipped, of ``application_id``'s only (``None``:
+    all), in one statement for a page. A skip whose subscription is gone since is not shown
+    to a bound key: whose it was is no longer known."""
     skipped: dict[uuid.UUID, list[dict[str, Any]]] = {e.id: list(e.skipped or []) for e in events}
     named = {skip["subscription_id"] for skips in skipped.values() for skip in skips}
     if application_id is None or not named:
