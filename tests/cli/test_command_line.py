@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 import socket
 import subprocess
@@ -200,8 +199,7 @@ async def test_options_override_the_environment(settings: Settings, taken_port: 
 @pytest.mark.embedded
 async def test_serve_takes_its_port_and_data_dir_from_the_options(tmp_path: Path, taken_port: int) -> None:
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASYNCEVENTS_")}
-    env.update(
+    env = processes.without_settings(
         ASYNCEVENTS_DATA_DIR=str(tmp_path / "from-env"),
         ASYNCEVENTS_PORT=str(taken_port),
         ASYNCEVENTS_EVENTS_FILE=str(processes.ROOT / "tests" / "data" / "events.xml"),

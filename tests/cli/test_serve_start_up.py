@@ -4,7 +4,6 @@ error, and a failed start-up changes nothing on disk."""
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,12 +15,6 @@ from asyncevents_svc.cli.startup import StartupFiles
 from asyncevents_svc.settings import Settings
 from tests.support import processes
 from tests.support.serving import free_port, until_answers
-
-
-def bare_env(**changes: str) -> dict[str, str]:
-    """The environment without any ASYNCEVENTS_* setting: the defaults, relative to the cwd."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASYNCEVENTS_")}
-    return {**env, **changes}
 
 
 def serve_in(folder: Path, port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -38,7 +31,7 @@ def serve_in(folder: Path, port: int, env: dict[str, str], log: Path) -> subproc
 async def start_and_stop(folder: Path, log: Path) -> str:
     """Start ``serve`` in ``folder`` with the defaults, wait until ready, stop it: its output."""
     port = free_port()
-    process = serve_in(folder, port, bare_env(ASYNCEVENTS_WORKER__POLL_INTERVAL="0.2"), log)
+    process = serve_in(folder, port, processes.without_settings(ASYNCEVENTS_WORKER__POLL_INTERVAL="0.2"), log)
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
             await until_answers(client, "/health/ready", alive=lambda: process.poll() is None)
@@ -62,7 +55,7 @@ def test_an_events_file_that_gives_no_events_stops_serve_and_leaves_the_folder_a
     ended = subprocess.run(
         [sys.executable, "-m", "asyncevents_svc.cli", "serve", "--port", str(free_port())],
         cwd=tmp_path,
-        env=bare_env(ASYNCEVENTS_EVENTS_FILE=str(tmp_path / events)),
+        env=processes.without_settings(ASYNCEVENTS_EVENTS_FILE=str(tmp_path / events)),
         capture_output=True,
         text=True,
         timeout=60,

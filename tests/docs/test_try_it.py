@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import subprocess
 import sys
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.processes import ROOT
+from tests.support.processes import ROOT, without_settings
 from tests.support.serving import Start, free_port, until_up
 
 pytestmark = pytest.mark.embedded
@@ -54,8 +53,7 @@ async def test_the_try_it_commands_work_as_written(serve: tuple[str, Start], tmp
         script = terminal_3.replace("localhost:8000", base.removeprefix("http://")).replace(
             "9000", str(receiver_port)
         )
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ASYNCEVENTS_")}
-        env["ASYNCEVENTS_DATA_DIR"] = str(tmp_path / "var")  # the serve fixture's data folder
+        env = without_settings(ASYNCEVENTS_DATA_DIR=str(tmp_path / "var"))  # serve's folder
         done = await asyncio.to_thread(
             subprocess.run,
             ["bash", "-euo", "pipefail", "-c", script],

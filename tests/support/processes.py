@@ -13,9 +13,16 @@ from asyncevents_svc.settings import Settings
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def without_settings(**changes: str) -> dict[str, str]:
+    """This process's environment without any ASYNCEVENTS_* variable (a child then sees the
+    defaults), with ``changes`` on top."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASYNCEVENTS_")}
+    return {**env, **changes}
+
+
 def settings_env(settings: Settings) -> dict[str, str]:
     """The environment variables that reproduce ``settings`` in a child process."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASYNCEVENTS_")}
+    env = without_settings()
     env.update(
         {
             "ASYNCEVENTS_ENV": settings.env,

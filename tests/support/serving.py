@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import socket
 import subprocess
@@ -19,7 +18,7 @@ import pytest
 
 from asyncevents_svc.settings import Settings
 from tests.support import processes
-from tests.support.processes import ROOT
+from tests.support.processes import ROOT, without_settings
 
 Start = Callable[..., subprocess.Popen[bytes]]
 
@@ -35,8 +34,7 @@ def free_port() -> int:
 async def serve(tmp_path: Path) -> AsyncIterator[tuple[str, Start]]:
     """Start ``serve`` with no settings but a fresh data dir and port (and the test catalogue)."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASYNCEVENTS_")}
-    env.update(
+    env = without_settings(
         ASYNCEVENTS_DATA_DIR=str(tmp_path / "var"),
         ASYNCEVENTS_PORT=str(port),
         ASYNCEVENTS_EVENTS_FILE=str(ROOT / "tests" / "data" / "events.xml"),
