@@ -73,8 +73,11 @@ async def test_a_subscription_failing_for_the_whole_period_is_disabled(
     await eventually(disabled, timeout=10)
     shown = await subscription(api, failing)
     assert shown["disabled_reason"] == "every delivery failed for 1 s"
-    attempts = len(receiver.on("/status/503"))
-    assert attempts >= 3, "it failed for over a second before it was disabled"
+    attempts = receiver.on("/status/503")
+    # Disabled by an attempt at least a second after the first failure, however the retries
+    # were spaced (a busy machine may run only two attempts in that second).
+    assert len(attempts) >= 2
+    assert attempts[-1].at - attempts[0].at >= 0.9, "it failed for over a second before it was disabled"
 
     async def announced() -> bool:
         return bool(announcements(receiver, failing))
@@ -92,7 +95,7 @@ async def test_a_subscription_failing_for_the_whole_period_is_disabled(
         return [d["status"] for d in items] == ["cancelled"]
 
     await eventually(cancelled, timeout=5)
-    assert len(receiver.on("/status/503")) <= attempts + 1, deliveries
+    assert len(receiver.on("/status/503")) <= len(attempts) + 1, deliveries
 
 
 async def test_a_success_resets_the_failure_clock(
