@@ -78,28 +78,53 @@ async def test_each_filter_keeps_only_the_events_that_match(
     assert ids(response) == [made[name] for name in expected]
 
 
-async def test_pages_follow_each_other_without_a_gap_or_a_repeat(
-    api: httpx.AsyncClient, runtime: Runtime
-) -> None:
-    # Pairs received at the same instant: the cursor's tie-break on the id is exercised.
-    made = [await event_at(runtime, n // 2) for n in range(11)]
+async def all_pages(api: httpx.AsyncClient, params: dict[str, Any]) -> tuple[list[str], int]:
+    """Every id of the list, following its cursors three at a time, and how many pages."""
     seen: list[str] = []
-    cursor = None
-    pages = 0
+    cursor, pages = None, 0
     while True:
-        response = await api.get("/v1/events", params={"limit": 3, **({"cursor": cursor} if cursor else {})})
+        response = await api.get(
+            "/v1/events", params={**params, "limit": 3, **({"cursor": cursor} if cursor else {})}
+        )
         page = ids(response)
         assert len(page) <= 3
         seen += page
         pages += 1
         cursor = response.json()["next_cursor"]
         if cursor is None:
-            break
+            return seen, pages
+
+
+async def test_pages_follow_each_other_without_a_gap_or_a_repeat(
+    api: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    # Pairs received at the same instant: the cursor's tie-break on the id is exercised.
+    made = [await event_at(runtime, n // 2) for n in range(11)]
+
+    seen, pages = await all_pages(api, {})
 
     assert pages == 4
     assert len(seen) == len(set(seen)) == 11
     assert set(seen) == set(made)
     assert seen == ids(await api.get("/v1/events", params={"limit": 500}))  # the order of one page
+
+
+async def test_pages_of_several_statuses_interleave_them_in_the_lists_order(
+    api: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    # Each status's events are merged in time order; pairs at one instant tie-break on the id.
+    statuses = ("failed", "accepted", "dispatched")
+    made: dict[str, list[str]] = {status: [] for status in statuses}
+    for n in range(12):
+        status = statuses[n % 3]
+        made[status].append(await event_at(runtime, n // 2, status=status, payload=None))
+
+    seen, pages = await all_pages(api, {"status": ["failed", "accepted"]})
+
+    assert pages == 3
+    assert sorted(seen) == sorted(made["failed"] + made["accepted"])
+    assert seen == ids(await api.get("/v1/events", params={"status": ["failed", "accepted"], "limit": 500}))
+    assert seen == [i for i in ids(await api.get("/v1/events", params={"limit": 500})) if i in seen]
 
 
 async def test_a_cursor_keeps_its_filters_order(api: httpx.AsyncClient, runtime: Runtime) -> None:

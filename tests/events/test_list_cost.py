@@ -28,7 +28,8 @@ ERP, PIM = 101, 102  # ids only: the events table has no foreign key to applicat
 async def a_table_of_events(runtime: Runtime, erp: int, pim: int) -> tuple[uuid.UUID, datetime]:
     """:data:`EVENTS` events a second apart: one in ten published to ``erp``, one in ten to
     ``pim``, the rest to all; one in a hundred named ``customer.created``, one of store 2,
-    one from ``amqp``. Returns the id and time of the middle one (a cursor's)."""
+    one from ``amqp``, one failed and one still accepted. Returns the id and time of the
+    middle one (a cursor's)."""
     now = utcnow()
     ids = [uuid.uuid4() for _ in range(EVENTS)]
     rows: list[dict[str, Any]] = [
@@ -38,7 +39,7 @@ async def a_table_of_events(runtime: Runtime, erp: int, pim: int) -> tuple[uuid.
             "arguments": {},
             "store_id": 2 if n % 100 == 1 else 1,
             "application_id": {0: erp, 1: pim}.get(n % 10),
-            "status": "dispatched",
+            "status": {3: "failed", 4: "accepted"}.get(n % 100, "dispatched"),
             "source": "amqp" if n % 100 == 2 else "http",
             "received_at": now - timedelta(seconds=n),
         }
@@ -66,6 +67,7 @@ CASES: dict[str, tuple[EventFilter, str]] = {
     "a rare name": (EventFilter(name="customer.created"), "ix_events_name_received"),
     "a rare store": (EventFilter(store_id=2), "ix_events_store"),
     "a rare source": (EventFilter(source="amqp"), "ix_events_source"),
+    "a rare status": (EventFilter(status=("failed",)), "ix_events_status"),
 }
 
 
@@ -99,3 +101,35 @@ async def test_the_list_of_a_value_never_stored_reads_nothing(
     read = await rows_read_by(runtime.engine, page_statement(criteria, None, PAGE))
 
     assert read == 0
+
+
+async def test_a_page_of_several_statuses_merges_one_range_of_each_and_stops(runtime: Runtime) -> None:
+    # One event in ten failed, one in ten still accepted: 300 of each. Walking the whole list
+    # and filtering reads five rows for each one shown, sorting the matches reads all 600.
+    now = utcnow()
+    rows = [
+        {
+            "id": uuid.uuid4(),
+            "name": "sales.order.created",
+            "arguments": {},
+            "store_id": 1,
+            "status": {0: "failed", 1: "accepted"}.get(n % 10, "dispatched"),
+            "source": "http",
+            "received_at": now - timedelta(seconds=n),
+        }
+        for n in range(EVENTS)
+    ]
+    async with runtime.sessions() as session, session.begin():
+        await session.execute(insert(Event), rows)
+    async with runtime.engine.begin() as connection:
+        await connection.execute(text("ANALYZE events"))
+    criteria = EventFilter(status=("failed", "accepted", "failed"))
+
+    read = await rows_read_by(runtime.engine, page_statement(criteria, None, PAGE))
+    async with runtime.sessions() as session:
+        shown = list((await session.scalars(page_statement(criteria, None, PAGE))).all())
+
+    assert read <= PAGE + 2, f"a page of {PAGE} read {read} rows\n{await plan_of(runtime, criteria, None)}"
+    assert [e.received_at for e in shown] == sorted((e.received_at for e in shown), reverse=True)
+    assert {e.status for e in shown} == {"failed", "accepted"}
+    assert len({e.id for e in shown}) == PAGE  # a status given twice is read once

@@ -126,16 +126,17 @@ class Event(Base):
 
     __tablename__ = "events"
     __table_args__ = (
-        Index("ix_events_status_received", "status", "received_at"),
         # GET /v1/events, newest first (keyset on (received_at, id)): whole, by application,
-        # name, store and source (migration 0019), so that a rare value reads no more than a
-        # page. The name's also starts the delivery log of a rare event name from its events
+        # name, store and source (migration 0019) and status (0020, which the database
+        # queue's claim of accepted events reads too), so that a rare value reads no more
+        # than a page. The name's also starts the delivery log of a rare event name from its events
         # (0018's index, which it replaced).
         Index("ix_events_received", "received_at", "id"),
         Index("ix_events_application", "application_id", "received_at", "id"),
         Index("ix_events_name_received", "name", "received_at", "id"),
         Index("ix_events_store", "store_id", "received_at", "id"),
         Index("ix_events_source", "source", "received_at", "id"),
+        Index("ix_events_status", "status", "received_at", "id"),
         # A key is unique per scope (events/idempotency.py); NULLs (no key) never collide.
         Index("uq_events_idempotency", "idempotency_scope", "idempotency_key", unique=True),
         # Payload search by value (deliveries/search/containment.py); PostgreSQL only.

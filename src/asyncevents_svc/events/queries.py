@@ -19,12 +19,13 @@ them are in ``GET /v1/deliveries``, and each such event in ``GET /v1/events/{id}
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, or_, select, tuple_, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from asyncevents_svc.db.models import Delivery, Event, Subscription
 from asyncevents_svc.deliveries.queries import decode_cursor, encode_cursor
@@ -111,14 +112,32 @@ class EventFilter:
 def page_statement(criteria: EventFilter, cursor: str | None, limit: int) -> Select[Event]:
     """The statement of one page: newest first, after ``cursor``. Unfiltered it reads
     ``ix_events_received`` backwards; for one application ``ix_events_application``, for a
-    name ``ix_events_name_received`` -- each in the page's order, with no sort."""
-    query = select(Event).where(*criteria.clauses())
-    query = query.order_by(Event.received_at.desc(), Event.id.desc()).limit(limit)
+    name ``ix_events_name_received``, for a status ``ix_events_status`` -- each in the page's
+    order, with no sort.
+
+    Several statuses are one page of each status (a range of ``ix_events_status``), merged
+    in order under the page's ORDER BY and LIMIT (PostgreSQL's Merge Append): ``status IN
+    (…)`` would make PostgreSQL read and sort every match, or walk the whole list to fill a
+    page of rare ones. Each page is a subquery of its own, the form SQLite accepts too."""
+    after: list[ColumnElement[bool]] = []
     if cursor:
         stamp, ident = decode_cursor(cursor, kind=CURSOR_KIND)
         # A row comparison: one range of the (…, received_at, id) indexes (as the delivery log).
-        query = query.where(tuple_(Event.received_at, Event.id) < tuple_(stamp, ident))
-    return query
+        after.append(tuple_(Event.received_at, Event.id) < tuple_(stamp, ident))
+    statuses = tuple(dict.fromkeys(criteria.status))
+    if len(statuses) < 2:
+        return _newest(select(Event).where(*criteria.clauses(), *after), Event, limit)
+    pages = [
+        _newest(select(Event).where(*replace(criteria, status=(s,)).clauses(), *after), Event, limit)
+        for s in statuses
+    ]
+    each = [select(aliased(Event, one.subquery(f"status_{n}"))) for n, one in enumerate(pages)]
+    merged = aliased(Event, union_all(*each).subquery("statuses"))
+    return _newest(select(merged), merged, limit)
+
+
+def _newest(query: Select[Event], events: type[Event], limit: int) -> Select[Event]:
+    return query.order_by(events.received_at.desc(), events.id.desc()).limit(limit)
 
 
 async def page(
