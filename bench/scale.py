@@ -62,6 +62,7 @@ from bench.scale_calls import (
     OTHER,
     PAGE,
     TENANT,
+    Cursors,
     Samples,
     Timing,
     cursor_after,
@@ -243,8 +244,13 @@ async def time_api(run: Run, result: SizeResult, kinds: dict[str, str]) -> None:
         httpx.AsyncClient(base_url=base, timeout=300) as console,
     ):
         await sign_in(console, run.key)
-        second, deep = await cursor_after(api, 1), await cursor_after(api, 19)
-        calls = operator_calls(samples(result.deliveries), second, deep)
+        cursors = Cursors(
+            second=await cursor_after(api, 1),
+            deep=await cursor_after(api, 19),
+            events_second=await cursor_after(api, 1, "/v1/events"),
+            events_deep=await cursor_after(api, 19, "/v1/events"),
+        )
+        calls = operator_calls(samples(result.deliveries), cursors)
         kinds.update({call.name: call.kind for call in calls})
         result.timings.update(await time_calls(api, console, calls, say))
         tenant_headers = {"Authorization": f"Bearer {run.tenant_key}"}

@@ -11,6 +11,7 @@ import statistics
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -81,11 +82,12 @@ async def sign_in(client: httpx.AsyncClient, key: str) -> None:
         raise AssertionError(f"console sign-in failed: {response.status_code} {response.text[:300]}")
 
 
-async def cursor_after(client: httpx.AsyncClient, pages: int) -> str:
-    """The cursor of page ``pages + 1`` of the default listing (following ``next_cursor``)."""
+async def cursor_after(client: httpx.AsyncClient, pages: int, listing: str = "/v1/deliveries") -> str:
+    """The cursor of page ``pages + 1`` of a listing (following ``next_cursor``): by default
+    the delivery log's."""
     cursor = ""
     for _ in range(pages):
-        path = "/v1/deliveries?limit=50" + (f"&cursor={cursor}" if cursor else "")
+        path = f"{listing}?limit=50" + (f"&cursor={cursor}" if cursor else "")
         body = (await request(client, Call("page", PAGE, "GET", path))).json()
         cursor = body["next_cursor"]
     return cursor
@@ -100,9 +102,54 @@ class Samples:
     event_id: str
 
 
-def operator_calls(samples: Samples, second_cursor: str, deep_cursor: str) -> list[Call]:
-    """Every call of issue 17's table, the console's pages and the searches the docs show."""
+@dataclass(frozen=True)
+class Cursors:
+    """The second and the 20th page's cursors of the delivery log and of the list of events."""
+
+    second: str
+    deep: str
+    events_second: str
+    events_deep: str
+
+
+def operator_calls(samples: Samples, cursors: Cursors) -> list[Call]:
+    """Every call of issue 17's table, the console's pages, the searches the docs show and
+    the list of events (issue 18)."""
+    return [*delivery_calls(samples, cursors), *event_calls(cursors)]
+
+
+def event_calls(cursors: Cursors) -> list[Call]:
+    """``GET /v1/events``: pages, and each filter with a common, a rare and an absent value
+    (the fill's events are all store 1 from ``http``; 0.01 % still accepted, none failed)."""
+    listing = "/v1/events?limit=50"
+    return [
+        Call("events: `GET /v1/events?limit=50`", PAGE, "GET", listing),
+        Call("events: the next page by cursor", PAGE, "GET", f"{listing}&cursor={cursors.events_second}"),
+        Call("events: the 20th page by cursor", PAGE, "GET", f"{listing}&cursor={cursors.events_deep}"),
+        Call("events: `name=customer.created` (20 %)", PAGE, "GET", f"{listing}&name=customer.created"),
+        Call("events: a name never published", PAGE, "GET", f"{listing}&name=catalog.product.deleted"),
+        Call("events: `status=accepted` (0.01 %)", PAGE, "GET", f"{listing}&status=accepted"),
+        Call(
+            "events: `status=failed&status=accepted` (merged)",
+            PAGE,
+            "GET",
+            f"{listing}&status=failed&status=accepted",
+        ),
+        Call("events: a store never used (`store=9`)", PAGE, "GET", f"{listing}&store=9"),
+        Call("events: a source never used (`source=amqp`)", PAGE, "GET", f"{listing}&source=amqp"),
+        Call("events: `until=` 15 days ago", PAGE, "GET", f"{listing}&until={days_ago(15)}"),
+    ]
+
+
+def days_ago(days: int) -> str:
+    """A UTC instant ``days`` before now, as the query string wants it."""
+    at = datetime.now(UTC) - timedelta(days=days)
+    return at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def delivery_calls(samples: Samples, cursors: Cursors) -> list[Call]:
     listing = "/v1/deliveries?limit=50"
+    second_cursor, deep_cursor = cursors.second, cursors.deep
     return [
         Call("`GET /v1/deliveries?limit=50`", PAGE, "GET", listing),
         Call("the next page by cursor", PAGE, "GET", f"{listing}&cursor={second_cursor}"),
@@ -176,6 +223,7 @@ def tenant_calls(samples: Samples, second_cursor: str) -> list[Call]:
         Call(f"{TENANT}: dry-run count of dead letters", PAGE, "POST", "/v1/replays", {"dry_run": True}),
         Call(f"{TENANT}: a delivery trace", PAGE, "GET", f"/v1/deliveries/{samples.delivery_id}"),
         Call(f"{TENANT}: `GET /v1/subscriptions`", PAGE, "GET", "/v1/subscriptions"),
+        Call(f"{TENANT}: `GET /v1/events?limit=50`", PAGE, "GET", "/v1/events?limit=50"),
     ]
 
 
