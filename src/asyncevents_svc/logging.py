@@ -7,6 +7,7 @@ to a logger; :func:`redact` is the last line of defence for keys whose name says
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 from collections.abc import MutableMapping
@@ -19,11 +20,18 @@ from asyncevents_svc.observability.tracing import add_trace_ids
 _SECRET_WORDS = ("token", "secret", "password", "authorization", "api_key", "encryption_key")
 
 
+@functools.lru_cache(maxsize=4096)
+def names_a_secret(key: str) -> bool:
+    """Whether a log key's name says it holds a secret (keys are few: the answer is cached,
+    as this runs for every key of every line)."""
+    lowered = key.lower()
+    return any(word in lowered for word in _SECRET_WORDS)
+
+
 def redact(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     """Replace the value of any key that names a secret."""
-    for key in list(event_dict):
-        if any(word in key.lower() for word in _SECRET_WORDS):
-            event_dict[key] = "[redacted]"
+    for key in [k for k in event_dict if isinstance(k, str) and names_a_secret(k)]:
+        event_dict[key] = "[redacted]"
     return event_dict
 
 
