@@ -229,7 +229,9 @@ async def test_keys_create_expires_sets_the_expiry_and_an_expired_key_gets_401(
     month = await asyncio.to_thread(create, "--scope", "subscriptions:read", "--expires", "30d")
     dated = await asyncio.to_thread(create, "--scope", "subscriptions:read", "--expires", "2099-01-31")
     forever = await asyncio.to_thread(create, "--scope", "subscriptions:read")
-    soon = await asyncio.to_thread(create, "--scope", "subscriptions:read", "--expires", "3s")
+    # Long enough for the CLI process to exit on a busy machine (it took 3.5 s) before the
+    # first call, short enough to wait for.
+    soon = await asyncio.to_thread(create, "--scope", "subscriptions:read", "--expires", "10s")
     expires = datetime.fromisoformat(soon["expires_at"])
 
     in_a_month = datetime.fromisoformat(month["expires_at"]) - before
@@ -242,7 +244,7 @@ async def test_keys_create_expires_sets_the_expiry_and_an_expired_key_gets_401(
         return answer.status_code
 
     assert await get(soon["key"]) == 200  # valid until its expiry
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 30
     while (code := await get(soon["key"])) == 200 and time.monotonic() < deadline:
         await asyncio.sleep(0.2)
     assert code == 401
