@@ -402,6 +402,23 @@ class Settings(BaseSettings):
         description="One `request` log line per HTTP request (method, path, status, duration, "
         "client; never a header or the query). The `X-Request-ID` is kept either way.",
     )
+    proxy_headers: bool = Field(
+        True,
+        description="Take the client address and scheme from `X-Forwarded-For`/`X-Forwarded-Proto` "
+        "when the request comes from an address in `FORWARDED_ALLOW_IPS` (uvicorn's "
+        "`--proxy-headers`).",
+    )
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1",
+        description="The proxies whose forwarded headers are trusted: comma-separated addresses or "
+        "networks (`10.0.0.0/8`), or `*` for any (uvicorn's `--forwarded-allow-ips`). The client "
+        "address is what rate limits and logs use.",
+    )
+    root_path: str = Field(
+        "",
+        description="The path prefix a proxy serves the API under, e.g. `/webhooks`, for the "
+        "links and the OpenAPI document (ASGI `root_path`; uvicorn's `--root-path`).",
+    )
 
     http: HttpSettings = Field(default_factory=HttpSettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)

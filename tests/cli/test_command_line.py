@@ -196,6 +196,40 @@ async def test_options_override_the_environment(settings: Settings, taken_port: 
     assert all(re.fullmatch("[0-9a-f]{32}", line["request_id"]) for line in requests), lines
 
 
+async def test_the_proxy_options_override_the_environment(settings: Settings, tmp_path: Path) -> None:
+    """Behind a proxy, as with uvicorn: the variables trust no proxy here, the options trust
+    the loopback one, so its X-Forwarded-For is the client the log names; --root-path is the
+    prefix the OpenAPI document gives."""
+    port = free_port()
+    env = {
+        **processes.settings_env(settings),
+        "ASYNCEVENTS_LOG_FORMAT": "json",
+        "ASYNCEVENTS_LOG_LEVEL": "INFO",
+    }
+    env.update(
+        ASYNCEVENTS_ACCESS_LOG="true",
+        ASYNCEVENTS_PROXY_HEADERS="false",
+        ASYNCEVENTS_FORWARDED_ALLOW_IPS="10.9.9.9",
+    )
+    argv = ["api", "--port", str(port), "--proxy-headers", "--forwarded-allow-ips", "127.0.0.1/32"]
+    argv += ["--root-path", "/webhooks"]
+    log = tmp_path / "api.log"
+    process = started(argv, env, log)
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            await until_answers(client, "/health/live", alive=lambda: process.poll() is None)
+            await client.get("/health/live", headers={"X-Forwarded-For": "203.0.113.9"})
+            document = (await client.get("/openapi.json")).json()
+    finally:
+        await asyncio.to_thread(processes.terminate, process)
+    lines = [json.loads(line) for line in log.read_text().splitlines()]
+    # uvicorn puts the root path in front of the path (as ASGI has it), as a proxy sends it
+    live = [line for line in lines if line["event"] == "request" and line["path"].endswith("/health/live")]
+    clients = [line["client"] for line in live]
+    assert clients[-1] == "203.0.113.9", lines
+    assert {"url": "/webhooks"} in document.get("servers", []), document.get("servers")
+
+
 @pytest.mark.embedded
 async def test_serve_takes_its_port_and_data_dir_from_the_options(tmp_path: Path, taken_port: int) -> None:
     port = free_port()

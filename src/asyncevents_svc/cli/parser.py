@@ -51,6 +51,9 @@ SETTING_OPTIONS = {
     "log_format": "--log-format",
     "data_dir": "--data-dir",
     "access_log": "--access-log",
+    "proxy_headers": "--proxy-headers",
+    "forwarded_allow_ips": "--forwarded-allow-ips",
+    "root_path": "--root-path",
 }
 
 
@@ -135,6 +138,23 @@ def _listen_options(command: argparse.ArgumentParser, *, listens: bool) -> None:
             action=argparse.BooleanOptionalAction,
             default=argparse.SUPPRESS,
             help="one log line per request (ASYNCEVENTS_ACCESS_LOG; on)",
+        )
+        command.add_argument(
+            "--proxy-headers",
+            action=argparse.BooleanOptionalAction,
+            default=argparse.SUPPRESS,
+            help="trust X-Forwarded-For/-Proto from --forwarded-allow-ips (ASYNCEVENTS_PROXY_HEADERS; on)",
+        )
+        command.add_argument(
+            "--forwarded-allow-ips",
+            default=argparse.SUPPRESS,
+            help="proxies trusted for forwarded headers: addresses, networks or * "
+            "(ASYNCEVENTS_FORWARDED_ALLOW_IPS; 127.0.0.1)",
+        )
+        command.add_argument(
+            "--root-path",
+            default=argparse.SUPPRESS,
+            help="the path prefix a proxy serves the API under (ASYNCEVENTS_ROOT_PATH; none)",
         )
     command.add_argument(
         "--log-level",

@@ -22,6 +22,7 @@ from fastapi import FastAPI
 from asyncevents_svc import __version__, bundled
 from asyncevents_svc.app import create_app
 from asyncevents_svc.auth.bootstrap import ensure_admin
+from asyncevents_svc.cli.listening import server_config
 from asyncevents_svc.cli.startup import StartupFiles
 from asyncevents_svc.db.private_files import sqlite_path
 from asyncevents_svc.messaging.dbqueue import LocalPublisher
@@ -103,9 +104,7 @@ async def serve(prepared: Prepared, listening: socket.socket, files: StartupFile
     """Run until SIGTERM/SIGINT, the API on ``listening`` (bound by the caller). ``files``
     is told when the service is up: from then on, nothing it created is removed."""
     settings, runtime, app = prepared.settings, prepared.runtime, prepared.app
-    server = _Server(
-        uvicorn.Config(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
-    )
+    server = _Server(server_config(app, settings))
     worker = Worker(runtime)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -39,11 +39,9 @@ def api(settings: Settings, _: argparse.Namespace) -> int:
     import uvicorn
 
     from asyncevents_svc.app import create_app
+    from asyncevents_svc.cli.listening import server_config
 
-    app = create_app(settings)
-    server = uvicorn.Server(
-        uvicorn.Config(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
-    )
+    server = uvicorn.Server(server_config(create_app(settings), settings))
     # uvicorn names the address only for the sockets it binds itself
     structlog.get_logger(__name__).info("api listening", url=f"http://{settings.host}:{settings.port}")
     server.run(sockets=[listening])
