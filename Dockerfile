@@ -23,6 +23,10 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     UV_PYTHON=/usr/local/bin/python3.11 \
     UV_PROJECT_ENVIRONMENT=/app/.venv
 RUN pip install --no-cache-dir "uv==${UV_VERSION}"
+# Given (--build-arg UV_NATIVE_TLS=1), uv trusts the system's certificate store instead of its
+# bundled roots: for builds behind a TLS-inspecting proxy, as in CI (make image-smoke). An ARG
+# is in the environment of the RUN steps below only when given, so a plain build is unchanged.
+ARG UV_NATIVE_TLS
 
 WORKDIR /app
 

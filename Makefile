@@ -6,7 +6,7 @@ UV ?= .tools/uv-$(UV_VERSION)/bin/uv
 PYTEST = $(UV) run pytest -p no:cacheprovider
 
 .PHONY: install chromium run test test-postgres-rabbitmq test-postgres-dbqueue test-sqlite-dbqueue test-faults \
-	lint typecheck imports migrations-check openapi-check client client-check check bench soak bench-quick bench-http-clients bench-scale format docs
+	lint typecheck imports migrations-check openapi-check client client-check check image-smoke bench soak bench-quick bench-http-clients bench-scale format docs
 
 install: $(filter .tools/%,$(UV))  ## create .venv from uv.lock: runtime, both extras, dev tools
 	$(UV) sync --frozen --all-extras
@@ -37,6 +37,9 @@ test-sqlite-dbqueue:  ## SQLite with the database queue (the embedded default)
 
 test-faults:  ## the fault suite: restarts PostgreSQL and RabbitMQ, so it runs alone
 	$(PYTEST) -m faults tests/faults
+
+image-smoke: install  ## build the Dockerfile with podman on a local Debian base, run migrate/api/worker from it as uid 10001, deliver one signed event (root; docs/deployment.md)
+	.ci/image-smoke
 
 lint:
 	$(UV) run ruff check .
