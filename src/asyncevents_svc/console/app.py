@@ -28,7 +28,7 @@ from starlette.types import ASGIApp
 from asyncevents_svc.api.deps import client_address
 from asyncevents_svc.auth import web_sessions
 from asyncevents_svc.auth.web_sessions import SessionKind
-from asyncevents_svc.console import flash
+from asyncevents_svc.console import events, flash, keys, times
 from asyncevents_svc.console.flash import Flash
 from asyncevents_svc.console.session import COOKIE, MAX_AGE, seal, unseal
 from asyncevents_svc.deliveries.status import DeliveryStatus
@@ -66,7 +66,7 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters["pretty"] = lambda value: json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)
-    env.filters["when"] = lambda value: (value or "")[:19].replace("T", " ")
+    env.filters["when"] = times.element  # <time>, in the browser's zone by the console's script
     env.globals["prefix"] = PREFIX
     env.globals["next_page"] = next_page
     return env
@@ -80,6 +80,9 @@ def back(path: str, message: Flash | dict[str, str] | None = None) -> RedirectRe
 
 
 class Console:
+    prefix = PREFIX
+    back = staticmethod(back)
+
     def __init__(self, api_app: ASGIApp, runtime: Runtime) -> None:
         self.api_app = api_app
         self.runtime = runtime
@@ -280,6 +283,15 @@ class Console:
             **await self._form_choices(api),
         )
 
+    async def delete_subscription(self, request: Request, api: ApiClient) -> Response:
+        sub_id = request.path_params["subscription_id"]
+        answer = await api.delete(f"/v1/subscriptions/{sub_id}")
+        if not answer.ok:
+            return await self.subscriptions(
+                request, api, alert=f"Not deleted: {answer.problem}", status=answer.status
+            )
+        return back("/subscriptions", Flash.SUBSCRIPTION_DELETED)
+
     async def test_subscription(self, request: Request, api: ApiClient) -> Response:
         """Send the catalogue's example payload to this subscription only; show its delivery."""
         sub_id = request.path_params["subscription_id"]
@@ -329,6 +341,14 @@ class Console:
                 request, api, alert=f"Not created: {answer.problem}", status=answer.status, values=values
             )
         return back("/applications", Flash.APPLICATION_CREATED)
+
+    async def delete_application(self, request: Request, api: ApiClient) -> Response:
+        answer = await api.delete(f"/v1/applications/{request.path_params['application']}")
+        if not answer.ok:
+            return await self.applications(
+                request, api, alert=f"Not deleted: {answer.problem}", status=answer.status
+            )
+        return back("/applications", Flash.APPLICATION_DELETED)
 
     async def portal_session(self, request: Request, api: ApiClient) -> Response:
         """A single-use link into the application's portal, shown once on this page."""
@@ -444,15 +464,23 @@ def create_console(api_app: ASGIApp, runtime: Runtime) -> Starlette:
         Route(
             "/subscriptions/{subscription_id:int}/test", s(c.test_subscription, post=True), methods=["POST"]
         ),
+        Route(
+            "/subscriptions/{subscription_id:int}/delete",
+            s(c.delete_subscription, post=True),
+            methods=["POST"],
+        ),
         Route("/applications", s(c.applications), methods=["GET"]),
         Route("/applications", s(c.create_application, post=True), methods=["POST"]),
         Route("/applications/{application}/portal", s(c.portal_session, post=True), methods=["POST"]),
+        Route("/applications/{application}/delete", s(c.delete_application, post=True), methods=["POST"]),
         Route("/deliveries", s(c.deliveries)),
         Route("/deliveries/{delivery_id:uuid}", s(c.delivery), methods=["GET"]),
         Route("/deliveries/{delivery_id:uuid}/replay", s(c.replay, post=True), methods=["POST"]),
         Route("/dead", s(c.dead)),
         Route("/dead/replay", s(c.replay_dead, post=True), methods=["POST"]),
         Route("/replays/{job_id:uuid}", s(c.replay_job)),
+        *events.routes(c),
+        *keys.routes(c),
         Mount("/static", static, name="static"),
     ]
     return Starlette(routes=routes)
