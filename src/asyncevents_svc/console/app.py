@@ -28,7 +28,7 @@ from starlette.types import ASGIApp
 from asyncevents_svc.api.deps import client_address
 from asyncevents_svc.auth import web_sessions
 from asyncevents_svc.auth.web_sessions import SessionKind
-from asyncevents_svc.console import events, flash, keys, times
+from asyncevents_svc.console import events, flash, keys, policy_form, times
 from asyncevents_svc.console.flash import Flash
 from asyncevents_svc.console.session import COOKIE, MAX_AGE, seal, unseal
 from asyncevents_svc.deliveries.status import DeliveryStatus
@@ -36,7 +36,7 @@ from asyncevents_svc.errors import TooManyRequests
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.subscriptions.status import SubscriptionStatus
 from asyncevents_svc.web import cookies
-from asyncevents_svc.web.client import ApiClient
+from asyncevents_svc.web.client import Answer, ApiClient
 from asyncevents_svc.web.forms import first, form_fields, same_origin
 
 PREFIX = "/admin"
@@ -216,6 +216,7 @@ class Console:
             "store_id": "0",
             "payload_format": "data",
         }
+        values |= policy_form.blank()
         return self.render(
             request,
             "subscription_form.html",
@@ -232,6 +233,7 @@ class Console:
                 request, "message.html", status=answer.status, title="Subscription", message=answer.problem
             )
         values = {k: "" if answer.body[k] is None else str(answer.body[k]) for k in SUBSCRIPTION_FIELDS}
+        values |= policy_form.values_of(answer.body)
         return self.render(
             request,
             "subscription_form.html",
@@ -251,7 +253,12 @@ class Console:
         if token:
             body["verification_token"] = token
         sub_id = request.path_params.get("subscription_id")
-        if sub_id is None:
+        policy = policy_form.parse(fields, editing=sub_id is not None)
+        body |= policy.body
+        values |= policy.values
+        if policy.errors:  # not JSON: the API is not asked
+            answer = Answer(422, {"detail": "Check the fields marked.", "errors": []})
+        elif sub_id is None:
             answer = await api.post("/v1/subscriptions", body)
         else:
             if not values["description"]:
@@ -279,7 +286,7 @@ class Console:
             status=answer.status,
             sub=current,
             values=values,
-            errors=answer.errors or {"": answer.problem},
+            errors={**(answer.errors or {"": answer.problem}), **policy.errors},
             **await self._form_choices(api),
         )
 
@@ -303,6 +310,7 @@ class Console:
                     request, "message.html", status=found.status, title="Subscription", message=found.problem
                 )
             values = {k: "" if found.body[k] is None else str(found.body[k]) for k in SUBSCRIPTION_FIELDS}
+            values |= policy_form.values_of(found.body)
             return self.render(
                 request,
                 "subscription_form.html",
