@@ -28,7 +28,7 @@ from starlette.types import ASGIApp
 from asyncevents_svc.api.deps import client_address
 from asyncevents_svc.auth import web_sessions
 from asyncevents_svc.auth.web_sessions import SessionKind
-from asyncevents_svc.console import events, flash, keys, policy_form, times
+from asyncevents_svc.console import events, flash, keys, paging, policy_form, times
 from asyncevents_svc.console.flash import Flash
 from asyncevents_svc.console.session import COOKIE, MAX_AGE, seal, unseal
 from asyncevents_svc.deliveries.status import DeliveryStatus
@@ -69,6 +69,8 @@ def _environment() -> jinja2.Environment:
     env.filters["when"] = times.element  # <time>, in the browser's zone by the console's script
     env.globals["prefix"] = PREFIX
     env.globals["next_page"] = next_page
+    env.globals["pager"] = paging.pager
+    env.globals["listing_count"] = ""  # a listing's capped count, where its page has one
     return env
 
 
@@ -180,6 +182,7 @@ class Console:
             request,
             "subscriptions.html",
             listing=f"{PREFIX}/subscriptions",
+            page_size=100,
             status=status,
             alert=alert,
             answer=answer,
@@ -375,7 +378,12 @@ class Console:
         filters = {k: q.get(k, "") for k in ("q", "status", "event_name", "subscription_id", "application")}
         answer = await api.get("/v1/deliveries", **filters, cursor=q.get("cursor"), limit=100)
         return self.render(
-            request, "deliveries.html", listing=f"{PREFIX}/deliveries", answer=answer, filters=filters
+            request,
+            "deliveries.html",
+            listing=f"{PREFIX}/deliveries",
+            page_size=100,
+            answer=answer,
+            filters=filters,
         )
 
     async def delivery(
@@ -423,6 +431,7 @@ class Console:
             request,
             "dead.html",
             listing=f"{PREFIX}/dead",
+            page_size=100,
             status=status,
             alert=alert,
             answer=answer,

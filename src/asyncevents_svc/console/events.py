@@ -33,6 +33,7 @@ class EventPages:
             request,
             "events.html",
             listing=f"{self.console.prefix}/events",
+            page_size=PAGE,
             answer=answer,
             filters=filters,
             statuses=STATUSES,
