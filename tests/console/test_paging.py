@@ -11,9 +11,14 @@ from html import unescape
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import select
 from starlette.requests import Request
 
 from asyncevents_svc.console import paging
+from asyncevents_svc.db import counting
+from asyncevents_svc.db.models import Subscription
+from asyncevents_svc.runtime import Runtime
+from asyncevents_svc.web.client import Answer
 from tests.support.helpers import subscribe
 from tests.support.receiver import Receiver
 
@@ -51,18 +56,18 @@ async def test_subscriptions_page_older_then_newer_with_row_numbers(
     for _ in range(250):
         await subscribe(api, f"{receiver.url}/ok", "example.ping")
     first = (await console.get("/admin/subscriptions", params={"event_name": "example.ping"})).text
-    assert rows(first) == "1–100"
+    assert rows(first) == "1–100 of 250"
     assert link(first, "prev") is None
     older = link(first, "next")
     assert older is not None
     assert "event_name=example.ping" in older  # the filters go along
 
     second = (await console.get(older)).text
-    assert rows(second) == "101–200"
+    assert rows(second) == "101–200 of 250"
     third_url = link(second, "next")
     assert third_url is not None
     third = (await console.get(third_url)).text
-    assert rows(third) == "201–250"
+    assert rows(third) == "201–250 of 250"
     assert link(third, "next") is None
     assert len(ids(third)) == 50
 
@@ -70,7 +75,7 @@ async def test_subscriptions_page_older_then_newer_with_row_numbers(
     assert newer is not None
     back_to_second = (await console.get(newer)).text
     assert ids(back_to_second) == ids(second)
-    assert rows(back_to_second) == "101–200"
+    assert rows(back_to_second) == "101–200 of 250"
     newest = link(back_to_second, "prev")
     assert newest is not None
     assert ids((await console.get(newest)).text) == ids(first)
@@ -104,3 +109,33 @@ async def test_dead_letters_show_their_capped_count_beside_the_rows(console: htt
     page = (await console.get("/admin/dead")).text
     assert 'data-testid="rows">' in page
     assert link(page, "next") is None
+
+
+async def test_the_listings_count_what_matches_up_to_a_cap(
+    console: httpx.AsyncClient, api: httpx.AsyncClient, receiver: Receiver, runtime: Runtime
+) -> None:
+    for n in range(5):
+        await subscribe(api, f"{receiver.url}/ok", "example.ping", store_id=n % 2)
+    counted = (await api.get("/v1/subscriptions", params={"store_id": 1, "count": "true"})).json()
+    assert counted["count"] == {"value": 2, "more": False}
+    assert (await api.get("/v1/subscriptions")).json()["count"] is None  # only when asked
+    assert (await api.get("/v1/deliveries", params={"count": "true"})).json()["count"] == {
+        "value": 0,
+        "more": False,
+    }
+    assert (await api.get("/v1/events", params={"count": "true"})).json()["count"] == {
+        "value": 0,
+        "more": False,
+    }
+
+    page = (await console.get("/admin/subscriptions", params={"store_id": "0"})).text
+    assert rows(page) == "1–3 of 3"
+    async with runtime.sessions() as session:
+        assert await counting.capped(session, select(Subscription.id), cap=3) == (3, True)  # reads 4 rows
+        assert await counting.capped(session, select(Subscription.id), cap=5) == (5, False)
+
+
+def test_a_capped_count_reads_with_a_plus() -> None:
+    assert paging.counted(Answer(200, {"items": [], "count": {"value": 1000, "more": True}})) == "1,000+"
+    assert paging.counted(Answer(200, {"items": [], "count": {"value": 12, "more": False}})) == "12"
+    assert paging.counted(Answer(403, {"detail": "no"})) == ""

@@ -176,13 +176,16 @@ class Console:
     ) -> Response:
         q = request.query_params
         filters = {k: q.get(k, "") for k in ("event_name", "status", "metadata", "store_id", "application")}
-        answer = await api.get("/v1/subscriptions", **filters, cursor=q.get("cursor"), limit=100)
+        answer = await api.get(
+            "/v1/subscriptions", **filters, cursor=q.get("cursor"), limit=100, count="true"
+        )
         notifiers = await api.get("/v1/notifiers")
         return self.render(
             request,
             "subscriptions.html",
             listing=f"{PREFIX}/subscriptions",
             page_size=100,
+            listing_count=paging.counted(answer),
             status=status,
             alert=alert,
             answer=answer,
@@ -376,12 +379,13 @@ class Console:
     async def deliveries(self, request: Request, api: ApiClient) -> Response:
         q = request.query_params
         filters = {k: q.get(k, "") for k in ("q", "status", "event_name", "subscription_id", "application")}
-        answer = await api.get("/v1/deliveries", **filters, cursor=q.get("cursor"), limit=100)
+        answer = await api.get("/v1/deliveries", **filters, cursor=q.get("cursor"), limit=100, count="true")
         return self.render(
             request,
             "deliveries.html",
             listing=f"{PREFIX}/deliveries",
             page_size=100,
+            listing_count=paging.counted(answer),
             answer=answer,
             filters=filters,
         )

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from asyncevents_svc.console import paging
 from asyncevents_svc.web.client import ApiClient
 
 if TYPE_CHECKING:
@@ -28,12 +29,13 @@ class EventPages:
     async def events(self, request: Request, api: ApiClient) -> Response:
         q = request.query_params
         filters = {k: q.get(k, "") for k in FILTERS}
-        answer = await api.get("/v1/events", **filters, cursor=q.get("cursor"), limit=PAGE)
+        answer = await api.get("/v1/events", **filters, cursor=q.get("cursor"), limit=PAGE, count="true")
         return self.console.render(
             request,
             "events.html",
             listing=f"{self.console.prefix}/events",
             page_size=PAGE,
+            listing_count=paging.counted(answer),
             answer=answer,
             filters=filters,
             statuses=STATUSES,

@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 
 from asyncevents_svc.console import flash
+from asyncevents_svc.web.client import Answer
 
 CURSOR, BACK, SKIPPED = "cursor", "back", "skipped"
 MAX_BACK = 20  # cursors kept in a link
@@ -73,3 +74,11 @@ def pager(request: Request, listing: str, next_cursor: str | None, shown: int, l
         first_row=first_row,
         last_row=None if first_row is None else first_row + shown - 1,
     )
+
+
+def counted(answer: Answer) -> str:
+    """A listing's capped count (``count=true``) as shown: "1,234", or "1,000+" above the cap."""
+    if not answer.ok or not isinstance(answer.body, dict) or not answer.body.get("count"):
+        return ""
+    tally = answer.body["count"]
+    return f"{tally['value']:,}" + ("+" if tally["more"] else "")

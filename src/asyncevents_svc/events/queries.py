@@ -26,8 +26,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from asyncevents_svc.db.counting import capped
 from asyncevents_svc.db.models import Delivery, Event, Subscription
 from asyncevents_svc.deliveries.queries import decode_cursor, encode_cursor
+from asyncevents_svc.types import PageCount
 
 CURSOR_KIND = "e"  # a delivery log's cursor is refused here, and this one there
 
@@ -119,6 +121,12 @@ def page_statement(criteria: EventFilter, cursor: str | None, limit: int) -> Sel
         # A row comparison: one range of the (…, received_at, id) indexes (as the delivery log).
         query = query.where(tuple_(Event.received_at, Event.id) < tuple_(stamp, ident))
     return query
+
+
+async def count(session: AsyncSession, criteria: EventFilter) -> PageCount:
+    """How many events meet ``criteria``, up to the listing cap."""
+    value, more = await capped(session, select(Event.id).where(*criteria.clauses()))
+    return PageCount(value=value, more=more)
 
 
 async def page(
