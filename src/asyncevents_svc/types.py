@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BaseModel, Field
 
 
 def _as_utc(moment: datetime) -> datetime:
@@ -24,3 +24,16 @@ def _as_utc(moment: datetime) -> datetime:
 
 #: A moment in a filter; without an offset it is read as UTC (as in the search language).
 UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
+
+
+class PageCount(BaseModel):
+    """How many rows a listing's filters match, counted up to a cap (``count=true``)."""
+
+    value: int = Field(description="The rows that match, at most 1,000.")
+    more: bool = Field(description="True when more than `value` match: counting stops at 1,000.")
+
+
+COUNT_DESCRIPTION = (
+    "Also count the rows the filters match (`count` in the answer), up to 1,000: a count costs "
+    "what about ten pages cost, however large the table."
+)

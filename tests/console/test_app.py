@@ -42,7 +42,14 @@ async def console(browser: httpx.AsyncClient, admin_headers: dict[str, str]) -> 
 
 
 async def test_pages_need_a_sign_in(browser: httpx.AsyncClient) -> None:
-    for path in ("/admin/subscriptions", "/admin/deliveries", "/admin/dead", "/admin/subscriptions/new"):
+    for path in (
+        "/admin/subscriptions",
+        "/admin/deliveries",
+        "/admin/dead",
+        "/admin/subscriptions/new",
+        "/admin/events",
+        "/admin/keys",
+    ):
         response = await browser.get(path)
         assert response.status_code == 303
         assert response.headers["location"].startswith("/admin/login")

@@ -28,7 +28,7 @@ from starlette.types import ASGIApp
 from asyncevents_svc.api.deps import client_address
 from asyncevents_svc.auth import web_sessions
 from asyncevents_svc.auth.web_sessions import SessionKind
-from asyncevents_svc.console import flash
+from asyncevents_svc.console import events, flash, keys, paging, policy_form, times
 from asyncevents_svc.console.flash import Flash
 from asyncevents_svc.console.session import COOKIE, MAX_AGE, seal, unseal
 from asyncevents_svc.deliveries.status import DeliveryStatus
@@ -36,7 +36,7 @@ from asyncevents_svc.errors import TooManyRequests
 from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.subscriptions.status import SubscriptionStatus
 from asyncevents_svc.web import cookies
-from asyncevents_svc.web.client import ApiClient
+from asyncevents_svc.web.client import Answer, ApiClient
 from asyncevents_svc.web.forms import first, form_fields, same_origin
 
 PREFIX = "/admin"
@@ -66,9 +66,11 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters["pretty"] = lambda value: json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)
-    env.filters["when"] = lambda value: (value or "")[:19].replace("T", " ")
+    env.filters["when"] = times.element  # <time>, in the browser's zone by the console's script
     env.globals["prefix"] = PREFIX
     env.globals["next_page"] = next_page
+    env.globals["pager"] = paging.pager
+    env.globals["listing_count"] = ""  # a listing's capped count, where its page has one
     return env
 
 
@@ -80,6 +82,9 @@ def back(path: str, message: Flash | dict[str, str] | None = None) -> RedirectRe
 
 
 class Console:
+    prefix = PREFIX
+    back = staticmethod(back)
+
     def __init__(self, api_app: ASGIApp, runtime: Runtime) -> None:
         self.api_app = api_app
         self.runtime = runtime
@@ -171,12 +176,16 @@ class Console:
     ) -> Response:
         q = request.query_params
         filters = {k: q.get(k, "") for k in ("event_name", "status", "metadata", "store_id", "application")}
-        answer = await api.get("/v1/subscriptions", **filters, cursor=q.get("cursor"), limit=100)
+        answer = await api.get(
+            "/v1/subscriptions", **filters, cursor=q.get("cursor"), limit=100, count="true"
+        )
         notifiers = await api.get("/v1/notifiers")
         return self.render(
             request,
             "subscriptions.html",
             listing=f"{PREFIX}/subscriptions",
+            page_size=100,
+            listing_count=paging.counted(answer),
             status=status,
             alert=alert,
             answer=answer,
@@ -213,6 +222,7 @@ class Console:
             "store_id": "0",
             "payload_format": "data",
         }
+        values |= policy_form.blank()
         return self.render(
             request,
             "subscription_form.html",
@@ -229,6 +239,7 @@ class Console:
                 request, "message.html", status=answer.status, title="Subscription", message=answer.problem
             )
         values = {k: "" if answer.body[k] is None else str(answer.body[k]) for k in SUBSCRIPTION_FIELDS}
+        values |= policy_form.values_of(answer.body)
         return self.render(
             request,
             "subscription_form.html",
@@ -248,7 +259,12 @@ class Console:
         if token:
             body["verification_token"] = token
         sub_id = request.path_params.get("subscription_id")
-        if sub_id is None:
+        policy = policy_form.parse(fields, editing=sub_id is not None)
+        body |= policy.body
+        values |= policy.values
+        if policy.errors:  # not JSON: the API is not asked
+            answer = Answer(422, {"detail": "Check the fields marked.", "errors": []})
+        elif sub_id is None:
             answer = await api.post("/v1/subscriptions", body)
         else:
             if not values["description"]:
@@ -276,9 +292,18 @@ class Console:
             status=answer.status,
             sub=current,
             values=values,
-            errors=answer.errors or {"": answer.problem},
+            errors={**(answer.errors or {"": answer.problem}), **policy.errors},
             **await self._form_choices(api),
         )
+
+    async def delete_subscription(self, request: Request, api: ApiClient) -> Response:
+        sub_id = request.path_params["subscription_id"]
+        answer = await api.delete(f"/v1/subscriptions/{sub_id}")
+        if not answer.ok:
+            return await self.subscriptions(
+                request, api, alert=f"Not deleted: {answer.problem}", status=answer.status
+            )
+        return back("/subscriptions", Flash.SUBSCRIPTION_DELETED)
 
     async def test_subscription(self, request: Request, api: ApiClient) -> Response:
         """Send the catalogue's example payload to this subscription only; show its delivery."""
@@ -291,6 +316,7 @@ class Console:
                     request, "message.html", status=found.status, title="Subscription", message=found.problem
                 )
             values = {k: "" if found.body[k] is None else str(found.body[k]) for k in SUBSCRIPTION_FIELDS}
+            values |= policy_form.values_of(found.body)
             return self.render(
                 request,
                 "subscription_form.html",
@@ -330,6 +356,14 @@ class Console:
             )
         return back("/applications", Flash.APPLICATION_CREATED)
 
+    async def delete_application(self, request: Request, api: ApiClient) -> Response:
+        answer = await api.delete(f"/v1/applications/{request.path_params['application']}")
+        if not answer.ok:
+            return await self.applications(
+                request, api, alert=f"Not deleted: {answer.problem}", status=answer.status
+            )
+        return back("/applications", Flash.APPLICATION_DELETED)
+
     async def portal_session(self, request: Request, api: ApiClient) -> Response:
         """A single-use link into the application's portal, shown once on this page."""
         ref = request.path_params["application"]
@@ -345,9 +379,15 @@ class Console:
     async def deliveries(self, request: Request, api: ApiClient) -> Response:
         q = request.query_params
         filters = {k: q.get(k, "") for k in ("q", "status", "event_name", "subscription_id", "application")}
-        answer = await api.get("/v1/deliveries", **filters, cursor=q.get("cursor"), limit=100)
+        answer = await api.get("/v1/deliveries", **filters, cursor=q.get("cursor"), limit=100, count="true")
         return self.render(
-            request, "deliveries.html", listing=f"{PREFIX}/deliveries", answer=answer, filters=filters
+            request,
+            "deliveries.html",
+            listing=f"{PREFIX}/deliveries",
+            page_size=100,
+            listing_count=paging.counted(answer),
+            answer=answer,
+            filters=filters,
         )
 
     async def delivery(
@@ -395,6 +435,7 @@ class Console:
             request,
             "dead.html",
             listing=f"{PREFIX}/dead",
+            page_size=100,
             status=status,
             alert=alert,
             answer=answer,
@@ -444,15 +485,23 @@ def create_console(api_app: ASGIApp, runtime: Runtime) -> Starlette:
         Route(
             "/subscriptions/{subscription_id:int}/test", s(c.test_subscription, post=True), methods=["POST"]
         ),
+        Route(
+            "/subscriptions/{subscription_id:int}/delete",
+            s(c.delete_subscription, post=True),
+            methods=["POST"],
+        ),
         Route("/applications", s(c.applications), methods=["GET"]),
         Route("/applications", s(c.create_application, post=True), methods=["POST"]),
         Route("/applications/{application}/portal", s(c.portal_session, post=True), methods=["POST"]),
+        Route("/applications/{application}/delete", s(c.delete_application, post=True), methods=["POST"]),
         Route("/deliveries", s(c.deliveries)),
         Route("/deliveries/{delivery_id:uuid}", s(c.delivery), methods=["GET"]),
         Route("/deliveries/{delivery_id:uuid}/replay", s(c.replay, post=True), methods=["POST"]),
         Route("/dead", s(c.dead)),
         Route("/dead/replay", s(c.replay_dead, post=True), methods=["POST"]),
         Route("/replays/{job_id:uuid}", s(c.replay_job)),
+        *events.routes(c),
+        *keys.routes(c),
         Mount("/static", static, name="static"),
     ]
     return Starlette(routes=routes)

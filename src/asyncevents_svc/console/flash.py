@@ -35,6 +35,9 @@ class Flash(StrEnum):
     REPLAY_QUEUED = "replay-queued"
     TEST_SENT = "test-sent"
     APPLICATION_CREATED = "application-created"
+    APPLICATION_DELETED = "application-deleted"
+    SUBSCRIPTION_DELETED = "subscription-deleted"
+    KEY_REVOKED = "key-revoked"
 
 
 TEXTS: dict[Flash, str] = {
@@ -48,6 +51,10 @@ TEXTS: dict[Flash, str] = {
     Flash.REPLAY_QUEUED: "Replay queued: the delivery is pending again.",
     Flash.TEST_SENT: "Test event sent to this subscription only: its delivery shows here (refresh).",
     Flash.APPLICATION_CREATED: "Application created.",
+    Flash.APPLICATION_DELETED: "Application deleted: its subscriptions are deleted, its keys revoked "
+    "and its pending deliveries cancelled.",
+    Flash.SUBSCRIPTION_DELETED: "Subscription deleted: its pending deliveries are cancelled.",
+    Flash.KEY_REVOKED: "API key revoked.",
 }
 
 

@@ -39,6 +39,17 @@ async def tally(session: AsyncSession, rows: Select[Any], *, cap: int = CAP) -> 
     return Tally(max(cap + 1, await _planned_rows(session, rows)), estimated=True)
 
 
+#: Rows a listing's ``count=true`` counts at most (a page view reads about ten pages more).
+LISTING_CAP = 1_000
+
+
+async def capped(session: AsyncSession, rows: Select[Any], *, cap: int = LISTING_CAP) -> tuple[int, bool]:
+    """How many rows ``rows`` returns, reading at most ``cap + 1``: ``(cap, True)`` when
+    there are more (a listing shows "1,000+"; no estimate, which a filter would make a guess)."""
+    counted = int(await session.scalar(select(func.count()).select_from(rows.limit(cap + 1).subquery())) or 0)
+    return (cap, True) if counted > cap else (counted, False)
+
+
 async def _planned_rows(session: AsyncSession, rows: Select[Any]) -> int:
     """The planner's estimate of the rows ``rows`` returns (nothing is read)."""
     sql = rows.with_only_columns(literal(1)).compile(

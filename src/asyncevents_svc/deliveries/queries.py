@@ -12,11 +12,13 @@ from sqlalchemy import Select, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from asyncevents_svc.applications.scope import within
+from asyncevents_svc.db.counting import capped
 from asyncevents_svc.db.models import Attempt, Delivery
 from asyncevents_svc.deliveries.policy import summary
 from asyncevents_svc.deliveries.schemas import AttemptOut, DeliveryListItem, DeliveryOut
 from asyncevents_svc.deliveries.service import DeliveryFilter, find_delivery, matching, searching
 from asyncevents_svc.errors import ValidationFailed
+from asyncevents_svc.types import PageCount
 
 
 def summary_of(delivery: Delivery) -> str:
@@ -138,3 +140,10 @@ async def page(
     items = [DeliveryListItem(**_common(d), event_name=name) for d, name in rows[:limit]]
     next_cursor = encode_cursor(items[-1].created_at, items[-1].id) if len(rows) > limit else None
     return items, next_cursor
+
+
+async def count(session: AsyncSession, criteria: DeliveryFilter, *, budget: float) -> PageCount:
+    """How many deliveries meet ``criteria``, up to the listing cap (a search has ``budget``)."""
+    async with searching(session, criteria, budget):
+        value, more = await capped(session, matching(criteria).with_only_columns(Delivery.id))
+    return PageCount(value=value, more=more)

@@ -29,7 +29,7 @@ from asyncevents_svc.deliveries.service import DeliveryFilter, count_replayable,
 from asyncevents_svc.deliveries.status import DeliveryStatus
 from asyncevents_svc.errors import NotFound
 from asyncevents_svc.textchecks import Line, Text
-from asyncevents_svc.types import UtcDatetime
+from asyncevents_svc.types import COUNT_DESCRIPTION, UtcDatetime
 
 router = APIRouter(tags=["deliveries"], dependencies=[Depends(authorize)], responses=PROBLEM_RESPONSES)
 
@@ -72,6 +72,7 @@ async def list_deliveries(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, Query(max_length=300)] = None,
+    count: Annotated[bool, Query(description=COUNT_DESCRIPTION)] = False,
 ) -> DeliveryPage:
     """Deliveries, newest first, filtered; follow ``next_cursor`` for more. A key bound to
     an application sees that application's only."""
@@ -81,7 +82,8 @@ async def list_deliveries(
         event_name, subscription_id, tuple(status_ or ()), since, until, q, application_id=reached
     )
     items, next_cursor = await queries.page(session, criteria, cursor, limit, budget=budget)
-    return DeliveryPage(items=items, next_cursor=next_cursor)
+    tally = await queries.count(session, criteria, budget=budget) if count else None
+    return DeliveryPage(items=items, next_cursor=next_cursor, count=tally)
 
 
 @router.get(

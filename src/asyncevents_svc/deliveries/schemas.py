@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from asyncevents_svc.deliveries.status import FINISHED, DeliveryStatus, ReplayJobStatus
 from asyncevents_svc.textchecks import Line, Text
-from asyncevents_svc.types import UtcDatetime
+from asyncevents_svc.types import PageCount, UtcDatetime
 
 # The API's spelling of the statuses (a Literal, so that OpenAPI lists the values inline as
 # it always has); each must stay the same set as its StrEnum, which is the definition.
@@ -74,6 +74,7 @@ class DeliveryListItem(BaseModel):
 class DeliveryPage(BaseModel):
     items: list[DeliveryListItem]
     next_cursor: str | None
+    count: PageCount | None = Field(None, description="With `count=true`: the rows that match.")
 
 
 class DeliveryDetail(DeliveryOut):

@@ -27,8 +27,10 @@ from sqlalchemy import ColumnElement, Select, or_, select, tuple_, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from asyncevents_svc.db.counting import capped
 from asyncevents_svc.db.models import Delivery, Event, Subscription
 from asyncevents_svc.deliveries.queries import decode_cursor, encode_cursor
+from asyncevents_svc.types import PageCount
 
 CURSOR_KIND = "e"  # a delivery log's cursor is refused here, and this one there
 
@@ -138,6 +140,12 @@ def page_statement(criteria: EventFilter, cursor: str | None, limit: int) -> Sel
 
 def _newest(query: Select[Event], events: type[Event], limit: int) -> Select[Event]:
     return query.order_by(events.received_at.desc(), events.id.desc()).limit(limit)
+
+
+async def count(session: AsyncSession, criteria: EventFilter) -> PageCount:
+    """How many events meet ``criteria``, up to the listing cap."""
+    value, more = await capped(session, select(Event.id).where(*criteria.clauses()))
+    return PageCount(value=value, more=more)
 
 
 async def page(

@@ -35,7 +35,7 @@ from asyncevents_svc.events.schemas import (
 )
 from asyncevents_svc.messaging.publisher import EventPublisher
 from asyncevents_svc.textchecks import Line
-from asyncevents_svc.types import UtcDatetime
+from asyncevents_svc.types import COUNT_DESCRIPTION, UtcDatetime
 
 router = APIRouter(
     prefix="/v1/events", tags=["events"], dependencies=[Depends(authorize)], responses=PROBLEM_RESPONSES
@@ -243,6 +243,7 @@ async def list_events(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, Query(max_length=300)] = None,
+    count: Annotated[bool, Query(description=COUNT_DESCRIPTION)] = False,
 ) -> EventPage:
     """Events, newest first, filtered; each as ``GET /v1/events/{id}`` shows it. Follow
     ``next_cursor`` for more.
@@ -265,7 +266,9 @@ async def list_events(
     deliveries = await deliveries_of_events(session, [e.id for e in found], own)
     skipped = await events.skips_of_many(session, found, own)
     return EventPage(
-        items=[_event_out(e, deliveries.get(e.id, []), skipped[e.id]) for e in found], next_cursor=next_cursor
+        items=[_event_out(e, deliveries.get(e.id, []), skipped[e.id]) for e in found],
+        next_cursor=next_cursor,
+        count=await events.count(session, criteria) if count else None,
     )
 
 

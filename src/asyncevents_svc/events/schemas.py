@@ -11,6 +11,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from asyncevents_svc.deliveries.schemas import DeliveryOut
 from asyncevents_svc.events.status import EventStatus
 from asyncevents_svc.textchecks import Line, json_without_nul
+from asyncevents_svc.types import PageCount
 
 # The API's spelling of the statuses (a Literal, so that OpenAPI lists the values inline,
 # as the delivery statuses are); it must stay the same set as the StrEnum, the definition.
@@ -122,3 +123,4 @@ class EventPage(BaseModel):
 
     items: list[EventOut]
     next_cursor: str | None
+    count: PageCount | None = Field(None, description="With `count=true`: the rows that match.")

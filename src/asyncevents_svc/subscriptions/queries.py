@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from asyncevents_svc.applications.scope import within
+from asyncevents_svc.db.counting import capped
 from asyncevents_svc.db.models import Subscription
+from asyncevents_svc.types import PageCount
 
 
 async def find(
@@ -27,15 +29,22 @@ async def find(
     cursor, filtered by column equality (a filter whose value is ``None`` is not applied).
 
     With an application the (application_id, id) index bounds the read."""
-    query = (
-        select(Subscription)
-        .where(*within(Subscription.application_id, application_id))
-        .order_by(Subscription.id)
-        .limit(limit)
-    )
-    for column, value in filters.items():
-        if value is not None:
-            query = query.where(getattr(Subscription, column) == value)
+    query = _matching(select(Subscription), filters, application_id).order_by(Subscription.id).limit(limit)
     if after_id is not None:
         query = query.where(Subscription.id > after_id)
     return list((await session.scalars(query)).all())
+
+
+def _matching(query: Select[Any], filters: dict[str, Any], application_id: int | None) -> Select[Any]:
+    query = query.where(*within(Subscription.application_id, application_id))
+    for column, value in filters.items():
+        if value is not None:
+            query = query.where(getattr(Subscription, column) == value)
+    return query
+
+
+async def count(session: AsyncSession, *, filters: dict[str, Any], application_id: int | None) -> PageCount:
+    """How many subscriptions of ``application_id`` (``None``: all) meet ``filters``, up to
+    the listing cap."""
+    value, more = await capped(session, _matching(select(Subscription.id), filters, application_id))
+    return PageCount(value=value, more=more)

@@ -28,6 +28,7 @@ from asyncevents_svc.subscriptions.schemas import (
 from asyncevents_svc.subscriptions.service import SubscriptionFields, SubscriptionService
 from asyncevents_svc.subscriptions.status import SubscriptionStatus
 from asyncevents_svc.textchecks import Line
+from asyncevents_svc.types import COUNT_DESCRIPTION
 
 router = APIRouter(
     prefix="/v1/subscriptions",
@@ -126,6 +127,7 @@ async def list_subscriptions(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
+    count: Annotated[bool, Query(description=COUNT_DESCRIPTION)] = False,
 ) -> SubscriptionPage:
     """Subscriptions in creation order, filtered; follow ``next_cursor`` for more. A key
     bound to an application lists that application's only."""
@@ -144,6 +146,7 @@ async def list_subscriptions(
     return SubscriptionPage(
         items=[to_out(s, names) for s in subs],
         next_cursor=encode_id("s", subs[-1].id) if more and subs else None,
+        count=await svc.count(filters=filters) if count else None,
     )
 
 

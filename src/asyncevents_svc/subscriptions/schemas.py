@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr
 from asyncevents_svc.deliveries.policy import PLAIN_POLICY_FIELDS
 from asyncevents_svc.subscriptions.status import SubscriptionStatus
 from asyncevents_svc.textchecks import Line, Text, json_without_nul
+from asyncevents_svc.types import PageCount
 
 # The API's spelling of SubscriptionStatus (a Literal: OpenAPI lists the values inline).
 Status = Literal["active", "disabled"]
@@ -234,6 +235,7 @@ class SubscriptionCreated(SubscriptionOut):
 class SubscriptionPage(BaseModel):
     items: list[SubscriptionOut]
     next_cursor: str | None = Field(None, description="Pass as `cursor` for the next page.")
+    count: PageCount | None = Field(None, description="With `count=true`: the rows that match.")
 
 
 class BulkStatus(BaseModel):

@@ -40,6 +40,7 @@ from asyncevents_svc.notifiers.registry import NotifierRegistry
 from asyncevents_svc.subscriptions import filters, queries
 from asyncevents_svc.subscriptions.schemas import DeliveryPolicy, SubscriptionOut
 from asyncevents_svc.subscriptions.status import SubscriptionStatus
+from asyncevents_svc.types import PageCount
 
 
 @dataclass(frozen=True)
@@ -300,6 +301,10 @@ class SubscriptionService:
         return await queries.find(
             self.session, filters=filters, after_id=after_id, limit=limit, application_id=self.application_id
         )
+
+    async def count(self, *, filters: dict[str, Any]) -> PageCount:
+        """How many subscriptions :meth:`find` would list with ``filters``, up to a cap."""
+        return await queries.count(self.session, filters=filters, application_id=self.application_id)
 
     async def set_status(self, ids: list[int], status: str) -> list[int]:
         """Set ``status`` on every existing id; returns the ids that exist.

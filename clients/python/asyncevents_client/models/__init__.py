@@ -48,6 +48,7 @@ from .list_subscriptions_status_type_0 import ListSubscriptionsStatusType0
 from .magento_error import MagentoError
 from .magento_error_parameters_type_1 import MagentoErrorParametersType1
 from .notifier_list import NotifierList
+from .page_count import PageCount
 from .portal_session_create import PortalSessionCreate
 from .portal_session_out import PortalSessionOut
 from .problem import Problem
@@ -140,6 +141,7 @@ __all__ = (
     "MagentoError",
     "MagentoErrorParametersType1",
     "NotifierList",
+    "PageCount",
     "PortalSessionCreate",
     "PortalSessionOut",
     "Problem",

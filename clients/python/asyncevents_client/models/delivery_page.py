@@ -6,8 +6,11 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.delivery_list_item import DeliveryListItem
+    from ..models.page_count import PageCount
 
 
 T = TypeVar("T", bound="DeliveryPage")
@@ -19,13 +22,17 @@ class DeliveryPage:
     Attributes:
         items (list[DeliveryListItem]): The items of this page.
         next_cursor (None | str): Pass as `cursor` for the next page; absent on the last.
+        count (None | PageCount | Unset): With `count=true`: the rows that match.
     """
 
     items: list[DeliveryListItem]
     next_cursor: None | str
+    count: None | PageCount | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.page_count import PageCount  # noqa: PLC0415
+
         items = []
         for items_item_data in self.items:
             items_item = items_item_data.to_dict()
@@ -33,6 +40,14 @@ class DeliveryPage:
 
         next_cursor: None | str
         next_cursor = self.next_cursor
+
+        count: dict[str, Any] | None | Unset
+        if isinstance(self.count, Unset):
+            count = UNSET
+        elif isinstance(self.count, PageCount):
+            count = self.count.to_dict()
+        else:
+            count = self.count
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -42,12 +57,15 @@ class DeliveryPage:
                 "next_cursor": next_cursor,
             }
         )
+        if count is not UNSET:
+            field_dict["count"] = count
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.delivery_list_item import DeliveryListItem  # noqa: PLC0415
+        from ..models.page_count import PageCount  # noqa: PLC0415
 
         d = dict(src_dict)
         items = []
@@ -64,9 +82,27 @@ class DeliveryPage:
 
         next_cursor = _parse_next_cursor(d.pop("next_cursor"))
 
+        def _parse_count(data: object) -> None | PageCount | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                count_type_0 = PageCount.from_dict(data)
+
+                return count_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | PageCount | Unset, data)
+
+        count = _parse_count(d.pop("count", UNSET))
+
         delivery_page = cls(
             items=items,
             next_cursor=next_cursor,
+            count=count,
         )
 
         delivery_page.additional_properties = d

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.page_count import PageCount
     from ..models.subscription_out import SubscriptionOut
 
 
@@ -20,18 +21,30 @@ class SubscriptionPage:
     """
     Attributes:
         items (list[SubscriptionOut]): The items of this page.
+        count (None | PageCount | Unset): With `count=true`: the rows that match.
         next_cursor (None | str | Unset): Pass as `cursor` for the next page.
     """
 
     items: list[SubscriptionOut]
+    count: None | PageCount | Unset = UNSET
     next_cursor: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.page_count import PageCount  # noqa: PLC0415
+
         items = []
         for items_item_data in self.items:
             items_item = items_item_data.to_dict()
             items.append(items_item)
+
+        count: dict[str, Any] | None | Unset
+        if isinstance(self.count, Unset):
+            count = UNSET
+        elif isinstance(self.count, PageCount):
+            count = self.count.to_dict()
+        else:
+            count = self.count
 
         next_cursor: None | str | Unset
         if isinstance(self.next_cursor, Unset):
@@ -46,6 +59,8 @@ class SubscriptionPage:
                 "items": items,
             }
         )
+        if count is not UNSET:
+            field_dict["count"] = count
         if next_cursor is not UNSET:
             field_dict["next_cursor"] = next_cursor
 
@@ -53,6 +68,7 @@ class SubscriptionPage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.page_count import PageCount  # noqa: PLC0415
         from ..models.subscription_out import SubscriptionOut  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -62,6 +78,23 @@ class SubscriptionPage:
             items_item = SubscriptionOut.from_dict(items_item_data)
 
             items.append(items_item)
+
+        def _parse_count(data: object) -> None | PageCount | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                count_type_0 = PageCount.from_dict(data)
+
+                return count_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | PageCount | Unset, data)
+
+        count = _parse_count(d.pop("count", UNSET))
 
         def _parse_next_cursor(data: object) -> None | str | Unset:
             if data is None:
@@ -74,6 +107,7 @@ class SubscriptionPage:
 
         subscription_page = cls(
             items=items,
+            count=count,
             next_cursor=next_cursor,
         )
 

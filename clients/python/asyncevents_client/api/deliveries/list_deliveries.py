@@ -23,6 +23,7 @@ def _get_kwargs(
     application: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
+    count: bool | Unset = False,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -94,6 +95,8 @@ def _get_kwargs(
     else:
         json_cursor = cursor
     params["cursor"] = json_cursor
+
+    params["count"] = count
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -171,6 +174,7 @@ def sync_detailed(
     application: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
+    count: bool | Unset = False,
 ) -> Response[DeliveryPage | Problem]:
     """List Deliveries
 
@@ -190,6 +194,8 @@ def sync_detailed(
             filter.
         limit (int | Unset):  Default: 50.
         cursor (None | str | Unset):
+        count (bool | Unset): Also count the rows the filters match (`count` in the answer), up to
+            1,000: a count costs what about ten pages cost, however large the table. Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -209,6 +215,7 @@ def sync_detailed(
         application=application,
         limit=limit,
         cursor=cursor,
+        count=count,
     )
 
     response = client.get_httpx_client().request(
@@ -230,6 +237,7 @@ def sync(
     application: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
+    count: bool | Unset = False,
 ) -> DeliveryPage | Problem | None:
     """List Deliveries
 
@@ -249,6 +257,8 @@ def sync(
             filter.
         limit (int | Unset):  Default: 50.
         cursor (None | str | Unset):
+        count (bool | Unset): Also count the rows the filters match (`count` in the answer), up to
+            1,000: a count costs what about ten pages cost, however large the table. Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -269,6 +279,7 @@ def sync(
         application=application,
         limit=limit,
         cursor=cursor,
+        count=count,
     ).parsed
 
 
@@ -284,6 +295,7 @@ async def asyncio_detailed(
     application: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
+    count: bool | Unset = False,
 ) -> Response[DeliveryPage | Problem]:
     """List Deliveries
 
@@ -303,6 +315,8 @@ async def asyncio_detailed(
             filter.
         limit (int | Unset):  Default: 50.
         cursor (None | str | Unset):
+        count (bool | Unset): Also count the rows the filters match (`count` in the answer), up to
+            1,000: a count costs what about ten pages cost, however large the table. Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -322,6 +336,7 @@ async def asyncio_detailed(
         application=application,
         limit=limit,
         cursor=cursor,
+        count=count,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -341,6 +356,7 @@ async def asyncio(
     application: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
+    count: bool | Unset = False,
 ) -> DeliveryPage | Problem | None:
     """List Deliveries
 
@@ -360,6 +376,8 @@ async def asyncio(
             filter.
         limit (int | Unset):  Default: 50.
         cursor (None | str | Unset):
+        count (bool | Unset): Also count the rows the filters match (`count` in the answer), up to
+            1,000: a count costs what about ten pages cost, however large the table. Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -381,5 +399,6 @@ async def asyncio(
             application=application,
             limit=limit,
             cursor=cursor,
+            count=count,
         )
     ).parsed

@@ -23,6 +23,7 @@ def _get_kwargs(
     application: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
+    count: bool | Unset = False,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -94,6 +95,8 @@ def _get_kwargs(
     else:
         json_cursor = cursor
     params["cursor"] = json_cursor
+
+    params["count"] = count
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -169,6 +172,7 @@ def sync_detailed(
     application: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
+    count: bool | Unset = False,
 ) -> Response[EventPage | Problem]:
     """List Events
 
@@ -191,6 +195,8 @@ def sync_detailed(
             operator key's filter.
         limit (int | Unset):  Default: 50.
         cursor (None | str | Unset):
+        count (bool | Unset): Also count the rows the filters match (`count` in the answer), up to
+            1,000: a count costs what about ten pages cost, however large the table. Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -210,6 +216,7 @@ def sync_detailed(
         application=application,
         limit=limit,
         cursor=cursor,
+        count=count,
     )
 
     response = client.get_httpx_client().request(
@@ -231,6 +238,7 @@ def sync(
     application: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
+    count: bool | Unset = False,
 ) -> EventPage | Problem | None:
     """List Events
 
@@ -253,6 +261,8 @@ def sync(
             operator key's filter.
         limit (int | Unset):  Default: 50.
         cursor (None | str | Unset):
+        count (bool | Unset): Also count the rows the filters match (`count` in the answer), up to
+            1,000: a count costs what about ten pages cost, however large the table. Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -273,6 +283,7 @@ def sync(
         application=application,
         limit=limit,
         cursor=cursor,
+        count=count,
     ).parsed
 
 
@@ -288,6 +299,7 @@ async def asyncio_detailed(
     application: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
+    count: bool | Unset = False,
 ) -> Response[EventPage | Problem]:
     """List Events
 
@@ -310,6 +322,8 @@ async def asyncio_detailed(
             operator key's filter.
         limit (int | Unset):  Default: 50.
         cursor (None | str | Unset):
+        count (bool | Unset): Also count the rows the filters match (`count` in the answer), up to
+            1,000: a count costs what about ten pages cost, however large the table. Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -329,6 +343,7 @@ async def asyncio_detailed(
         application=application,
         limit=limit,
         cursor=cursor,
+        count=count,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -348,6 +363,7 @@ async def asyncio(
     application: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
+    count: bool | Unset = False,
 ) -> EventPage | Problem | None:
     """List Events
 
@@ -370,6 +386,8 @@ async def asyncio(
             operator key's filter.
         limit (int | Unset):  Default: 50.
         cursor (None | str | Unset):
+        count (bool | Unset): Also count the rows the filters match (`count` in the answer), up to
+            1,000: a count costs what about ten pages cost, however large the table. Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -391,5 +409,6 @@ async def asyncio(
             application=application,
             limit=limit,
             cursor=cursor,
+            count=count,
         )
     ).parsed

@@ -20,6 +20,7 @@ def _get_kwargs(
     application: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
+    count: bool | Unset = False,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -69,6 +70,8 @@ def _get_kwargs(
     else:
         json_cursor = cursor
     params["cursor"] = json_cursor
+
+    params["count"] = count
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -141,6 +144,7 @@ def sync_detailed(
     application: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
+    count: bool | Unset = False,
 ) -> Response[Problem | SubscriptionPage]:
     """List Subscriptions
 
@@ -156,6 +160,8 @@ def sync_detailed(
             filter.
         limit (int | Unset):  Default: 50.
         cursor (None | str | Unset):
+        count (bool | Unset): Also count the rows the filters match (`count` in the answer), up to
+            1,000: a count costs what about ten pages cost, however large the table. Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -173,6 +179,7 @@ def sync_detailed(
         application=application,
         limit=limit,
         cursor=cursor,
+        count=count,
     )
 
     response = client.get_httpx_client().request(
@@ -192,6 +199,7 @@ def sync(
     application: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
+    count: bool | Unset = False,
 ) -> Problem | SubscriptionPage | None:
     """List Subscriptions
 
@@ -207,6 +215,8 @@ def sync(
             filter.
         limit (int | Unset):  Default: 50.
         cursor (None | str | Unset):
+        count (bool | Unset): Also count the rows the filters match (`count` in the answer), up to
+            1,000: a count costs what about ten pages cost, however large the table. Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -225,6 +235,7 @@ def sync(
         application=application,
         limit=limit,
         cursor=cursor,
+        count=count,
     ).parsed
 
 
@@ -238,6 +249,7 @@ async def asyncio_detailed(
     application: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
+    count: bool | Unset = False,
 ) -> Response[Problem | SubscriptionPage]:
     """List Subscriptions
 
@@ -253,6 +265,8 @@ async def asyncio_detailed(
             filter.
         limit (int | Unset):  Default: 50.
         cursor (None | str | Unset):
+        count (bool | Unset): Also count the rows the filters match (`count` in the answer), up to
+            1,000: a count costs what about ten pages cost, however large the table. Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -270,6 +284,7 @@ async def asyncio_detailed(
         application=application,
         limit=limit,
         cursor=cursor,
+        count=count,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -287,6 +302,7 @@ async def asyncio(
     application: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
+    count: bool | Unset = False,
 ) -> Problem | SubscriptionPage | None:
     """List Subscriptions
 
@@ -302,6 +318,8 @@ async def asyncio(
             filter.
         limit (int | Unset):  Default: 50.
         cursor (None | str | Unset):
+        count (bool | Unset): Also count the rows the filters match (`count` in the answer), up to
+            1,000: a count costs what about ten pages cost, however large the table. Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -321,5 +339,6 @@ async def asyncio(
             application=application,
             limit=limit,
             cursor=cursor,
+            count=count,
         )
     ).parsed
