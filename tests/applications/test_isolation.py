@@ -56,6 +56,13 @@ HTML_ROUTES: dict[str, set[tuple[str, str]]] = {
         ("GET", "/applications"),
         ("POST", "/applications"),
         ("POST", "/applications/{application}/portal"),
+        ("POST", "/applications/{application}/delete"),
+        ("POST", "/subscriptions/{subscription_id:int}/delete"),
+        ("GET", "/events"),
+        ("GET", "/events/{event_id:uuid}"),
+        ("GET", "/keys"),
+        ("POST", "/keys"),
+        ("POST", "/keys/{key_id:uuid}/revoke"),
         ("MOUNT", "/static"),
     },
     "/portal": {
