@@ -40,6 +40,7 @@ HTML_ROUTES: dict[str, set[tuple[str, str]]] = {
         ("GET", "/login"),
         ("POST", "/login"),
         ("POST", "/logout"),
+        ("GET", "/overview"),
         ("GET", "/subscriptions"),
         ("POST", "/subscriptions/bulk-status"),
         ("GET", "/subscriptions/new"),
