@@ -72,3 +72,19 @@ async def test_a_key_without_deliveries_read_sees_why_not(
 
     assert page.status_code == 403
     assert "deliveries:read" in page.text
+
+
+async def test_a_subscriptions_page_shows_its_last_day_success_rate_latency_and_last_error(
+    runtime: Runtime, api: httpx.AsyncClient, console: httpx.AsyncClient
+) -> None:
+    failing = await a_subscription(api)
+    now = utcnow()
+    await attempted(runtime, failing, now - timedelta(hours=2), OK, DeliveryStatus.DELIVERED)
+    await attempted(runtime, failing, now - timedelta(minutes=3), BUSY, DeliveryStatus.RETRYING)
+
+    page = await console.get(f"/admin/subscriptions/{failing}")
+
+    assert page.status_code == 200
+    assert 'data-testid="health-rate">50.0 %' in page.text
+    assert 'data-testid="health-latency">70 ms' in page.text  # (40 + 100) / 2
+    assert 'data-testid="health-error">status 503' in page.text

@@ -99,11 +99,16 @@ async def test_the_last_day_includes_the_hours_before_and_one_subscription_is_it
 
     day = (await api.get("/v1/stats/deliveries", params={"period": "day"})).json()
     own = (await api.get("/v1/stats/deliveries", params={"period": "day", "subscription_id": healthy})).json()
+    theirs = (
+        await api.get("/v1/stats/deliveries", params={"period": "day", "subscription_id": failing})
+    ).json()
 
     assert len(day["minutes"]) == 1440
     assert (day["totals"]["delivered"], day["totals"]["failed"]) == (1, 1)
     assert (own["totals"]["delivered"], own["totals"]["failed"], own["totals"]["success_rate"]) == (1, 0, 1.0)
-    assert own["worst_endpoints"] == []
+    assert own["worst_endpoints"] == []  # it had no failure
+    [itself] = theirs["worst_endpoints"]
+    assert (itself["subscription_id"], itself["last_error"]["status_code"]) == (failing, 503)
 
 
 async def test_without_attempts_every_minute_is_zero_and_the_rate_is_null(api: httpx.AsyncClient) -> None:

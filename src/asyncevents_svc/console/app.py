@@ -30,7 +30,7 @@ from asyncevents_svc.auth import web_sessions
 from asyncevents_svc.auth.web_sessions import SessionKind
 from asyncevents_svc.console import flash
 from asyncevents_svc.console.flash import Flash
-from asyncevents_svc.console.overview import overview
+from asyncevents_svc.console.overview import overview, subscription_health
 from asyncevents_svc.console.session import COOKIE, MAX_AGE, seal, unseal
 from asyncevents_svc.deliveries.status import DeliveryStatus
 from asyncevents_svc.errors import TooManyRequests
@@ -236,6 +236,7 @@ class Console:
             sub=answer.body,
             values=values,
             errors={},
+            health=await subscription_health(api, answer.body["subscription_id"]),
             **await self._form_choices(api),
         )
 

@@ -41,3 +41,10 @@ async def overview(console: Renders, request: Request, api: ApiClient) -> Respon
         outcomes=charts.outcome_bars(series, minutes_per_bar=per_bar),
         success=charts.success_rate_line(series),
     )
+
+
+async def subscription_health(api: ApiClient, subscription_id: int | str) -> dict[str, Any] | None:
+    """The subscription's last day for its page (success rate, mean duration, last error), or
+    None when the key may not read it (the page shows the rest without it)."""
+    answer = await api.get("/v1/stats/deliveries", period="day", subscription_id=str(subscription_id))
+    return answer.body if answer.ok and isinstance(answer.body, dict) else None

@@ -137,12 +137,14 @@ def series_statement(
     )
 
 
-def worst_statement(since: datetime, application_id: int | None, limit: int = WORST) -> Select[Any]:
+def worst_statement(
+    since: datetime, application_id: int | None, limit: int = WORST, subscription_id: int | None = None
+) -> Select[Any]:
     """The endpoints with the most failed attempts since ``since``, most first."""
     failures = func.sum(AttemptMinute.failed + AttemptMinute.dead)
     return (
         select(AttemptMinute.subscription_id, *_sums(), AttemptMinute.application_id)
-        .where(*_where(since, application_id, None))
+        .where(*_where(since, application_id, subscription_id))
         .group_by(AttemptMinute.subscription_id, AttemptMinute.application_id)
         .having(failures > 0)
         .order_by(failures.desc(), AttemptMinute.subscription_id)
@@ -189,9 +191,9 @@ async def delivery_stats(
     application_id: int | None,
     subscription_id: int | None = None,
 ) -> DeliveryStats:
-    """The period's attempts per minute (every minute, zeros included), their totals and,
-    without ``subscription_id``, the :data:`WORST` endpoints with their last error — of one
-    application's deliveries, or of all (``application_id`` None)."""
+    """The period's attempts per minute (every minute, zeros included), their totals and the
+    :data:`WORST` endpoints with their last error (with ``subscription_id``: that one, if it
+    failed) — of one application's deliveries, or of all (``application_id`` None)."""
     start = period_start(period, now)
     found = await session.execute(series_statement(start, application_id, subscription_id))
     by_minute = {minute_of(row[0]): _counts(row) for row in found.all()}
@@ -201,11 +203,11 @@ async def delivery_stats(
     ]
     totals = sum((bucket.counts for bucket in series), Counts())
     worst = []
-    if subscription_id is None:
-        for row in (await session.execute(worst_statement(start, application_id))).all():
-            error = (await session.execute(last_error_statement(start, int(row[0]), int(row[5])))).first()
-            last = None if error is None else LastError(error[0], error[1], error[2])
-            worst.append(Endpoint(int(row[0]), _counts(row), last))
+    failing = await session.execute(worst_statement(start, application_id, WORST, subscription_id))
+    for row in failing.all():
+        error = (await session.execute(last_error_statement(start, int(row[0]), int(row[5])))).first()
+        last = None if error is None else LastError(error[0], error[1], error[2])
+        worst.append(Endpoint(int(row[0]), _counts(row), last))
     return DeliveryStats(period, start, now, totals, series, worst)
 
 

@@ -90,7 +90,7 @@ class DeliveryStatsOut(BaseModel):
     minutes: list[MinuteOut] = Field(description="Every minute of the period, oldest first (60 or 1,440).")
     worst_endpoints: list[WorstEndpointOut] = Field(
         description="Up to 5 subscriptions with the most failed attempts, most first "
-        "(none with subscription_id)."
+        "(with subscription_id: that one, if it had failed attempts)."
     )
     backlog: BacklogOut
 

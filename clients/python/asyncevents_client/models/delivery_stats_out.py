@@ -29,8 +29,8 @@ class DeliveryStatsOut:
         since (datetime.datetime): The first minute counted (UTC).
         totals (StatsCountsOut):
         until (datetime.datetime): The end of the window.
-        worst_endpoints (list[WorstEndpointOut]): Up to 5 subscriptions with the most failed attempts, most first (none
-            with subscription_id).
+        worst_endpoints (list[WorstEndpointOut]): Up to 5 subscriptions with the most failed attempts, most first (with
+            subscription_id: that one, if it had failed attempts).
     """
 
     backlog: BacklogOut
