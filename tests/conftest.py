@@ -40,7 +40,16 @@ from tests.support.receiver import Receiver, serve_receiver
 from tests.support.serving import api_process, serve
 
 RUN_ID = f"{os.getpid()}_{uuid.uuid4().hex[:6]}"
-TABLES = ("attempts", "deliveries", "events", "subscriptions", "replay_jobs", "web_sessions", "api_keys")
+TABLES = (
+    "attempt_minutes",
+    "attempts",
+    "deliveries",
+    "events",
+    "subscriptions",
+    "replay_jobs",
+    "web_sessions",
+    "api_keys",
+)
 #: Every application but the migration's ``default`` goes too.
 OTHER_APPLICATIONS = "DELETE FROM applications WHERE id <> 1"
 

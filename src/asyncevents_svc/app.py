@@ -27,6 +27,7 @@ from asyncevents_svc.compat.router import routers as magento_routers
 from asyncevents_svc.console.app import PREFIX as CONSOLE_PREFIX
 from asyncevents_svc.console.app import create_console
 from asyncevents_svc.deliveries.router import router as deliveries_router
+from asyncevents_svc.deliveries.stats_router import router as stats_router
 from asyncevents_svc.events.router import router as events_router
 from asyncevents_svc.messaging.amqp import AmqpPublisher
 from asyncevents_svc.messaging.publisher import NullPublisher
@@ -105,6 +106,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(subscriptions_router)
     app.include_router(endpoint_router)
     app.include_router(deliveries_router)
+    app.include_router(stats_router)
     app.include_router(catalogue_router)
     app.include_router(keys_router)
     app.include_router(applications_router)

@@ -40,6 +40,7 @@ HTML_ROUTES: dict[str, set[tuple[str, str]]] = {
         ("GET", "/login"),
         ("POST", "/login"),
         ("POST", "/logout"),
+        ("GET", "/overview"),
         ("GET", "/subscriptions"),
         ("POST", "/subscriptions/bulk-status"),
         ("GET", "/subscriptions/new"),
@@ -321,6 +322,11 @@ MATRIX: list[Entry] = [
     ),
     Entry("POST", "/v1/replays", "/v1/replays", refused_application, {"application": "pim", "dry_run": True}),
     Entry("GET", "/v1/replays/{job_id}", "/v1/replays/{job_b}", not_found),
+    # statistics
+    Entry("GET", "/v1/stats/deliveries", "/v1/stats/deliveries", own('"subscription_id":{sub_a}')),
+    Entry("GET", "/v1/stats/deliveries", "/v1/stats/deliveries?period=day", own('"subscription_id":{sub_a}')),
+    Entry("GET", "/v1/stats/deliveries", "/v1/stats/deliveries?subscription_id={sub_b}", not_found),
+    Entry("GET", "/v1/stats/deliveries", "/v1/stats/deliveries?application=pim", refused_application),
     # operator only
     Entry("GET", "/v1/keys", "/v1/keys", forbidden),
     Entry("POST", "/v1/keys", "/v1/keys", forbidden, {"name": "x", "scopes": ["admin"]}),

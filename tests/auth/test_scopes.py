@@ -46,6 +46,7 @@ ROUTES: list[tuple[str, str, str]] = [
     ("POST", f"/v1/deliveries/{ANY}/replay", "deliveries:replay"),
     ("POST", "/v1/replays", "deliveries:replay"),
     ("GET", f"/v1/replays/{ANY}", "deliveries:read"),
+    ("GET", "/v1/stats/deliveries", "deliveries:read"),
     ("GET", "/v1/keys", "admin"),
     ("POST", "/v1/keys", "admin"),
     ("DELETE", f"/v1/keys/{ANY}", "admin"),

@@ -47,6 +47,8 @@ async def test_sign_in_subscribe_deliver_trace_and_replay_in_a_browser(
         await screens.take(page, "sign-in")
         await page.get_by_label("API key").fill(ADMIN_KEY)
         await page.get_by_role("button", name="Sign in").click()
+        await expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+        await page.get_by_role("link", name="Subscriptions").click()
         await expect(page.get_by_role("heading", name="Subscriptions")).to_be_visible()
 
         # Create a subscription from the form: the event comes from the catalogue.

@@ -12,6 +12,7 @@ from sqlalchemy import func, insert, select
 
 from asyncevents_svc.db.models import Attempt, Base, Delivery, Event
 from asyncevents_svc.db.types import utcnow
+from asyncevents_svc.deliveries.minutes import Counted, add_attempts
 from asyncevents_svc.runtime import Runtime
 
 #: One "now" for a whole test module, so that ages (and retention cut-offs) computed from
@@ -109,8 +110,10 @@ async def assert_no_event_stored(
 
 
 async def failed_attempt(runtime: Runtime, *delivery_ids: uuid.UUID, response: str = "answered 500") -> None:
-    """A first, failed attempt (a 500, not to be retried) of each of these deliveries."""
+    """A first, failed attempt (a 500, not to be retried) of each of these deliveries,
+    counted in the per-minute statistics as the worker counts it."""
     async with runtime.sessions() as session, session.begin():
+        await add_attempts(session, [Counted(d, utcnow(), "dead", 1.0) for d in delivery_ids])
         for delivery_id in delivery_ids:
             await session.execute(
                 insert(Attempt).values(

@@ -30,6 +30,7 @@ from asyncevents_svc.auth import web_sessions
 from asyncevents_svc.auth.web_sessions import SessionKind
 from asyncevents_svc.console import events, flash, keys, paging, policy_form, times
 from asyncevents_svc.console.flash import Flash
+from asyncevents_svc.console.overview import overview, subscription_health
 from asyncevents_svc.console.session import COOKIE, MAX_AGE, seal, unseal
 from asyncevents_svc.deliveries.status import DeliveryStatus
 from asyncevents_svc.errors import TooManyRequests
@@ -127,7 +128,7 @@ class Console:
         session_id = await web_sessions.start(
             self.runtime.sessions, SessionKind.CONSOLE, caller.key_id, lifetime=MAX_AGE
         )
-        response = back("/subscriptions")
+        response = back("/overview")
         response.set_cookie(
             COOKIE,
             seal(self.runtime.cipher, session_id, key),
@@ -246,6 +247,7 @@ class Console:
             sub=answer.body,
             values=values,
             errors={},
+            health=await subscription_health(api, answer.body["subscription_id"]),
             **await self._form_choices(api),
         )
 
@@ -463,7 +465,7 @@ class Console:
 
 
 async def home(request: Request) -> Response:
-    return back("/subscriptions")
+    return back("/overview")
 
 
 def create_console(api_app: ASGIApp, runtime: Runtime) -> Starlette:
@@ -476,6 +478,7 @@ def create_console(api_app: ASGIApp, runtime: Runtime) -> Starlette:
         Route("/login", c.login_page, methods=["GET"]),
         Route("/login", c.login, methods=["POST"]),
         Route("/logout", c.logout, methods=["POST"]),
+        Route("/overview", s(lambda request, api: overview(c, request, api)), methods=["GET"]),
         Route("/subscriptions", s(c.subscriptions)),
         Route("/subscriptions/bulk-status", s(c.bulk_status, post=True), methods=["POST"]),
         Route("/subscriptions/new", s(c.new_subscription), methods=["GET"]),

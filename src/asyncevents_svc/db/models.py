@@ -252,6 +252,28 @@ class Attempt(Base):
     response: Mapped[str | None] = mapped_column(Text)
 
 
+class AttemptMinute(Base):
+    """Attempts of one subscription in one minute, by outcome: the counters the delivery
+    statistics read (``deliveries/stats.py``), so an hour or a day costs its minutes, not its
+    attempts. Added to by the worker in the transaction that records the attempts."""
+
+    __tablename__ = "attempt_minutes"
+    __table_args__ = (
+        Index("uq_attempt_minutes_subscription", "subscription_id", "minute", unique=True),
+        Index("ix_attempt_minutes_minute", "minute", "id"),
+        Index("ix_attempt_minutes_application", "application_id", "minute"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    minute: Mapped[datetime] = mapped_column(UtcDateTime)  # the minute's start
+    subscription_id: Mapped[int] = mapped_column(Integer)
+    application_id: Mapped[int] = mapped_column(Integer)
+    delivered: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)  # failed, to be retried
+    dead: Mapped[int] = mapped_column(Integer, default=0)  # failed, the delivery's last
+    duration_ms: Mapped[float] = mapped_column(Float, default=0.0)  # all attempts' durations
+
+
 class ReplayJob(Base):
     """A bulk replay: deliveries matching a filter are replayed in batches, resumably."""
 

@@ -27,6 +27,7 @@ from asyncevents_svc.db.lease import Lease
 from asyncevents_svc.db.models import Attempt, Delivery, Event, Subscription, due_for_sending
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.deliveries.jobs import SendJob
+from asyncevents_svc.deliveries.minutes import Counted, add_attempts
 from asyncevents_svc.deliveries.policy import Outcome
 from asyncevents_svc.deliveries.status import FINISHED, DeliveryStatus
 from asyncevents_svc.notifiers.base import NotifierResult
@@ -248,8 +249,8 @@ _RECORD = (
 async def record_attempts(
     session: AsyncSession, records: Sequence[AttemptRecord], *, now: datetime, excerpt_bytes: int
 ) -> None:
-    """Append the attempts (a multi-row insert) and move each delivery to its outcome, freeing
-    its lease (one executemany update)."""
+    """Append the attempts (a multi-row insert), move each delivery to its outcome, freeing
+    its lease (one executemany update), and add them to the per-minute counters."""
     attempts = [
         {
             "delivery_id": record.delivery_id,
@@ -279,6 +280,10 @@ async def record_attempts(
     await session.execute(ATTEMPTS.insert(), attempts)
     connection = await session.connection()
     await connection.execute(_RECORD, updates)
+    await add_attempts(
+        session,
+        [Counted(r.delivery_id, r.started_at, str(r.outcome.status), r.result.duration_ms) for r in records],
+    )
 
 
 async def restart(session: AsyncSession, ids: Sequence[uuid.UUID]) -> None:

@@ -3,9 +3,9 @@
 Each statement deletes at most ``batch_size`` rows (``DELETE … WHERE id IN (SELECT … ORDER
 BY time, id LIMIT n)``) in its own short transaction, so clean-up never holds long locks;
 each batch walks its index on from the last row the one before deleted (keyset), so the
-cost per row stays the same however many rows go. Order: old
-attempts; then finished deliveries (their remaining attempts cascade); then dispatched or
-failed events that no longer have deliveries. ``days = 0`` keeps everything.
+cost per row stays the same however many rows go. Order: old attempts and per-minute
+attempt counters; then finished deliveries (their remaining attempts cascade); then
+dispatched or failed events that no longer have deliveries. ``days = 0`` keeps everything.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.dml import ReturningDelete
 
 from asyncevents_svc.db.engine import SessionFactory
-from asyncevents_svc.db.models import Attempt, Delivery, Event
+from asyncevents_svc.db.models import Attempt, AttemptMinute, Delivery, Event
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.deliveries.status import FINISHED
 from asyncevents_svc.events.status import EventStatus
@@ -32,6 +32,7 @@ FINISHED_EVENTS = (EventStatus.DISPATCHED, EventStatus.FAILED)
 @dataclass
 class Removed:
     attempts: int = 0
+    minutes: int = 0  # per-minute attempt counters (attempt_minutes)
     deliveries: int = 0
     events: int = 0
 
@@ -116,6 +117,8 @@ async def clean_up(
         )
 
     removed.attempts = await _drain(sessions, old_attempts, on_batch)
+    old_minutes = _oldest(AttemptMinute, AttemptMinute.minute, [AttemptMinute.minute < cutoff], size)
+    removed.minutes = await _drain(sessions, old_minutes, on_batch)
     removed.deliveries = await _drain(sessions, old_deliveries, on_batch)
     for status in FINISHED_EVENTS:
         removed.events += await _drain(sessions, old_events(status), on_batch)

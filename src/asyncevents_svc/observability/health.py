@@ -14,17 +14,16 @@ needs to keep its promises and says which part failed:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from asyncevents_svc import __version__
 from asyncevents_svc.api.deps import RuntimeDep
-from asyncevents_svc.db.models import Delivery, Event, due_for_sending, waiting_for_fan_out
 from asyncevents_svc.db.types import utcnow
+from asyncevents_svc.deliveries.stats import oldest_waiting
 from asyncevents_svc.messaging.publisher import EventPublisher
 
 router = APIRouter(prefix="/health", tags=["health"])
@@ -44,14 +43,6 @@ READY_EXAMPLE = {
 async def live() -> dict[str, str]:
     """The process is up, and which version it runs."""
     return {"status": "ok", "version": __version__}
-
-
-async def oldest_waiting(connection: AsyncConnection, now: datetime) -> datetime | None:
-    """When the oldest due-but-untaken delivery or not-yet-dispatched event became due."""
-    due = await connection.scalar(select(func.min(Delivery.next_attempt_at)).where(due_for_sending(now)))
-    waiting = await connection.scalar(select(func.min(Event.received_at)).where(waiting_for_fan_out(now)))
-    found = [t for t in (due, waiting) if t is not None]
-    return min(found) if found else None
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from .application_update import ApplicationUpdate
 from .async_event_display import AsyncEventDisplay
 from .async_event_search_results import AsyncEventSearchResults
 from .attempt_out import AttemptOut
+from .backlog_out import BacklogOut
 from .batch_item_result import BatchItemResult
 from .batch_item_result_error_type_0 import BatchItemResultErrorType0
 from .batch_item_result_status import BatchItemResultStatus
@@ -22,6 +23,7 @@ from .delivery_list_item_status import DeliveryListItemStatus
 from .delivery_out import DeliveryOut
 from .delivery_out_status import DeliveryOutStatus
 from .delivery_page import DeliveryPage
+from .delivery_stats_out import DeliveryStatsOut
 from .event_accepted import EventAccepted
 from .event_batch_in import EventBatchIn
 from .event_batch_result import EventBatchResult
@@ -47,8 +49,10 @@ from .list_events_status_type_0_item import ListEventsStatusType0Item
 from .list_subscriptions_status_type_0 import ListSubscriptionsStatusType0
 from .magento_error import MagentoError
 from .magento_error_parameters_type_1 import MagentoErrorParametersType1
+from .minute_out import MinuteOut
 from .notifier_list import NotifierList
 from .page_count import PageCount
+from .period import Period
 from .portal_session_create import PortalSessionCreate
 from .portal_session_out import PortalSessionOut
 from .problem import Problem
@@ -65,6 +69,8 @@ from .search_async_events_search_criteria import SearchAsyncEventsSearchCriteria
 from .search_criteria_echo import SearchCriteriaEcho
 from .skipped_subscription import SkippedSubscription
 from .sort_order_echo import SortOrderEcho
+from .stats_counts_out import StatsCountsOut
+from .stats_error_out import StatsErrorOut
 from .subscription_create import SubscriptionCreate
 from .subscription_create_filter_type_0 import SubscriptionCreateFilterType0
 from .subscription_create_headers_type_0 import SubscriptionCreateHeadersType0
@@ -91,6 +97,7 @@ from .subscription_updated_status import SubscriptionUpdatedStatus
 from .test_send_out import TestSendOut
 from .update_async_event_body import UpdateAsyncEventBody
 from .update_async_event_body_async_event_update import UpdateAsyncEventBodyAsyncEventUpdate
+from .worst_endpoint_out import WorstEndpointOut
 
 __all__ = (
     "ApplicationCreate",
@@ -100,6 +107,7 @@ __all__ = (
     "AsyncEventDisplay",
     "AsyncEventSearchResults",
     "AttemptOut",
+    "BacklogOut",
     "BatchItemResult",
     "BatchItemResultErrorType0",
     "BatchItemResultStatus",
@@ -115,6 +123,7 @@ __all__ = (
     "DeliveryOut",
     "DeliveryOutStatus",
     "DeliveryPage",
+    "DeliveryStatsOut",
     "EventAccepted",
     "EventBatchIn",
     "EventBatchResult",
@@ -140,8 +149,10 @@ __all__ = (
     "ListSubscriptionsStatusType0",
     "MagentoError",
     "MagentoErrorParametersType1",
+    "MinuteOut",
     "NotifierList",
     "PageCount",
+    "Period",
     "PortalSessionCreate",
     "PortalSessionOut",
     "Problem",
@@ -158,6 +169,8 @@ __all__ = (
     "SearchCriteriaEcho",
     "SkippedSubscription",
     "SortOrderEcho",
+    "StatsCountsOut",
+    "StatsErrorOut",
     "SubscriptionCreate",
     "SubscriptionCreated",
     "SubscriptionCreatedFilterType0",
@@ -184,4 +197,5 @@ __all__ = (
     "TestSendOut",
     "UpdateAsyncEventBody",
     "UpdateAsyncEventBodyAsyncEventUpdate",
+    "WorstEndpointOut",
 )
