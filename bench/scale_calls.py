@@ -78,7 +78,7 @@ async def request(client: httpx.AsyncClient, call: Call) -> httpx.Response:
 async def sign_in(client: httpx.AsyncClient, key: str) -> None:
     """The console's sign-in: the key posted from the login form sets the session cookie."""
     response = await client.post("/admin/login", data={"key": key})
-    if response.status_code != 303 or "/admin/subscriptions" not in response.headers.get("location", ""):
+    if response.status_code != 303 or "/admin/overview" not in response.headers.get("location", ""):
         raise AssertionError(f"console sign-in failed: {response.status_code} {response.text[:300]}")
 
 
@@ -169,6 +169,9 @@ def delivery_calls(samples: Samples, cursors: Cursors) -> list[Call]:
             f"{listing}&event_name=catalog.product.deleted",
         ),
         Call("`GET /v1/subscriptions`", PAGE, "GET", "/v1/subscriptions"),
+        Call("console: overview (the last hour)", PAGE, "GET", "/admin/overview"),
+        Call("console: overview (the last day)", PAGE, "GET", "/admin/overview?period=day"),
+        Call("console: events", PAGE, "GET", "/admin/events"),
         Call("console: delivery log", PAGE, "GET", "/admin/deliveries"),
         Call("console: subscriptions", PAGE, "GET", "/admin/subscriptions"),
         Call("console: dead letters (list + count)", PAGE, "GET", "/admin/dead"),

@@ -68,7 +68,7 @@ async def test_events_keys_and_deletes_in_a_browser_on_tokyo_time(
         await page.goto(f"{base}/admin/login")
         await page.get_by_label("API key").fill(ADMIN_KEY)
         await page.get_by_role("button", name="Sign in").click()
-        await expect(page.get_by_role("heading", name="Subscriptions")).to_be_visible()
+        await expect(page.get_by_role("heading", name="Overview")).to_be_visible()
 
         # Events: the event, received at a time shown in Tokyo, UTC on hover.
         await page.get_by_role("link", name="Events", exact=True).click()
