@@ -31,7 +31,9 @@ class StatsCountsOut(BaseModel):
     dead: int = Field(
         description="Failed attempts that were their delivery's last (dead letters).", examples=[2]
     )
-    attempts: int = Field(examples=[1196])
+    attempts: int = Field(
+        description="Attempts made in the period (delivered + failed + dead).", examples=[1196]
+    )
     success_rate: float | None = Field(
         description="delivered / attempts; null without attempts.", examples=[0.9866]
     )
@@ -53,23 +55,26 @@ class StatsCountsOut(BaseModel):
 
 class MinuteOut(BaseModel):
     at: datetime = Field(description="The minute's start (UTC).")
-    delivered: int = Field(examples=[20])
-    failed: int = Field(examples=[1])
-    dead: int = Field(examples=[0])
+    delivered: int = Field(description="Successful attempts in the minute.", examples=[20])
+    failed: int = Field(description="Failed attempts to be retried.", examples=[1])
+    dead: int = Field(description="Failed attempts that were their delivery's last.", examples=[0])
 
 
 class StatsErrorOut(BaseModel):
-    at: datetime | None
-    status_code: int | None = Field(examples=[503])
+    at: datetime | None = Field(description="When the failed attempt started (UTC).")
+    status_code: int | None = Field(
+        description="The endpoint's answer; null for no answer (a timeout, a refused connection).",
+        examples=[503],
+    )
     reason: str | None = Field(
         description="The service's reason (never a response body).", examples=["status 503"]
     )
 
 
 class WorstEndpointOut(BaseModel):
-    subscription_id: int = Field(examples=[7])
-    counts: StatsCountsOut
-    last_error: StatsErrorOut | None
+    subscription_id: int = Field(description="The subscription (the endpoint) counted.", examples=[7])
+    counts: StatsCountsOut = Field(description="Its attempts in the period.")
+    last_error: StatsErrorOut | None = Field(description="Its newest failed attempt; null if none is kept.")
 
 
 class BacklogOut(BaseModel):
@@ -83,16 +88,16 @@ class BacklogOut(BaseModel):
 
 
 class DeliveryStatsOut(BaseModel):
-    period: stats.Period
+    period: stats.Period = Field(description="`hour` or `day`, as asked.")
     since: datetime = Field(description="The first minute counted (UTC).")
-    until: datetime
-    totals: StatsCountsOut
+    until: datetime = Field(description="The end of the period (UTC): the time of the request.")
+    totals: StatsCountsOut = Field(description="The whole period's attempts.")
     minutes: list[MinuteOut] = Field(description="Every minute of the period, oldest first (60 or 1,440).")
     worst_endpoints: list[WorstEndpointOut] = Field(
         description="Up to 5 subscriptions with the most failed attempts, most first "
         "(with subscription_id: that one, if it had failed attempts)."
     )
-    backlog: BacklogOut
+    backlog: BacklogOut = Field(description="What waits now (not limited to the period).")
 
 
 @router.get(

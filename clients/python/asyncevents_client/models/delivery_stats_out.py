@@ -28,7 +28,7 @@ class DeliveryStatsOut:
         period (Period):
         since (datetime.datetime): The first minute counted (UTC).
         totals (StatsCountsOut):
-        until (datetime.datetime): The end of the window.
+        until (datetime.datetime): The end of the period (UTC): the time of the request.
         worst_endpoints (list[WorstEndpointOut]): Up to 5 subscriptions with the most failed attempts, most first (with
             subscription_id: that one, if it had failed attempts).
     """

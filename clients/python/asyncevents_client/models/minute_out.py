@@ -15,9 +15,9 @@ class MinuteOut:
     """
     Attributes:
         at (datetime.datetime): The minute's start (UTC).
-        dead (int):
-        delivered (int):
-        failed (int):
+        dead (int): Failed attempts that were their delivery's last.
+        delivered (int): Successful attempts in the minute.
+        failed (int): Failed attempts to be retried.
     """
 
     at: datetime.datetime

@@ -13,7 +13,7 @@ T = TypeVar("T", bound="StatsCountsOut")
 class StatsCountsOut:
     """
     Attributes:
-        attempts (int): Every attempt, oldest first.
+        attempts (int): Attempts made in the period (delivered + failed + dead).
         dead (int): Failed attempts that were their delivery's last (dead letters).
         delivered (int): Attempts that succeeded.
         failed (int): Failed attempts whose delivery will be retried.

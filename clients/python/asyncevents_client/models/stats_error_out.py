@@ -14,9 +14,9 @@ T = TypeVar("T", bound="StatsErrorOut")
 class StatsErrorOut:
     """
     Attributes:
-        at (datetime.datetime | None): When.
+        at (datetime.datetime | None): When the failed attempt started (UTC).
         reason (None | str): The service's reason (never a response body).
-        status_code (int | None): The HTTP status the receiver answered.
+        status_code (int | None): The endpoint's answer; null for no answer (a timeout, a refused connection).
     """
 
     at: datetime.datetime | None

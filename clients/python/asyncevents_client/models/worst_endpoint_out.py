@@ -19,8 +19,8 @@ class WorstEndpointOut:
     """
     Attributes:
         counts (StatsCountsOut):
-        last_error (None | StatsErrorOut): The receiver's last failed answer in the window.
-        subscription_id (int): The subscription's id.
+        last_error (None | StatsErrorOut): Its newest failed attempt; null if none is kept.
+        subscription_id (int): The subscription (the endpoint) counted.
     """
 
     counts: StatsCountsOut
