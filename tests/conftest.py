@@ -49,6 +49,7 @@ TABLES = (
     "replay_jobs",
     "web_sessions",
     "api_keys",
+    "signing_keys",
 )
 #: Every application but the migration's ``default`` goes too.
 OTHER_APPLICATIONS = "DELETE FROM applications WHERE id <> 1"

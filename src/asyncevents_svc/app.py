@@ -37,6 +37,7 @@ from asyncevents_svc.portal.app import PREFIX as PORTAL_PREFIX
 from asyncevents_svc.portal.app import create_portal
 from asyncevents_svc.runtime import Runtime, build_runtime
 from asyncevents_svc.settings import Settings
+from asyncevents_svc.signing.router import router as signing_keys_router
 from asyncevents_svc.subscriptions.endpoint_router import router as endpoint_router
 from asyncevents_svc.subscriptions.router import router as subscriptions_router
 
@@ -112,6 +113,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(applications_router)
     app.include_router(portal_sessions_router)
     app.include_router(metrics_router)
+    app.include_router(signing_keys_router)
     for router in magento_routers:
         app.include_router(router)
     app.mount(CONSOLE_PREFIX, create_console(app, runtime))

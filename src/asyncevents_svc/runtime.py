@@ -28,6 +28,7 @@ from asyncevents_svc.notifiers.ssrf import RecipientPolicy
 from asyncevents_svc.observability.metrics import Metrics
 from asyncevents_svc.observability.tracing import Tracing
 from asyncevents_svc.settings import Settings
+from asyncevents_svc.signing.keyring import Keyring
 from asyncevents_svc.subscriptions.health import operational_events
 from asyncevents_svc.subscriptions.service import SubscriptionService
 
@@ -46,6 +47,8 @@ class Runtime:
     tracing: Tracing
     #: The SSRF guard of ``asyncevents.http_fetch`` (``security.fetch_allowlist``).
     fetch_policy: RecipientPolicy
+    #: The service's Ed25519 keys (``v1a`` signatures, ``GET /v1/signing-keys``).
+    keyring: Keyring
     publisher: EventPublisher = field(default_factory=NullPublisher)
 
     def subscription_service(
@@ -95,11 +98,12 @@ def build_runtime(settings: Settings, *, catalogue: Catalogue | None = None) -> 
     engine = create_engine(settings)
     sessions = session_factory(engine)
     metrics = Metrics()
+    cipher = cipher_from_settings(settings)
     return Runtime(
         settings=settings,
         catalogue=catalogue,
         notifiers=notifiers,
-        cipher=cipher_from_settings(settings),
+        cipher=cipher,
         engine=engine,
         sessions=sessions,
         keys=KeyVerifier(
@@ -119,4 +123,5 @@ def build_runtime(settings: Settings, *, catalogue: Catalogue | None = None) -> 
         fetch_policy=fetch_policy(
             settings.security, settings.env, resolve_timeout=settings.http.connect_timeout
         ),
+        keyring=Keyring(sessions, cipher, settings.security),
     )

@@ -235,6 +235,26 @@ class SecuritySettings(BaseModel):
     token_rotation_overlap: float = Field(
         86400.0, ge=0, description="Seconds the previous verification token stays valid after a rotation."
     )
+    signing_keys: SecretStr | None = Field(
+        None,
+        description="The service's Ed25519 keys for `v1a` signatures: base64 of each private key's "
+        "32-byte seed (or of seed + public key, 64 bytes), comma separated; every one signs and is "
+        "published at `/v1/signing-keys` (rotate by adding the new key, removing the old one after "
+        "the overlap). Unset: a key is generated into the database (encrypted with the encryption "
+        "key) on first use, and `signing-keys rotate` rotates it.",
+    )
+    signing_key_overlap: float = Field(
+        86400.0,
+        ge=0,
+        description="Seconds the previous Ed25519 key keeps signing (and stays published) after "
+        "`signing-keys rotate`; then it is retired.",
+    )
+    signing_key_refresh: float = Field(
+        30.0,
+        gt=0,
+        description="Seconds a process keeps its list of Ed25519 signing keys before reading it "
+        "again: a rotation reaches every worker within this.",
+    )
     max_body_bytes: int = Field(5_000_000, ge=1024, description="Largest request body accepted.")
     max_json_depth: int = Field(32, ge=2, description="Deepest JSON nesting accepted in a request body.")
     auth_failure_budget: int = Field(

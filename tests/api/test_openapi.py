@@ -70,7 +70,7 @@ def test_authenticated_operations_use_the_bearer_scheme(spec: dict[str, Any]) ->
     secured = {f"{m} {p}" for m, p, op in operations(spec) if op.get("security") == [{"apiKey": []}]}
     public = {f"{m} {p}" for m, p, op in operations(spec)} - secured
 
-    assert public == {"GET /health/live", "GET /health/ready"}
+    assert public == {"GET /health/live", "GET /health/ready", "GET /v1/signing-keys"}
     assert "GET /metrics" in secured
     assert "PUT /V1/async_event/{subscriptionId}" in secured
 

@@ -132,7 +132,7 @@ async def test_magento_routes_answer_401_in_magento_shape(anonymous: httpx.Async
 
 
 async def test_health_and_docs_need_no_key(anonymous: httpx.AsyncClient) -> None:
-    for path in ("/health/live", "/openapi.json", "/docs"):
+    for path in ("/health/live", "/openapi.json", "/docs", "/v1/signing-keys"):
         assert (await anonymous.get(path)).status_code == 200
 
 

@@ -102,10 +102,17 @@ async def test_scoping_idempotency_keys_keeps_the_keys_of_stored_events(empty_da
         await engine.dispose()
 
 
+#: Columns of today's tables that revision 0011 did not have yet.
+AFTER_0011 = {
+    "application_id",  # 0012
+    "signature",  # subscriptions, 0022
+}
+
+
 def before_applications(model: type[Base]) -> sa.TableClause:
     """``model``'s table as revision 0011 left it: without ``application_id`` (0012 adds it
-    to every table that has one now)."""
-    columns = [sa.column(c.name, c.type) for c in model.__table__.columns if c.name != "application_id"]
+    to every table that has one now) nor the columns later revisions added."""
+    columns = [sa.column(c.name, c.type) for c in model.__table__.columns if c.name not in AFTER_0011]
     return sa.table(model.__tablename__, *columns)
 
 

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from asyncevents_svc.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,6 +43,10 @@ def settings_env(settings: Settings) -> dict[str, str]:
         env["ASYNCEVENTS_BOOTSTRAP_ADMIN_KEY"] = settings.bootstrap_admin_key.get_secret_value()
     for group in ("broker", "worker", "http", "retry", "security"):
         for key, value in getattr(settings, group).model_dump().items():
+            if value is None:  # unset (security.signing_keys): "None" would be a value
+                continue
+            if isinstance(value, SecretStr):
+                value = value.get_secret_value()
             # Lists (retry.schedule, security.recipient_allowlist) in the comma form they parse.
             text = ",".join(str(v) for v in value) if isinstance(value, list) else str(value)
             env[f"ASYNCEVENTS_{group.upper()}__{key.upper()}"] = text

@@ -23,6 +23,7 @@ PUBLIC = {
     "/docs/oauth2-redirect",
     "/redoc",
     "/docs/assets",  # Swagger UI's and ReDoc's files (api/docs.py)
+    "/v1/signing-keys",  # the public Ed25519 keys of v1a signatures (signing/router.py)
 }
 
 

@@ -19,7 +19,8 @@ from asyncevents_svc.deliveries.jobs import SendJob
 from asyncevents_svc.notifiers.base import Notification, Notifier, NotifierResult
 from asyncevents_svc.notifiers.registry import NotifierRegistry
 from asyncevents_svc.observability.tracing import Tracing
-from asyncevents_svc.settings import TracingSettings, WorkerSettings
+from asyncevents_svc.settings import SecuritySettings, TracingSettings, WorkerSettings
+from asyncevents_svc.signing.keyring import Keyring
 from asyncevents_svc.worker.dispatcher import Dispatcher
 from asyncevents_svc.worker.ratelimit import RateLimiter
 from asyncevents_svc.worker.recorder import Finished
@@ -88,6 +89,7 @@ async def test_intake_waits_without_room_and_wakes_when_a_send_finishes() -> Non
         sessions=NO_SESSIONS,
         notifiers=NotifierRegistry({HeldNotifier.key: notifier}),
         cipher=cipher,
+        keyring=Keyring(NO_SESSIONS, cipher, SecuritySettings()),
         limiter=RateLimiter(NO_SESSIONS, "sqlite"),
         tracing=Tracing(TracingSettings()),
         default_timeout=5.0,

@@ -71,6 +71,17 @@ FIELDS: dict[str, tuple[str, Any]] = {
         '`data` sends `{"data": payload}` (the module\'s shape); `raw` the payload alone.',
         "data",
     ),
+    "signature": (
+        "What `webhook-signature` carries: `v1` (HMAC with the token), `v1a` (Ed25519 with the "
+        "service's key, `GET /v1/signing-keys`) or `both`.",
+        "v1",
+    ),
+    # signing keys (GET /v1/signing-keys)
+    "SigningKeySet.keys": ("The public keys that sign `v1a` signatures now, newest first.", ...),
+    "PublicKey.kty": ("The key type: `OKP` (RFC 8037).", "OKP"),
+    "PublicKey.crv": ("The curve: `Ed25519`.", "Ed25519"),
+    "PublicKey.use": ("What the key is for: `sig`, signatures.", "sig"),
+    "PublicKey.alg": ("The algorithm: `EdDSA`.", "EdDSA"),
     "headers": ("Extra HTTP headers sent with each delivery (never shown again: only `header_names`).", ...),
     "timeout": ("Seconds to wait for the receiver's answer.", 10.0),
     "retry_schedule": ("Seconds before each retry.", [5, 60, 600, 3600]),

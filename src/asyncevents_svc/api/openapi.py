@@ -59,6 +59,11 @@ TAGS: list[dict[str, Any]] = [
     {"name": "operations", "description": "Prometheus metrics."},
     {"name": "health", "description": "Liveness and readiness probes (no key needed)."},
     {
+        "name": "signing keys",
+        "description": "The service's public Ed25519 keys, to verify `v1a` webhook signatures "
+        "(no key needed).",
+    },
+    {
         "name": "magento-compatible",
         "description": "The Magento Async Events module's REST API, unchanged. Also served under "
         "`/rest/V1/...` and `/rest/{store_code}/V1/...` (the same operations, documented once "

@@ -35,6 +35,7 @@ VERBS: dict[str, str] = {
     "replay": "deliveries",
     "rotate-encryption-key": "rotation",
     "keys": "keys",
+    "signing-keys": "signing",
     "cleanup": "cleanup",
 }
 
@@ -70,6 +71,7 @@ def failure(exc: Exception) -> int | None:
     from asyncevents_svc.notifiers.registry import NotifierLoadError
     from asyncevents_svc.notifiers.ssrf import AllowlistError
     from asyncevents_svc.observability.tracing import TracingUnavailable
+    from asyncevents_svc.signing.keyring import SigningKeyError
 
     if isinstance(exc, CatalogueError):
         print(f"asyncevents-svc: cannot load the event catalogue: {exc}", file=sys.stderr)
@@ -81,6 +83,7 @@ def failure(exc: Exception) -> int | None:
         | BootstrapKeyError
         | TracingUnavailable
         | ListenError
+        | SigningKeyError
     )
     if isinstance(exc, fixable):
         print(f"asyncevents-svc: {exc}", file=sys.stderr)

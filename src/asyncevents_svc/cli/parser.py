@@ -27,7 +27,7 @@ DESCRIPTION = """Reliable, signed webhooks for the events your services publish.
 Processes: serve (API and worker in one process, the embedded default), api, worker,
 migrate. Operator commands: subscriptions and deliveries (tables), replay (one delivery by
 id, or every match of a filter; --dry-run counts first), cleanup (apply the retention
-period now), keys, rotate-encryption-key; each takes --json. completion bash|zsh
+period now), keys, rotate-encryption-key, signing-keys; each takes --json. completion bash|zsh
 prints a completion script. Options override the ASYNCEVENTS_* environment variables.
 """
 
@@ -87,6 +87,16 @@ def parse_time(value: str) -> datetime:
 
 
 _DURATION = re.compile(r"\d+(\.\d+)?(ms|s|m|h|d)", re.IGNORECASE)
+
+
+def _duration(value: str) -> float:
+    try:
+        seconds = parse_duration(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if seconds < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return seconds
 
 
 def parse_expiry(value: str, now: datetime | None = None) -> datetime:
@@ -263,6 +273,24 @@ def build_parser() -> argparse.ArgumentParser:
     actions.add_parser("list", parents=[output], help="list the keys (never the keys themselves)")
     revoke = actions.add_parser("revoke", parents=[output], help="revoke a key at once")
     revoke.add_argument("--id", type=uuid.UUID, required=True, help="the key's id (keys list shows it)")
+
+    signing = sub.add_parser("signing-keys", help="list or rotate the Ed25519 keys of v1a signatures")
+    signing_actions = signing.add_subparsers(dest="action", required=True, metavar="ACTION")
+    signing_actions.add_parser(
+        "list", parents=[output], help="list the keys: active ones and retired ones (public parts only)"
+    )
+    rotate = signing_actions.add_parser(
+        "rotate",
+        parents=[output],
+        help="add a key that signs first; the current keys keep signing during the overlap",
+    )
+    rotate.add_argument(
+        "--overlap",
+        type=_duration,
+        metavar="DURATION",
+        help="how long the current keys keep signing (5m, 24h, 0 for at once); "
+        "default: ASYNCEVENTS_SECURITY__SIGNING_KEY_OVERLAP",
+    )
 
     clean = sub.add_parser(
         "cleanup", parents=[output], help="delete what is older than the retention period now"

@@ -91,6 +91,8 @@ class Subscription(Base):
     # Only events whose payload matches get a delivery (subscriptions/filters.py).
     filter: Mapped[Any | None] = mapped_column(JsonColumn)
     payload_format: Mapped[str] = mapped_column(String(16), default="data", server_default="data")
+    # Standard Webhooks scheme(s) of webhook-signature: "v1" (HMAC), "v1a" (Ed25519) or "both".
+    signature: Mapped[str] = mapped_column(String(8), default="v1", server_default="v1")
     # Delivery policy; NULL = the service's setting. Header values may be credentials:
     # stored encrypted, only their names are ever shown.
     headers_encrypted: Mapped[str | None] = mapped_column(Text)
@@ -337,6 +339,22 @@ class WebSession(Base):
     link_hash: Mapped[str | None] = mapped_column(String(64))
     # The scopes the portal's key gets when the link is opened.
     scopes: Mapped[Any | None] = mapped_column(JsonColumn)
+
+
+class SigningKey(Base):
+    """One of the service's Ed25519 keys for ``v1a`` signatures (``signing/keyring.py``).
+
+    ``generation`` orders them (the highest signs first) and, being the primary key, lets
+    only one of two processes that add the same generation at once succeed. A key signs and
+    is published until ``retires_at`` (set when a newer key is added, after the overlap)."""
+
+    __tablename__ = "signing_keys"
+
+    generation: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    kid: Mapped[str] = mapped_column(String(64), unique=True)
+    private_key_encrypted: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    retires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 # --- the work queues' conditions, shared by the claims and by /health/ready's lag ---------

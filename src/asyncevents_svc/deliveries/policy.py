@@ -36,6 +36,7 @@ class SendPolicy:
     and the table), and the fan-out, the scheduler and the dispatcher pass it along unchanged."""
 
     payload_format: str = "data"  # or "cloudevents"
+    signature: str = "v1"  # or "v1a" (Ed25519), "both"
     headers_encrypted: str | None = None
     timeout: float | None = None
     retry_schedule: tuple[float, ...] | None = None
@@ -47,7 +48,12 @@ class SendPolicy:
     def of(cls, sub: Subscription) -> SendPolicy:
         plain = {name: getattr(sub, name) for name in PLAIN_POLICY_FIELDS}
         plain["retry_schedule"] = tuple(sub.retry_schedule) if sub.retry_schedule else None
-        return cls(payload_format=sub.payload_format, headers_encrypted=sub.headers_encrypted, **plain)
+        return cls(
+            payload_format=sub.payload_format,
+            signature=sub.signature,
+            headers_encrypted=sub.headers_encrypted,
+            **plain,
+        )
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from asyncevents_svc.settings import Settings
 
 
@@ -35,6 +37,8 @@ class Notification:
     payload_format: str = "data"  # "data": {"data": payload}; "cloudevents": CloudEvents 1.0 JSON
     headers: dict[str, str] = field(default_factory=dict)  # the subscription's own extra headers
     timeout: float | None = None  # the subscription's request timeout (None: the setting)
+    signature: str = "v1"  # Standard Webhooks scheme(s): "v1" (HMAC), "v1a" (Ed25519) or "both"
+    signing_keys: tuple[Ed25519PrivateKey, ...] = ()  # the service's active Ed25519 keys (v1a)
 
 
 @dataclass(frozen=True, kw_only=True)

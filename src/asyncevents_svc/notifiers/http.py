@@ -24,6 +24,7 @@ import aiohttp
 import orjson
 
 from asyncevents_svc.notifiers.base import Notification, Notifier, NotifierContext, NotifierResult, failure
+from asyncevents_svc.notifiers.ed25519 import ed25519_signature
 from asyncevents_svc.notifiers.signing import magento_signature, standard_signature
 from asyncevents_svc.notifiers.ssrf import RecipientPolicy, RecipientRefused
 from asyncevents_svc.notifiers.urls import NOT_HTTP, split_http, url_problem
@@ -98,17 +99,34 @@ def render(notification: Notification) -> tuple[bytes, str]:
     return orjson.dumps(event), CLOUDEVENTS_CONTENT_TYPE
 
 
+def webhook_signatures(notification: Notification, body: bytes, timestamp: int) -> list[str]:
+    """The ``webhook-signature`` entries of the subscription's scheme(s): ``v1`` (HMAC with
+    the token, and with the previous token during its overlap), ``v1a`` (Ed25519, one per
+    active service key: two during a key rotation's overlap) or both, ``v1`` first.
+    Standard Webhooks receivers accept any one of the space-separated signatures."""
+    msg_id = str(notification.delivery_id)
+    signatures = []
+    if notification.signature in ("v1", "both"):
+        signatures.append(standard_signature(notification.token.encode(), msg_id, timestamp, body))
+        if notification.previous_token:
+            signatures.append(
+                standard_signature(notification.previous_token.encode(), msg_id, timestamp, body)
+            )
+    if notification.signature in ("v1a", "both"):
+        signatures.extend(
+            ed25519_signature(key, msg_id, timestamp, body) for key in notification.signing_keys
+        )
+    return signatures
+
+
 def signed_headers(
     notification: Notification, body: bytes, timestamp: int, content_type: str = "application/json"
 ) -> dict[str, str]:
-    """The headers a notification carries: content type, both signature schemes, the event name."""
+    """The headers a notification carries: content type, the module's signature, the
+    Standard Webhooks trio (:func:`webhook_signatures`), the event name."""
     key = notification.token.encode()
     msg_id = str(notification.delivery_id)
-    signatures = [standard_signature(key, msg_id, timestamp, body)]
-    if notification.previous_token:
-        # Rotation overlap: Standard Webhooks receivers accept any one of the
-        # space-separated signatures, so both the old and the new secret verify.
-        signatures.append(standard_signature(notification.previous_token.encode(), msg_id, timestamp, body))
+    signatures = webhook_signatures(notification, body, timestamp)
     return {
         "content-type": content_type,
         "x-magento-signature": magento_signature(key, body),

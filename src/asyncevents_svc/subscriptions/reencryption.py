@@ -1,6 +1,7 @@
 """Re-encrypting the subscriptions' stored secrets -- the token, the previous token kept
 during a rotation's overlap and the custom headers' values -- under the cipher's first key (the work of
-``asyncevents-svc rotate-encryption-key``), a batch per transaction.
+``asyncevents-svc rotate-encryption-key``), a batch per transaction; then the service's
+Ed25519 signing keys (a few rows, one transaction).
 
 Batches walk the ids upwards, one short transaction each, so a long run never holds many
 rows locked and the API keeps working meanwhile.
@@ -14,7 +15,7 @@ from sqlalchemy import func, select
 
 from asyncevents_svc.crypto import TokenCipher
 from asyncevents_svc.db.engine import SessionFactory
-from asyncevents_svc.db.models import Subscription
+from asyncevents_svc.db.models import SigningKey, Subscription
 
 
 async def reencrypt_tokens(
@@ -40,8 +41,15 @@ async def reencrypt_tokens(
                 if sub.headers_encrypted:
                     sub.headers_encrypted = cipher.rotate(sub.headers_encrypted)
         if not rows:
+            await _reencrypt_signing_keys(sessions, cipher)
             return done
         done += len(rows)
         last_id = rows[-1].id
         if progress is not None:
             progress(done, total)
+
+
+async def _reencrypt_signing_keys(sessions: SessionFactory, cipher: TokenCipher) -> None:
+    async with sessions() as session, session.begin():
+        for key in await session.scalars(select(SigningKey)):
+            key.private_key_encrypted = cipher.rotate(key.private_key_encrypted)

@@ -59,6 +59,7 @@ def to_out(sub: Subscription, names: dict[int, str]) -> SubscriptionOut:
         description=sub.description,
         filter=sub.filter,
         payload_format="cloudevents" if sub.payload_format == "cloudevents" else "data",
+        signature=sub.signature if sub.signature in ("v1a", "both") else "v1",
         header_names=sub.header_names or [],
         **{name: getattr(sub, name) for name in PLAIN_POLICY_FIELDS},
         disabled_reason=sub.disabled_reason,
@@ -85,6 +86,7 @@ def _fields(body: SubscriptionCreate | SubscriptionUpdate) -> SubscriptionFields
         description=body.description,
         filter=body.filter,
         payload_format=body.payload_format,
+        signature=body.signature,
         headers=body.headers,
         **{name: getattr(body, name) for name in PLAIN_POLICY_FIELDS},
         cleared=frozenset(

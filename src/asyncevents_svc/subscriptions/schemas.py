@@ -135,6 +135,18 @@ PayloadFormatField = Annotated[
     ),
 ]
 
+SignatureScheme = Literal["v1", "v1a", "both"]
+SignatureField = Annotated[
+    SignatureScheme,
+    Field(
+        description="What `webhook-signature` carries (Standard Webhooks): `v1`, HMAC-SHA256 with the "
+        "verification token; `v1a`, Ed25519 with the service's signing key, verified with its public "
+        "key from `GET /v1/signing-keys`; `both`, the two space-separated (`v1,… v1a,…`). "
+        "`x-magento-signature` (HMAC) is sent in every case.",
+        examples=["v1a"],
+    ),
+]
+
 
 class DeliveryPolicy(BaseModel):
     """How deliveries to one subscription are made; each field left out (or ``null``) means
@@ -164,6 +176,7 @@ class SubscriptionCreate(DeliveryPolicy):
     description: DescriptionField | None = None
     filter: FilterField | None = None
     payload_format: PayloadFormatField = "data"
+    signature: SignatureField = "v1"
     application: ApplicationField | None = None
 
 
@@ -183,6 +196,7 @@ class SubscriptionUpdate(DeliveryPolicy):
     description: DescriptionField | None = None
     filter: FilterField | None = None
     payload_format: PayloadFormatField | None = None
+    signature: SignatureField | None = None
 
 
 class SubscriptionOut(BaseModel):
@@ -198,6 +212,7 @@ class SubscriptionOut(BaseModel):
     description: str | None
     filter: dict[str, Any] | None
     payload_format: PayloadFormat
+    signature: SignatureScheme
     header_names: list[str] = Field(description="Names of the custom headers; their values are never shown.")
     timeout: float | None
     retry_schedule: list[float] | None

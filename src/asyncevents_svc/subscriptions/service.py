@@ -56,6 +56,7 @@ class SubscriptionFields:
     description: str | None = None
     filter: dict[str, Any] | None = None
     payload_format: str | None = None
+    signature: str | None = None
     headers: dict[str, str] | None = None
     timeout: float | None = None
     retry_schedule: list[float] | None = None
@@ -151,6 +152,8 @@ class SubscriptionService:
         delivery policy."""
         if fields.payload_format is not None:
             sub.payload_format = fields.payload_format
+        if fields.signature is not None:
+            sub.signature = fields.signature
         if fields.filter is not None:
             filters.parse(fields.filter, self.prefix + "filter")
             sub.filter = fields.filter

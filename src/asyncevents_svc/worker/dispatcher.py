@@ -42,6 +42,7 @@ from asyncevents_svc.notifiers.base import Notification, NotifierResult
 from asyncevents_svc.notifiers.registry import NotifierRegistry
 from asyncevents_svc.observability.tracing import Tracing, failed
 from asyncevents_svc.settings import WorkerSettings
+from asyncevents_svc.signing.keyring import Keyring
 from asyncevents_svc.worker.ratelimit import RateLimiter
 from asyncevents_svc.worker.recorder import AttemptRecorder, Finished
 
@@ -68,6 +69,7 @@ class Dispatcher:
         sessions: SessionFactory,
         notifiers: NotifierRegistry,
         cipher: TokenCipher,
+        keyring: Keyring,
         limiter: RateLimiter,
         tracing: Tracing,
         default_timeout: float,
@@ -77,6 +79,7 @@ class Dispatcher:
         self.notifiers = notifiers
         self.cipher = cipher
         self._secrets = DecryptedSecrets(cipher)  # tokens and headers, decrypted once per process
+        self.keyring = keyring  # the service's Ed25519 keys, for v1a signatures
         self.tracing = tracing
         self.limit = settings.max_in_flight
         self.per_subscription = settings.max_in_flight_per_subscription
@@ -283,6 +286,7 @@ class Dispatcher:
             token = self._secrets.decrypt(job.token_encrypted)
             previous = job.previous_token_encrypted
             previous_token = self._secrets.decrypt(previous) if previous else None
+            signing_keys = await self.keyring.signers() if policy.signature != "v1" else ()
             notification = Notification(
                 delivery_id=job.delivery_id,
                 event_id=job.event_id,
@@ -299,6 +303,8 @@ class Dispatcher:
                 if policy.headers_encrypted
                 else {},
                 timeout=policy.timeout,
+                signature=policy.signature,
+                signing_keys=signing_keys,
             )
             return await notifier.send(notification)
         except asyncio.CancelledError:

@@ -86,6 +86,7 @@ class Worker:
             sessions=runtime.sessions,
             notifiers=runtime.notifiers,
             cipher=runtime.cipher,
+            keyring=runtime.keyring,
             limiter=RateLimiter(runtime.sessions, runtime.engine.dialect.name),
             tracing=runtime.tracing,
             default_timeout=settings.http.timeout,

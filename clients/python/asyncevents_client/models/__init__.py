@@ -57,6 +57,7 @@ from .portal_session_create import PortalSessionCreate
 from .portal_session_out import PortalSessionOut
 from .problem import Problem
 from .problem_errors_item import ProblemErrorsItem
+from .public_key import PublicKey
 from .replay_accepted import ReplayAccepted
 from .replay_accepted_status import ReplayAcceptedStatus
 from .replay_count import ReplayCount
@@ -67,6 +68,7 @@ from .replay_request import ReplayRequest
 from .replay_request_status_item import ReplayRequestStatusItem
 from .search_async_events_search_criteria import SearchAsyncEventsSearchCriteria
 from .search_criteria_echo import SearchCriteriaEcho
+from .signing_key_set import SigningKeySet
 from .skipped_subscription import SkippedSubscription
 from .sort_order_echo import SortOrderEcho
 from .stats_counts_out import StatsCountsOut
@@ -75,24 +77,29 @@ from .subscription_create import SubscriptionCreate
 from .subscription_create_filter_type_0 import SubscriptionCreateFilterType0
 from .subscription_create_headers_type_0 import SubscriptionCreateHeadersType0
 from .subscription_create_payload_format import SubscriptionCreatePayloadFormat
+from .subscription_create_signature import SubscriptionCreateSignature
 from .subscription_create_status import SubscriptionCreateStatus
 from .subscription_created import SubscriptionCreated
 from .subscription_created_filter_type_0 import SubscriptionCreatedFilterType0
 from .subscription_created_payload_format import SubscriptionCreatedPayloadFormat
+from .subscription_created_signature import SubscriptionCreatedSignature
 from .subscription_created_status import SubscriptionCreatedStatus
 from .subscription_out import SubscriptionOut
 from .subscription_out_filter_type_0 import SubscriptionOutFilterType0
 from .subscription_out_payload_format import SubscriptionOutPayloadFormat
+from .subscription_out_signature import SubscriptionOutSignature
 from .subscription_out_status import SubscriptionOutStatus
 from .subscription_page import SubscriptionPage
 from .subscription_update import SubscriptionUpdate
 from .subscription_update_filter_type_0 import SubscriptionUpdateFilterType0
 from .subscription_update_headers_type_0 import SubscriptionUpdateHeadersType0
 from .subscription_update_payload_format_type_0 import SubscriptionUpdatePayloadFormatType0
+from .subscription_update_signature_type_0 import SubscriptionUpdateSignatureType0
 from .subscription_update_status_type_0 import SubscriptionUpdateStatusType0
 from .subscription_updated import SubscriptionUpdated
 from .subscription_updated_filter_type_0 import SubscriptionUpdatedFilterType0
 from .subscription_updated_payload_format import SubscriptionUpdatedPayloadFormat
+from .subscription_updated_signature import SubscriptionUpdatedSignature
 from .subscription_updated_status import SubscriptionUpdatedStatus
 from .test_send_out import TestSendOut
 from .update_async_event_body import UpdateAsyncEventBody
@@ -157,6 +164,7 @@ __all__ = (
     "PortalSessionOut",
     "Problem",
     "ProblemErrorsItem",
+    "PublicKey",
     "ReplayAccepted",
     "ReplayAcceptedStatus",
     "ReplayCount",
@@ -167,6 +175,7 @@ __all__ = (
     "ReplayRequestStatusItem",
     "SearchAsyncEventsSearchCriteria",
     "SearchCriteriaEcho",
+    "SigningKeySet",
     "SkippedSubscription",
     "SortOrderEcho",
     "StatsCountsOut",
@@ -175,24 +184,29 @@ __all__ = (
     "SubscriptionCreated",
     "SubscriptionCreatedFilterType0",
     "SubscriptionCreatedPayloadFormat",
+    "SubscriptionCreatedSignature",
     "SubscriptionCreatedStatus",
     "SubscriptionCreateFilterType0",
     "SubscriptionCreateHeadersType0",
     "SubscriptionCreatePayloadFormat",
+    "SubscriptionCreateSignature",
     "SubscriptionCreateStatus",
     "SubscriptionOut",
     "SubscriptionOutFilterType0",
     "SubscriptionOutPayloadFormat",
+    "SubscriptionOutSignature",
     "SubscriptionOutStatus",
     "SubscriptionPage",
     "SubscriptionUpdate",
     "SubscriptionUpdated",
     "SubscriptionUpdatedFilterType0",
     "SubscriptionUpdatedPayloadFormat",
+    "SubscriptionUpdatedSignature",
     "SubscriptionUpdatedStatus",
     "SubscriptionUpdateFilterType0",
     "SubscriptionUpdateHeadersType0",
     "SubscriptionUpdatePayloadFormatType0",
+    "SubscriptionUpdateSignatureType0",
     "SubscriptionUpdateStatusType0",
     "TestSendOut",
     "UpdateAsyncEventBody",

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 
 from ..models.subscription_create_payload_format import SubscriptionCreatePayloadFormat
+from ..models.subscription_create_signature import SubscriptionCreateSignature
 from ..models.subscription_create_status import SubscriptionCreateStatus
 from ..types import UNSET, Unset
 
@@ -38,6 +39,10 @@ class SubscriptionCreate:
             SubscriptionCreatePayloadFormat.DATA.
         rate_limit (float | None | Unset): At most this many deliveries per second to this subscription.
         retry_schedule (list[float] | None | Unset): Seconds before each retry.
+        signature (SubscriptionCreateSignature | Unset): What `webhook-signature` carries (Standard Webhooks): `v1`,
+            HMAC-SHA256 with the verification token; `v1a`, Ed25519 with the service's signing key, verified with its public
+            key from `GET /v1/signing-keys`; `both`, the two space-separated (`v1,… v1a,…`). `x-magento-signature` (HMAC) is
+            sent in every case. Default: SubscriptionCreateSignature.V1.
         status (SubscriptionCreateStatus | Unset): The status. Default: SubscriptionCreateStatus.ACTIVE.
         store_id (int | Unset): 0 = all stores; otherwise only that store's events. Default: 0.
         timeout (float | None | Unset): Seconds to wait for the receiver's answer.
@@ -56,6 +61,7 @@ class SubscriptionCreate:
     payload_format: SubscriptionCreatePayloadFormat | Unset = SubscriptionCreatePayloadFormat.DATA
     rate_limit: float | None | Unset = UNSET
     retry_schedule: list[float] | None | Unset = UNSET
+    signature: SubscriptionCreateSignature | Unset = SubscriptionCreateSignature.V1
     status: SubscriptionCreateStatus | Unset = SubscriptionCreateStatus.ACTIVE
     store_id: int | Unset = 0
     timeout: float | None | Unset = UNSET
@@ -130,6 +136,10 @@ class SubscriptionCreate:
         else:
             retry_schedule = self.retry_schedule
 
+        signature: str | Unset = UNSET
+        if not isinstance(self.signature, Unset):
+            signature = self.signature.value
+
         status: str | Unset = UNSET
         if not isinstance(self.status, Unset):
             status = self.status.value
@@ -176,6 +186,8 @@ class SubscriptionCreate:
             field_dict["rate_limit"] = rate_limit
         if retry_schedule is not UNSET:
             field_dict["retry_schedule"] = retry_schedule
+        if signature is not UNSET:
+            field_dict["signature"] = signature
         if status is not UNSET:
             field_dict["status"] = status
         if store_id is not UNSET:
@@ -302,6 +314,13 @@ class SubscriptionCreate:
 
         retry_schedule = _parse_retry_schedule(d.pop("retry_schedule", UNSET))
 
+        _signature = d.pop("signature", UNSET)
+        signature: SubscriptionCreateSignature | Unset
+        if isinstance(_signature, Unset):
+            signature = UNSET
+        else:
+            signature = SubscriptionCreateSignature(_signature)
+
         _status = d.pop("status", UNSET)
         status: SubscriptionCreateStatus | Unset
         if isinstance(_status, Unset):
@@ -342,6 +361,7 @@ class SubscriptionCreate:
             payload_format=payload_format,
             rate_limit=rate_limit,
             retry_schedule=retry_schedule,
+            signature=signature,
             status=status,
             store_id=store_id,
             timeout=timeout,

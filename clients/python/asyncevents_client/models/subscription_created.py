@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.subscription_created_payload_format import SubscriptionCreatedPayloadFormat
+from ..models.subscription_created_signature import SubscriptionCreatedSignature
 from ..models.subscription_created_status import SubscriptionCreatedStatus
 from ..types import UNSET, Unset
 
@@ -40,6 +41,8 @@ class SubscriptionCreated:
         rate_limit (float | None): At most this many deliveries per second to this subscription.
         recipient_url (str): Where deliveries are sent (for the `http` notifier, an HTTPS URL).
         retry_schedule (list[float] | None): Seconds before each retry.
+        signature (SubscriptionCreatedSignature): What `webhook-signature` carries: `v1` (HMAC with the token), `v1a`
+            (Ed25519 with the service's key, `GET /v1/signing-keys`) or `both`.
         status (SubscriptionCreatedStatus): The status.
         store_id (int): The Magento store the event belongs to (0: all stores).
         subscribed_at (datetime.datetime): When the subscription was created.
@@ -63,6 +66,7 @@ class SubscriptionCreated:
     rate_limit: float | None
     recipient_url: str
     retry_schedule: list[float] | None
+    signature: SubscriptionCreatedSignature
     status: SubscriptionCreatedStatus
     store_id: int
     subscribed_at: datetime.datetime
@@ -122,6 +126,8 @@ class SubscriptionCreated:
         else:
             retry_schedule = self.retry_schedule
 
+        signature = self.signature.value
+
         status = self.status.value
 
         store_id = self.store_id
@@ -158,6 +164,7 @@ class SubscriptionCreated:
                 "rate_limit": rate_limit,
                 "recipient_url": recipient_url,
                 "retry_schedule": retry_schedule,
+                "signature": signature,
                 "status": status,
                 "store_id": store_id,
                 "subscribed_at": subscribed_at,
@@ -269,6 +276,8 @@ class SubscriptionCreated:
 
         retry_schedule = _parse_retry_schedule(d.pop("retry_schedule"))
 
+        signature = SubscriptionCreatedSignature(d.pop("signature"))
+
         status = SubscriptionCreatedStatus(d.pop("status"))
 
         store_id = d.pop("store_id")
@@ -309,6 +318,7 @@ class SubscriptionCreated:
             rate_limit=rate_limit,
             recipient_url=recipient_url,
             retry_schedule=retry_schedule,
+            signature=signature,
             status=status,
             store_id=store_id,
             subscribed_at=subscribed_at,

@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.subscription_out_payload_format import SubscriptionOutPayloadFormat
+from ..models.subscription_out_signature import SubscriptionOutSignature
 from ..models.subscription_out_status import SubscriptionOutStatus
 
 if TYPE_CHECKING:
@@ -38,6 +39,8 @@ class SubscriptionOut:
         rate_limit (float | None): At most this many deliveries per second to this subscription.
         recipient_url (str): Where deliveries are sent (for the `http` notifier, an HTTPS URL).
         retry_schedule (list[float] | None): Seconds before each retry.
+        signature (SubscriptionOutSignature): What `webhook-signature` carries: `v1` (HMAC with the token), `v1a`
+            (Ed25519 with the service's key, `GET /v1/signing-keys`) or `both`.
         status (SubscriptionOutStatus): The status.
         store_id (int): The Magento store the event belongs to (0: all stores).
         subscribed_at (datetime.datetime): When the subscription was created.
@@ -60,6 +63,7 @@ class SubscriptionOut:
     rate_limit: float | None
     recipient_url: str
     retry_schedule: list[float] | None
+    signature: SubscriptionOutSignature
     status: SubscriptionOutStatus
     store_id: int
     subscribed_at: datetime.datetime
@@ -118,6 +122,8 @@ class SubscriptionOut:
         else:
             retry_schedule = self.retry_schedule
 
+        signature = self.signature.value
+
         status = self.status.value
 
         store_id = self.store_id
@@ -148,6 +154,7 @@ class SubscriptionOut:
                 "rate_limit": rate_limit,
                 "recipient_url": recipient_url,
                 "retry_schedule": retry_schedule,
+                "signature": signature,
                 "status": status,
                 "store_id": store_id,
                 "subscribed_at": subscribed_at,
@@ -257,6 +264,8 @@ class SubscriptionOut:
 
         retry_schedule = _parse_retry_schedule(d.pop("retry_schedule"))
 
+        signature = SubscriptionOutSignature(d.pop("signature"))
+
         status = SubscriptionOutStatus(d.pop("status"))
 
         store_id = d.pop("store_id")
@@ -288,6 +297,7 @@ class SubscriptionOut:
             rate_limit=rate_limit,
             recipient_url=recipient_url,
             retry_schedule=retry_schedule,
+            signature=signature,
             status=status,
             store_id=store_id,
             subscribed_at=subscribed_at,

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 
 from ..models.subscription_update_payload_format_type_0 import SubscriptionUpdatePayloadFormatType0
+from ..models.subscription_update_signature_type_0 import SubscriptionUpdateSignatureType0
 from ..models.subscription_update_status_type_0 import SubscriptionUpdateStatusType0
 from ..types import UNSET, Unset
 
@@ -38,6 +39,8 @@ class SubscriptionUpdate:
             rate_limit (float | None | Unset): At most this many deliveries per second to this subscription.
             recipient_url (None | str | Unset): Where deliveries are sent (for the `http` notifier, an HTTPS URL).
             retry_schedule (list[float] | None | Unset): Seconds before each retry.
+            signature (None | SubscriptionUpdateSignatureType0 | Unset): What `webhook-signature` carries: `v1` (HMAC with
+                the token), `v1a` (Ed25519 with the service's key, `GET /v1/signing-keys`) or `both`.
             status (None | SubscriptionUpdateStatusType0 | Unset): The status.
             store_id (int | None | Unset): The Magento store the event belongs to (0: all stores).
             timeout (float | None | Unset): Seconds to wait for the receiver's answer.
@@ -55,6 +58,7 @@ class SubscriptionUpdate:
     rate_limit: float | None | Unset = UNSET
     recipient_url: None | str | Unset = UNSET
     retry_schedule: list[float] | None | Unset = UNSET
+    signature: None | SubscriptionUpdateSignatureType0 | Unset = UNSET
     status: None | SubscriptionUpdateStatusType0 | Unset = UNSET
     store_id: int | None | Unset = UNSET
     timeout: float | None | Unset = UNSET
@@ -139,6 +143,14 @@ class SubscriptionUpdate:
         else:
             retry_schedule = self.retry_schedule
 
+        signature: None | str | Unset
+        if isinstance(self.signature, Unset):
+            signature = UNSET
+        elif isinstance(self.signature, SubscriptionUpdateSignatureType0):
+            signature = self.signature.value
+        else:
+            signature = self.signature
+
         status: None | str | Unset
         if isinstance(self.status, Unset):
             status = UNSET
@@ -190,6 +202,8 @@ class SubscriptionUpdate:
             field_dict["recipient_url"] = recipient_url
         if retry_schedule is not UNSET:
             field_dict["retry_schedule"] = retry_schedule
+        if signature is not UNSET:
+            field_dict["signature"] = signature
         if status is not UNSET:
             field_dict["status"] = status
         if store_id is not UNSET:
@@ -339,6 +353,23 @@ class SubscriptionUpdate:
 
         retry_schedule = _parse_retry_schedule(d.pop("retry_schedule", UNSET))
 
+        def _parse_signature(data: object) -> None | SubscriptionUpdateSignatureType0 | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                signature_type_0 = SubscriptionUpdateSignatureType0(data)
+
+                return signature_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | SubscriptionUpdateSignatureType0 | Unset, data)
+
+        signature = _parse_signature(d.pop("signature", UNSET))
+
         def _parse_status(data: object) -> None | SubscriptionUpdateStatusType0 | Unset:
             if data is None:
                 return data
@@ -395,6 +426,7 @@ class SubscriptionUpdate:
             rate_limit=rate_limit,
             recipient_url=recipient_url,
             retry_schedule=retry_schedule,
+            signature=signature,
             status=status,
             store_id=store_id,
             timeout=timeout,

@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.subscription_updated_payload_format import SubscriptionUpdatedPayloadFormat
+from ..models.subscription_updated_signature import SubscriptionUpdatedSignature
 from ..models.subscription_updated_status import SubscriptionUpdatedStatus
 from ..types import UNSET, Unset
 
@@ -40,6 +41,8 @@ class SubscriptionUpdated:
         rate_limit (float | None): At most this many deliveries per second to this subscription.
         recipient_url (str): Where deliveries are sent (for the `http` notifier, an HTTPS URL).
         retry_schedule (list[float] | None): Seconds before each retry.
+        signature (SubscriptionUpdatedSignature): What `webhook-signature` carries: `v1` (HMAC with the token), `v1a`
+            (Ed25519 with the service's key, `GET /v1/signing-keys`) or `both`.
         status (SubscriptionUpdatedStatus): The status.
         store_id (int): The Magento store the event belongs to (0: all stores).
         subscribed_at (datetime.datetime): When the subscription was created.
@@ -66,6 +69,7 @@ class SubscriptionUpdated:
     rate_limit: float | None
     recipient_url: str
     retry_schedule: list[float] | None
+    signature: SubscriptionUpdatedSignature
     status: SubscriptionUpdatedStatus
     store_id: int
     subscribed_at: datetime.datetime
@@ -125,6 +129,8 @@ class SubscriptionUpdated:
         else:
             retry_schedule = self.retry_schedule
 
+        signature = self.signature.value
+
         status = self.status.value
 
         store_id = self.store_id
@@ -159,6 +165,7 @@ class SubscriptionUpdated:
                 "rate_limit": rate_limit,
                 "recipient_url": recipient_url,
                 "retry_schedule": retry_schedule,
+                "signature": signature,
                 "status": status,
                 "store_id": store_id,
                 "subscribed_at": subscribed_at,
@@ -270,6 +277,8 @@ class SubscriptionUpdated:
 
         retry_schedule = _parse_retry_schedule(d.pop("retry_schedule"))
 
+        signature = SubscriptionUpdatedSignature(d.pop("signature"))
+
         status = SubscriptionUpdatedStatus(d.pop("status"))
 
         store_id = d.pop("store_id")
@@ -303,6 +312,7 @@ class SubscriptionUpdated:
             rate_limit=rate_limit,
             recipient_url=recipient_url,
             retry_schedule=retry_schedule,
+            signature=signature,
             status=status,
             store_id=store_id,
             subscribed_at=subscribed_at,
