@@ -5,28 +5,15 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import AsyncIterator
 
 import httpx
-import pytest
 from fastapi import FastAPI
 
 from asyncevents_svc.worker.runner import Worker
+from tests.console.conftest import FORM
 from tests.support.helpers import subscribe
 from tests.support.portal import follow
 from tests.support.receiver import Receiver
-
-FORM = {"content-type": "application/x-www-form-urlencoded"}
-
-
-@pytest.fixture
-async def console(app: FastAPI, admin_headers: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
-    """The console signed in with an admin key."""
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
-        key = admin_headers["Authorization"].removeprefix("Bearer ")
-        assert (await client.post("/admin/login", data={"key": key}, headers=FORM)).status_code == 303
-        yield client
 
 
 async def test_applications_are_listed_created_and_open_a_portal_link(

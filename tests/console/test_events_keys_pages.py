@@ -6,28 +6,14 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import AsyncIterator
 
 import httpx
-import pytest
-from fastapi import FastAPI
 
 from asyncevents_svc.console import times
 from asyncevents_svc.worker.runner import Worker
+from tests.console.conftest import FORM
 from tests.support.helpers import eventually, publish, subscribe
 from tests.support.receiver import Receiver
-
-FORM = {"content-type": "application/x-www-form-urlencoded"}
-
-
-@pytest.fixture
-async def console(app: FastAPI, admin_headers: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
-    """The console signed in with an admin key."""
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
-        key = admin_headers["Authorization"].removeprefix("Bearer ")
-        assert (await client.post("/admin/login", data={"key": key}, headers=FORM)).status_code == 303
-        yield client
 
 
 def test_a_time_is_a_utc_time_element_that_says_utc() -> None:

@@ -4,31 +4,17 @@ the worst endpoints with their last error."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import httpx
-import pytest
 from fastapi import FastAPI
 
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.deliveries.status import DeliveryStatus
 from asyncevents_svc.runtime import Runtime
+from tests.console.conftest import FORM
 from tests.deliveries.test_stats import BUSY, OK, a_subscription, attempted
 from tests.support.keys import key_with
-
-FORM = {"content-type": "application/x-www-form-urlencoded"}
-
-
-@pytest.fixture
-async def console(app: FastAPI, admin_headers: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
-        key = admin_headers["Authorization"].removeprefix("Bearer ")
-        signed_in = await client.post("/admin/login", data={"key": key}, headers=FORM)
-        assert signed_in.status_code == 303
-        assert signed_in.headers["location"] == "/admin/overview"
-        yield client
 
 
 async def test_the_overview_charts_the_hour_and_names_the_failing_endpoint(

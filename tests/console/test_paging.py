@@ -5,12 +5,9 @@ numbered, and the dead letters show their capped count."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from html import unescape
 
 import httpx
-import pytest
-from fastapi import FastAPI
 from sqlalchemy import select
 from starlette.requests import Request
 
@@ -21,18 +18,6 @@ from asyncevents_svc.runtime import Runtime
 from asyncevents_svc.web.client import Answer
 from tests.support.helpers import subscribe
 from tests.support.receiver import Receiver
-
-FORM = {"content-type": "application/x-www-form-urlencoded"}
-
-
-@pytest.fixture
-async def console(app: FastAPI, admin_headers: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
-    """The console signed in with an admin key."""
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
-        key = admin_headers["Authorization"].removeprefix("Bearer ")
-        assert (await client.post("/admin/login", data={"key": key}, headers=FORM)).status_code == 303
-        yield client
 
 
 def link(page: str, rel: str) -> str | None:

@@ -5,26 +5,13 @@ the API and are shown again — headers by name only, never their values."""
 from __future__ import annotations
 
 import html
-from collections.abc import AsyncIterator
 
 import httpx
-import pytest
-from fastapi import FastAPI
 
+from tests.console.conftest import FORM
 from tests.support.receiver import Receiver
 
-FORM = {"content-type": "application/x-www-form-urlencoded"}
 SECRET = "Bearer receiver-secret-1234"
-
-
-@pytest.fixture
-async def console(app: FastAPI, admin_headers: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
-    """The console signed in with an admin key."""
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
-        key = admin_headers["Authorization"].removeprefix("Bearer ")
-        assert (await client.post("/admin/login", data={"key": key}, headers=FORM)).status_code == 303
-        yield client
 
 
 def form(receiver: Receiver, **extra: str | list[str]) -> dict[str, str | list[str]]:
