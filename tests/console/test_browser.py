@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.async_api import Browser, ConsoleMessage, expect
+from playwright.async_api import Browser, expect
 
-from tests.support.browser import Screens
+from tests.support.browser import Screens, watch
 from tests.support.receiver import Receiver
 from tests.support.serving import Start, until_up
 
@@ -27,17 +27,11 @@ async def test_sign_in_subscribe_deliver_trace_and_replay_in_a_browser(
     base, start = serve
     start(ASYNCEVENTS_BOOTSTRAP_ADMIN_KEY=ADMIN_KEY)
     api = await until_up(base, ADMIN_KEY)
-    problems: list[str] = []
     screens = Screens()
     context = await chromium.new_context(viewport={"width": 1280, "height": 800})
     page = await context.new_page()
+    problems = watch(page)
 
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type in ("error", "warning"):
-            problems.append(f"{message.type}: {message.text} ({page.url})")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: problems.append(f"page error: {error} ({page.url})"))
     page.on("dialog", lambda dialog: dialog.accept())
     try:
         # Sign in: the console sends a signed-out visitor to the sign-in page.

@@ -9,9 +9,9 @@ service (the charts are inline SVG).
 from __future__ import annotations
 
 import pytest
-from playwright.async_api import Browser, ConsoleMessage, Request, expect
+from playwright.async_api import Browser, expect
 
-from tests.support.browser import Screens
+from tests.support.browser import Screens, watch
 from tests.support.receiver import Receiver
 from tests.support.serving import Start, until_up
 
@@ -26,22 +26,11 @@ async def test_the_overview_charts_the_last_hour_and_names_the_failing_endpoint(
     base, start = serve
     start(ASYNCEVENTS_BOOTSTRAP_ADMIN_KEY=ADMIN_KEY)
     api = await until_up(base, ADMIN_KEY)
-    problems: list[str] = []
     screens = Screens()
     context = await chromium.new_context(viewport={"width": 1280, "height": 800})
     page = await context.new_page()
+    problems = watch(page)
 
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type in ("error", "warning"):
-            problems.append(f"{message.type}: {message.text} ({page.url})")
-
-    def on_request(request: Request) -> None:
-        if not request.url.startswith(base):
-            problems.append(f"request off the machine: {request.url}")
-
-    page.on("console", on_console)
-    page.on("request", on_request)
-    page.on("pageerror", lambda error: problems.append(f"page error: {error} ({page.url})"))
     try:
         for path in ("ok", "status/400"):
             sub = {"event_name": "example.ping", "recipient_url": f"{receiver.url}/{path}"}

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
 
 import pytest
-from playwright.async_api import Browser, ConsoleMessage, Request, expect
+from playwright.async_api import Browser, expect
 
-from tests.support.browser import Screens
+from tests.support.browser import Screens, watch
 from tests.support.receiver import Receiver
 from tests.support.serving import Start, until_up
 
@@ -30,22 +29,11 @@ async def test_events_keys_and_deletes_in_a_browser_on_tokyo_time(
     base, start = serve
     start(ASYNCEVENTS_BOOTSTRAP_ADMIN_KEY=ADMIN_KEY)
     api = await until_up(base, ADMIN_KEY)
-    problems: list[str] = []
     screens = Screens()
     context = await chromium.new_context(viewport={"width": 1280, "height": 800}, timezone_id="Asia/Tokyo")
     page = await context.new_page()
+    problems = watch(page)
 
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type in ("error", "warning"):
-            problems.append(f"{message.type}: {message.text} ({page.url})")
-
-    def on_request(request: Request) -> None:
-        if urlsplit(request.url).hostname not in ("127.0.0.1", "localhost", None):
-            problems.append(f"request off the machine: {request.url}")
-
-    page.on("console", on_console)
-    page.on("request", on_request)
-    page.on("pageerror", lambda error: problems.append(f"page error: {error} ({page.url})"))
     dialogs: list[str] = []
 
     async def accept(dialog: object) -> None:
