@@ -279,7 +279,7 @@ async def test_a_bound_keys_first_page_reads_about_a_page_of_its_own_deliveries(
     ]
     async with runtime.sessions() as session, session.begin():
         await session.execute(insert(Delivery), rows)
-    async with runtime.engine.connect() as connection:
+    async with runtime.engine.begin() as connection:
         await connection.execute(text("ANALYZE deliveries"))
         await connection.execute(text("ANALYZE events"))
 

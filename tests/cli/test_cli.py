@@ -111,7 +111,7 @@ async def test_bulk_verbs_report_in_json_and_show_progress_on_stderr(
     assert json.loads(replayed.stdout)["replayed"] == 3
     assert "replaying [" in replayed.stderr
     cleaned = json.loads((await cli(settings, "cleanup", "--days", "30", "--json")).stdout)
-    assert cleaned == {"attempts": 0, "deliveries": 0, "events": 0, "days": 30.0}
+    assert cleaned == {"attempts": 0, "minutes": 0, "deliveries": 0, "events": 0, "days": 30.0}
 
 
 def commands_of(parser: argparse.ArgumentParser) -> set[str]:
