@@ -15,6 +15,7 @@ from asyncevents_svc.console import paging
 from asyncevents_svc.db import counting
 from asyncevents_svc.db.models import Subscription
 from asyncevents_svc.runtime import Runtime
+from asyncevents_svc.types import PageCount
 from asyncevents_svc.web.client import Answer
 from tests.support.helpers import subscribe
 from tests.support.receiver import Receiver
@@ -116,8 +117,10 @@ async def test_the_listings_count_what_matches_up_to_a_cap(
     page = (await console.get("/admin/subscriptions", params={"store_id": "0"})).text
     assert rows(page) == "1–3 of 3"
     async with runtime.sessions() as session:
-        assert await counting.capped(session, select(Subscription.id), cap=3) == (3, True)  # reads 4 rows
-        assert await counting.capped(session, select(Subscription.id), cap=5) == (5, False)
+        assert await counting.capped(session, select(Subscription.id), cap=3) == PageCount(value=3, more=True)
+        assert await counting.capped(session, select(Subscription.id), cap=5) == PageCount(
+            value=5, more=False
+        )
 
 
 def test_a_capped_count_reads_with_a_plus() -> None:

@@ -17,6 +17,8 @@ from sqlalchemy import Select, func, literal, select, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from asyncevents_svc.types import PageCount
+
 #: Rows counted exactly before the planner's estimate is taken instead.
 CAP = 10_000
 
@@ -43,11 +45,12 @@ async def tally(session: AsyncSession, rows: Select[Any], *, cap: int = CAP) -> 
 LISTING_CAP = 1_000
 
 
-async def capped(session: AsyncSession, rows: Select[Any], *, cap: int = LISTING_CAP) -> tuple[int, bool]:
-    """How many rows ``rows`` returns, reading at most ``cap + 1``: ``(cap, True)`` when
-    there are more (a listing shows "1,000+"; no estimate, which a filter would make a guess)."""
+async def capped(session: AsyncSession, rows: Select[Any], *, cap: int = LISTING_CAP) -> PageCount:
+    """How many rows ``rows`` returns, reading at most ``cap + 1``: ``cap`` with ``more``
+    when there are more (a listing shows "1,000+"; no estimate, which a filter would make a
+    guess)."""
     counted = int(await session.scalar(select(func.count()).select_from(rows.limit(cap + 1).subquery())) or 0)
-    return (cap, True) if counted > cap else (counted, False)
+    return PageCount(value=cap, more=True) if counted > cap else PageCount(value=counted, more=False)
 
 
 async def _planned_rows(session: AsyncSession, rows: Select[Any]) -> int:

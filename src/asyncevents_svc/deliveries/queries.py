@@ -145,5 +145,4 @@ async def page(
 async def count(session: AsyncSession, criteria: DeliveryFilter, *, budget: float) -> PageCount:
     """How many deliveries meet ``criteria``, up to the listing cap (a search has ``budget``)."""
     async with searching(session, criteria, budget):
-        value, more = await capped(session, matching(criteria).with_only_columns(Delivery.id))
-    return PageCount(value=value, more=more)
+        return await capped(session, matching(criteria).with_only_columns(Delivery.id))

@@ -144,8 +144,7 @@ def _newest(query: Select[Event], events: type[Event], limit: int) -> Select[Eve
 
 async def count(session: AsyncSession, criteria: EventFilter) -> PageCount:
     """How many events meet ``criteria``, up to the listing cap."""
-    value, more = await capped(session, select(Event.id).where(*criteria.clauses()))
-    return PageCount(value=value, more=more)
+    return await capped(session, select(Event.id).where(*criteria.clauses()))
 
 
 async def page(

@@ -46,5 +46,4 @@ def _matching(query: Select[Any], filters: dict[str, Any], application_id: int |
 async def count(session: AsyncSession, *, filters: dict[str, Any], application_id: int | None) -> PageCount:
     """How many subscriptions of ``application_id`` (``None``: all) meet ``filters``, up to
     the listing cap."""
-    value, more = await capped(session, _matching(select(Subscription.id), filters, application_id))
-    return PageCount(value=value, more=more)
+    return await capped(session, _matching(select(Subscription.id), filters, application_id))
