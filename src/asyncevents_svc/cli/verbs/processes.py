@@ -39,9 +39,11 @@ def api(settings: Settings, _: argparse.Namespace) -> int:
     import uvicorn
 
     from asyncevents_svc.app import create_app
+    from asyncevents_svc.cli.heap import settle
     from asyncevents_svc.cli.listening import server_config
 
     server = uvicorn.Server(server_config(create_app(settings), settings))
+    settle()  # built: what exists now lives as long as the process
     # uvicorn names the address only for the sockets it binds itself
     structlog.get_logger(__name__).info("api listening", url=f"http://{settings.host}:{settings.port}")
     server.run(sockets=[listening])
@@ -49,10 +51,13 @@ def api(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def worker(settings: Settings, _: argparse.Namespace) -> int:
+    from asyncevents_svc.cli.heap import settle
     from asyncevents_svc.runtime import build_runtime
     from asyncevents_svc.worker.runner import run_worker
 
-    run_loop(run_worker(build_runtime(settings)))
+    runtime = build_runtime(settings)
+    settle()
+    run_loop(run_worker(runtime))
     return 0
 
 
@@ -65,6 +70,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     from asyncevents_svc.cli.sockets import bind
 
     listening = bind(settings.host, settings.port)  # a taken port: one line, before anything
+    from asyncevents_svc.cli.heap import settle
     from asyncevents_svc.cli.serve import prepare
     from asyncevents_svc.cli.serve import serve as run
     from asyncevents_svc.cli.startup import StartupFiles
@@ -73,5 +79,6 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     with files.undone_on_failure():
         prepared = prepare(settings)
         migrate(settings, args)
+        settle()
         run_loop(run(prepared, listening, files))
     return 0
