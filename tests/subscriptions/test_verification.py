@@ -6,7 +6,6 @@ transports, against real loopback receivers."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -14,32 +13,14 @@ import pytest
 from aiohttp import web
 from standardwebhooks import Webhook
 
-from asyncevents_svc.catalogue.model import Catalogue
-from asyncevents_svc.messaging.dbqueue import LocalPublisher
 from asyncevents_svc.notifiers.signing import receiver_secret
-from asyncevents_svc.runtime import Runtime, build_runtime
-from asyncevents_svc.settings import Settings
 from asyncevents_svc.subscriptions.verification import SKIP_REASON
 from asyncevents_svc.worker.runner import Worker
 from tests.support.helpers import TOKEN, event_when, eventually, publish, subscribe
 from tests.support.keys import bearer
 from tests.support.loopback import on_loopback
 from tests.support.receiver import Receiver
-
-# Two retries 0.3 s apart: a round that is never echoed expires after three challenges.
-VERIFY = {"verify_endpoints": True, "verification_schedule": [0.3, 0.3], "verification_expiry": 60.0}
-
-
-@pytest.fixture
-async def runtime(settings: Settings, catalogue: Catalogue, runtime: Runtime) -> AsyncIterator[Runtime]:
-    """The conftest's runtime (which empties the tables), verifying endpoints: the ``app``,
-    ``api`` and ``worker`` fixtures take this one."""
-    verifying = settings.model_copy(update={"security": settings.security.model_copy(update=VERIFY)})
-    rt = build_runtime(verifying, catalogue=catalogue)
-    if verifying.broker_url is None:
-        rt.publisher = LocalPublisher()
-    yield rt
-    await rt.close()
+from tests.support.verifying import runtime  # noqa: F401 - the fixture: endpoints are verified
 
 
 async def subscription(api: httpx.AsyncClient, sub: dict[str, Any]) -> dict[str, Any]:

@@ -215,7 +215,7 @@ class VerificationOut(BaseModel):
     last_attempt_at: datetime | None
     next_attempt_at: datetime | None = Field(description="When the next challenge goes, at the latest.")
     last_error: str | None = Field(description="Why the last challenge did not verify it.")
-    verified_at: datetime | None
+    verified_at: datetime | None = Field(description="When the current recipient echoed a challenge.")
 
 
 class SubscriptionOut(BaseModel):
