@@ -70,6 +70,7 @@ class Runtime:
             scopes=scopes,
             rotation_overlap=self.settings.security.token_rotation_overlap,
             application_id=application_id,
+            verify_endpoints=self.settings.security.verify_endpoints,
         )
 
     async def close(self) -> None:

@@ -235,6 +235,32 @@ class SecuritySettings(BaseModel):
     token_rotation_overlap: float = Field(
         86400.0, ge=0, description="Seconds the previous verification token stays valid after a rotation."
     )
+    verify_endpoints: bool = Field(
+        False,
+        description="A new `http` subscription (or one whose recipient changes) starts `unverified`: "
+        "the worker POSTs it a signed `endpoint.verification` challenge and activates it only when "
+        'the endpoint answers 2xx with the challenge in its body (docs/guarantees.md, "Verified '
+        'endpoints"). Existing active subscriptions are not re-checked.',
+    )
+    verification_schedule: Annotated[list[Annotated[float, Field(gt=0, le=604_800)]], NoDecode] = Field(
+        default_factory=lambda: [60.0, 300.0, 1800.0, 3600.0, 3 * 3600.0, 6 * 3600.0, 12 * 3600.0],
+        max_length=20,
+        description="Seconds to wait before each new challenge after one that failed (comma "
+        "separated); its length bounds the attempts (1 + length).",
+    )
+    verification_expiry: float = Field(
+        86400.0,
+        gt=0,
+        description="Seconds after a challenge round starts when it expires: no more challenges; "
+        "the subscription stays `unverified` until the console, the portal or "
+        "`POST /v1/subscriptions/{id}/verification` sends one again.",
+    )
+    verification_response_bytes: int = Field(
+        4096,
+        ge=64,
+        le=65536,
+        description="Bytes of a challenge's response body read and searched for the challenge.",
+    )
     signing_keys: SecretStr | None = Field(
         None,
         description="The service's Ed25519 keys for `v1a` signatures: base64 of each private key's "
@@ -297,7 +323,7 @@ class SecuritySettings(BaseModel):
             raise ValueError("must be max-age=<seconds>, then optionally ; includeSubDomains and ; preload")
         return value
 
-    @field_validator("recipient_allowlist", "fetch_allowlist", mode="before")
+    @field_validator("recipient_allowlist", "fetch_allowlist", "verification_schedule", mode="before")
     @classmethod
     def _split(cls, value: object) -> object:
         if isinstance(value, str):

@@ -54,6 +54,7 @@ HTML_ROUTES: dict[str, set[tuple[str, str]]] = {
         ("POST", "/dead/replay"),
         ("GET", "/replays/{job_id:uuid}"),
         ("POST", "/subscriptions/{subscription_id:int}/test"),
+        ("POST", "/subscriptions/{subscription_id:int}/verification"),
         ("GET", "/applications"),
         ("POST", "/applications"),
         ("POST", "/applications/{application}/portal"),
@@ -81,6 +82,7 @@ HTML_ROUTES: dict[str, set[tuple[str, str]]] = {
         ("POST", "/endpoints/{subscription_id:int}/delete"),
         ("POST", "/endpoints/{subscription_id:int}/rotate"),
         ("POST", "/endpoints/{subscription_id:int}/test"),
+        ("POST", "/endpoints/{subscription_id:int}/verification"),
         ("GET", "/deliveries"),
         ("GET", "/deliveries/{delivery_id:uuid}"),
         ("POST", "/deliveries/{delivery_id:uuid}/replay"),
@@ -301,6 +303,12 @@ MATRIX: list[Entry] = [
         {"ids": [0], "status": "disabled"},
     ),
     Entry("POST", "/v1/subscriptions/{subscription_id}/test", "/v1/subscriptions/{sub_b}/test", not_found),
+    Entry(
+        "POST",
+        "/v1/subscriptions/{subscription_id}/verification",
+        "/v1/subscriptions/{sub_b}/verification",
+        not_found,
+    ),
     Entry("GET", "/v1/subscriptions/{subscription_id}/health", "/v1/subscriptions/{sub_b}/health", not_found),
     # the catalogue: nobody's data
     Entry("GET", "/v1/event-types", "/v1/event-types", shared),

@@ -38,6 +38,7 @@ ROUTES: list[tuple[str, str, str]] = [
     ("DELETE", "/v1/subscriptions/1", "subscriptions:write"),
     ("POST", "/v1/subscriptions/bulk-status", "subscriptions:write"),
     ("POST", "/v1/subscriptions/1/test", "subscriptions:write"),
+    ("POST", "/v1/subscriptions/1/verification", "subscriptions:write"),
     ("GET", "/v1/subscriptions/1/health", "deliveries:read"),
     ("GET", "/v1/event-types", "subscriptions:read"),
     ("GET", "/v1/notifiers", "subscriptions:read"),

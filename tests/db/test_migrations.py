@@ -106,6 +106,13 @@ async def test_scoping_idempotency_keys_keeps_the_keys_of_stored_events(empty_da
 AFTER_0011 = {
     "application_id",  # 0012
     "signature",  # subscriptions, 0022
+    # subscriptions, 0025
+    "verification_started_at",
+    "verification_due_at",
+    "verification_attempts",
+    "verification_last_at",
+    "verification_error",
+    "verified_at",
 }
 
 

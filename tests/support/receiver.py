@@ -3,7 +3,8 @@
 Behaviour per path: ``/ok`` answers 200 at once; ``/slow/<seconds>`` waits then 200;
 ``/status/<code>`` answers that code; ``/retry-after/<seconds>`` answers 503 with that
 ``Retry-After``; ``/flaky/<n>`` answers 500 to its first ``n`` requests, then 200;
-``/redirect/<url>`` answers 302 to ``<url>``.
+``/redirect/<url>`` answers 302 to ``<url>``; ``/echo`` answers 200 with the body it got (an
+endpoint that echoes a verification challenge).
 Each request is kept with its headers, body and the time it arrived, and waiters can
 block until N requests have arrived.
 """
@@ -67,6 +68,8 @@ class Receiver:
             return web.Response(status=503, headers={"Retry-After": parts[1]}, text="busy")
         if parts[0] == "redirect":
             raise web.HTTPFound(request.path.split("/", 2)[2])
+        if parts[0] == "echo":
+            return web.Response(body=body, content_type="application/json")
         if parts[0] == "flaky" and len(self.on(request.path)) <= int(parts[1]):
             return web.Response(status=500, text="flaky")
         return web.Response(text="ok")

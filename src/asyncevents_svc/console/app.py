@@ -331,6 +331,16 @@ class Console:
             )
         return back(f"/deliveries/{answer.body['delivery_id']}", Flash.TEST_SENT)
 
+    async def resend_challenge(self, request: Request, api: ApiClient) -> Response:
+        """Send the endpoint's verification challenge again (a new round)."""
+        sub_id = request.path_params["subscription_id"]
+        answer = await api.post(f"/v1/subscriptions/{sub_id}/verification", {})
+        if not answer.ok:
+            return self.render(
+                request, "message.html", status=answer.status, title="Subscription", message=answer.problem
+            )
+        return back(f"/subscriptions/{sub_id}", Flash.CHALLENGE_SENT)
+
     # --- applications ----------------------------------------------------------------------
 
     async def applications(
@@ -487,6 +497,11 @@ def create_console(api_app: ASGIApp, runtime: Runtime) -> Starlette:
         Route("/subscriptions/{subscription_id:int}", s(c.save_subscription, post=True), methods=["POST"]),
         Route(
             "/subscriptions/{subscription_id:int}/test", s(c.test_subscription, post=True), methods=["POST"]
+        ),
+        Route(
+            "/subscriptions/{subscription_id:int}/verification",
+            s(c.resend_challenge, post=True),
+            methods=["POST"],
         ),
         Route(
             "/subscriptions/{subscription_id:int}/delete",

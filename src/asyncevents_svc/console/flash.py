@@ -34,6 +34,7 @@ class Flash(StrEnum):
     SAVED_HEADERS_DROPPED = "subscription-saved-headers-dropped"
     REPLAY_QUEUED = "replay-queued"
     TEST_SENT = "test-sent"
+    CHALLENGE_SENT = "challenge-sent"
     APPLICATION_CREATED = "application-created"
     APPLICATION_DELETED = "application-deleted"
     SUBSCRIPTION_DELETED = "subscription-deleted"
@@ -50,6 +51,7 @@ TEXTS: dict[Flash, str] = {
     "follow a new recipient or notifier (the subscription's page lists the headers it has).",
     Flash.REPLAY_QUEUED: "Replay queued: the delivery is pending again.",
     Flash.TEST_SENT: "Test event sent to this subscription only: its delivery shows here (refresh).",
+    Flash.CHALLENGE_SENT: "Challenge queued: the worker sends it to the endpoint now (refresh).",
     Flash.APPLICATION_CREATED: "Application created.",
     Flash.APPLICATION_DELETED: "Application deleted: its subscriptions are deleted, its keys revoked "
     "and its pending deliveries cancelled.",

@@ -66,6 +66,13 @@ class Subscription(Base):
     __table_args__ = (
         Index("ix_subscriptions_status_event", "status", "event_name"),
         Index("ix_subscriptions_application", "application_id", "id"),
+        # The worker's claim of due endpoint challenges (subscriptions/verification.py).
+        Index(
+            "ix_subscriptions_verification_due",
+            "verification_due_at",
+            postgresql_where=text("verification_due_at IS NOT NULL"),
+            sqlite_where=text("verification_due_at IS NOT NULL"),
+        ),
         # Ids never given twice (SQLite would reuse the highest after a delete): a delivery's
         # history outlives its subscription and must never be taken for a later one's.
         {"sqlite_autoincrement": True},
@@ -106,6 +113,15 @@ class Subscription(Base):
     failing_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
     disabled_reason: Mapped[str | None] = mapped_column(Text)
     disabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Endpoint verification (security.verify_endpoints, subscriptions/verification.py): the
+    # current challenge round's start, its next challenge (NULL: none planned; a claim moves
+    # it a lease ahead), its attempts and last outcome; when the recipient last echoed one.
+    verification_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    verification_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    verification_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    verification_last_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    verification_error: Mapped[str | None] = mapped_column(Text)
+    verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     subscribed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     modified: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 

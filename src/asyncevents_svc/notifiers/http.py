@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
 import aiohttp
@@ -137,6 +138,15 @@ def signed_headers(
     }
 
 
+@dataclass(frozen=True)
+class ChallengeAnswer:
+    """A challenge's answer: the status and the first bytes of the body, or why none came."""
+
+    status: int | None
+    body: bytes
+    error: str | None
+
+
 class HttpNotifier(Notifier):
     """POSTs signed webhooks with one pooled aiohttp session per process."""
 
@@ -239,6 +249,36 @@ class HttpNotifier(Notifier):
         return NotifierResult.failed(
             duration, retryable=retryable, status_code=status, retry_after=retry_after, detail=text
         )
+
+    async def post_challenge(
+        self, recipient: str, body: bytes, headers: dict[str, str], *, timeout: float | None, read_bytes: int
+    ) -> ChallengeAnswer:
+        """POST an endpoint-verification challenge (``subscriptions/verification.py``) the way
+        a delivery goes: the same SSRF guard and session, no redirects; reads at most
+        ``read_bytes`` of the answer. Never raises."""
+        seconds = timeout or self.settings.timeout
+        try:
+            refused = self.policy.precheck(recipient)
+            if refused is not None:
+                return ChallengeAnswer(None, b"", refused)
+            await self.start()
+            assert self._session is not None
+            async with self._session.post(
+                recipient, data=body, headers=headers, allow_redirects=False, timeout=self._timeout(seconds)
+            ) as response:
+                return ChallengeAnswer(response.status, await response.content.read(read_bytes), None)
+        except TimeoutError:
+            return ChallengeAnswer(None, b"", f"timed out after {seconds:g} s")
+        except aiohttp.ClientConnectorError as exc:
+            if isinstance(exc.os_error, RecipientRefused):
+                return ChallengeAnswer(None, b"", exc.os_error.reason)
+            return ChallengeAnswer(None, b"", f"{type(exc).__name__}: {exc}")
+        except aiohttp.ClientError as exc:
+            return ChallengeAnswer(None, b"", f"{type(exc).__name__}: {exc}")
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            return ChallengeAnswer(None, b"", f"unexpected {type(exc).__name__}: {exc}")
 
     def _timeout(self, total: float) -> aiohttp.ClientTimeout:
         return aiohttp.ClientTimeout(total=total, sock_connect=min(total, self.settings.connect_timeout))

@@ -359,6 +359,16 @@ class Portal:
             )
         return back(f"/deliveries/{answer.body['delivery_id']}", Flash.TEST_SENT)
 
+    async def resend_challenge(self, request: Request, api: ApiClient) -> Response:
+        """Send the endpoint's verification challenge again (a new round)."""
+        sub_id = request.path_params["subscription_id"]
+        answer = await api.post(f"/v1/subscriptions/{sub_id}/verification", {})
+        if not answer.ok:
+            return await self.edit_endpoint(
+                request, api, alert=f"Not sent: {answer.problem}", status=answer.status
+            )
+        return back(f"/endpoints/{sub_id}", Flash.CHALLENGE_SENT)
+
     # --- deliveries ------------------------------------------------------------------------------
 
     async def deliveries(self, request: Request, api: ApiClient) -> Response:
@@ -449,6 +459,7 @@ def create_portal(api_app: ASGIApp, runtime: Runtime, settings: PortalSettings) 
         Route(endpoint + "/delete", s(p.delete_endpoint, post=True), methods=["POST"]),
         Route(endpoint + "/rotate", s(p.rotate_secret, post=True), methods=["POST"]),
         Route(endpoint + "/test", s(p.send_test, post=True), methods=["POST"]),
+        Route(endpoint + "/verification", s(p.resend_challenge, post=True), methods=["POST"]),
         Route("/deliveries", s(p.deliveries)),
         Route("/deliveries/{delivery_id:uuid}", s(p.delivery), methods=["GET"]),
         Route("/deliveries/{delivery_id:uuid}/replay", s(p.replay, post=True), methods=["POST"]),

@@ -18,6 +18,7 @@ class Flash(StrEnum):
     ENABLED = "enabled"
     DISABLED = "disabled"
     TEST_SENT = "test-sent"
+    CHALLENGE_SENT = "challenge-sent"
     REPLAY_QUEUED = "replay-queued"
 
 
@@ -28,6 +29,7 @@ TEXTS: dict[Flash, str] = {
     Flash.ENABLED: "Endpoint enabled.",
     Flash.DISABLED: "Endpoint disabled: it gets no deliveries until enabled again.",
     Flash.TEST_SENT: "Test event sent: this page shows its delivery as it happens (refresh).",
+    Flash.CHALLENGE_SENT: "Challenge queued: it is sent to your endpoint now (refresh).",
     Flash.REPLAY_QUEUED: "Replay queued: the delivery is pending again.",
 }
 

@@ -10,10 +10,12 @@ transactions rather than several round trips per event:
 3. in one transaction, with the event rows locked: choose the subscriptions (active, of the
    event's name or a matching pattern, of its store or all stores, of the application it
    was published to or of any for an event published to all, and whose payload filter, if
-   any, the payload passes), insert their deliveries (each of its subscription's
+   any, the payload passes, and whose endpoint is not waiting for its verification),
+   insert their deliveries (each of its subscription's
    application) — leased to this worker for the
    immediate send (:mod:`asyncevents_svc.deliveries.repository`) — and mark the events
-   ``dispatched``, keeping on each which subscriptions its filter skipped and why
+   ``dispatched``, keeping on each which subscriptions its filter (or an endpoint not yet
+   verified) skipped and why
    (:mod:`asyncevents_svc.events.repository`). Only after that commit are broker messages
    acknowledged.
 
@@ -47,6 +49,7 @@ from asyncevents_svc.observability.metrics import Metrics
 from asyncevents_svc.observability.tracing import Tracing, failed
 from asyncevents_svc.subscriptions.filters import explain_miss, stored
 from asyncevents_svc.subscriptions.status import SubscriptionStatus
+from asyncevents_svc.subscriptions.verification import SKIP_REASON
 
 log = structlog.get_logger(__name__)
 MAX_SKIPS_KEPT = 100
@@ -55,11 +58,12 @@ MAX_SKIPS_KEPT = 100
 async def candidates(
     session: AsyncSession, names: set[str], applications: set[int | None] | None = None
 ) -> list[Subscription]:
-    """The active subscriptions that may want events of these names, published to these
-    applications (``None`` among them, or no set: to every application); patterns and the
-    application are matched per event by :func:`receives`."""
+    """The active (and unverified, whose skips are recorded) subscriptions that may want
+    events of these names, published to these applications (``None`` among them, or no
+    set: to every application); patterns and the application are matched per event by
+    :func:`receives`."""
     query = select(Subscription).where(
-        Subscription.status == SubscriptionStatus.ACTIVE,
+        Subscription.status.in_((SubscriptionStatus.ACTIVE, SubscriptionStatus.UNVERIFIED)),
         or_(Subscription.event_name.in_(names), Subscription.event_name.contains("*")),
     )
     if applications is not None and None not in applications:
@@ -153,6 +157,10 @@ class FanOut:
                 skipped: list[dict[str, Any]] = []
                 for sub in subscriptions:
                     if not receives(sub, event):
+                        continue
+                    if sub.status == SubscriptionStatus.UNVERIFIED:
+                        if len(skipped) < MAX_SKIPS_KEPT:
+                            skipped.append({"subscription_id": sub.id, "reason": SKIP_REASON})
                         continue
                     miss = None if sub.filter is None else explain_miss(stored(sub.filter), payload)
                     if miss is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
@@ -17,13 +17,14 @@ from asyncevents_svc.subscriptions.schemas import (
     POLICY_FIELDS,
     BulkStatus,
     BulkStatusResult,
-    Status,
+    ShownStatus,
     SubscriptionCreate,
     SubscriptionCreated,
     SubscriptionOut,
     SubscriptionPage,
     SubscriptionUpdate,
     SubscriptionUpdated,
+    VerificationOut,
 )
 from asyncevents_svc.subscriptions.service import SubscriptionFields, SubscriptionService
 from asyncevents_svc.subscriptions.status import SubscriptionStatus
@@ -54,7 +55,7 @@ def to_out(sub: Subscription, names: dict[int, str]) -> SubscriptionOut:
         event_name=sub.event_name,
         recipient_url=sub.recipient_url,
         metadata=sub.notifier,
-        status="active" if sub.status == SubscriptionStatus.ACTIVE else "disabled",
+        status=_shown_status(sub.status),
         store_id=sub.store_id,
         description=sub.description,
         filter=sub.filter,
@@ -64,8 +65,36 @@ def to_out(sub: Subscription, names: dict[int, str]) -> SubscriptionOut:
         **{name: getattr(sub, name) for name in PLAIN_POLICY_FIELDS},
         disabled_reason=sub.disabled_reason,
         disabled_at=sub.disabled_at,
+        verification=verification_of(sub),
         subscribed_at=sub.subscribed_at,
         modified=sub.modified,
+    )
+
+
+def _shown_status(status: str) -> ShownStatus:
+    if status == SubscriptionStatus.ACTIVE:
+        return "active"
+    return "unverified" if status == SubscriptionStatus.UNVERIFIED else "disabled"
+
+
+def verification_of(sub: Subscription) -> VerificationOut | None:
+    """The ``verification`` object (never the challenge); None if none was ever asked."""
+    if sub.verification_started_at is None and sub.verified_at is None:
+        return None
+    if sub.status == SubscriptionStatus.UNVERIFIED:
+        state: Literal["pending", "expired", "verified", "stopped"] = (
+            "pending" if sub.verification_due_at is not None else "expired"
+        )
+    else:
+        state = "verified" if sub.verified_at is not None else "stopped"
+    return VerificationOut(
+        state=state,
+        started_at=sub.verification_started_at,
+        attempts=sub.verification_attempts or 0,
+        last_attempt_at=sub.verification_last_at,
+        next_attempt_at=sub.verification_due_at,
+        last_error=sub.verification_error,
+        verified_at=sub.verified_at,
     )
 
 
@@ -120,7 +149,7 @@ async def create_subscription(body: SubscriptionCreate, svc: ServiceDep) -> Subs
 async def list_subscriptions(
     svc: ServiceDep,
     event_name: Annotated[Line | None, Query(max_length=255)] = None,
-    status_: Annotated[Status | None, Query(alias="status")] = None,
+    status_: Annotated[ShownStatus | None, Query(alias="status")] = None,
     store_id: Annotated[int | None, Query(ge=0, le=2_147_483_647)] = None,
     metadata: Annotated[Line | None, Query(max_length=64)] = None,
     application: Annotated[
@@ -210,3 +239,22 @@ async def delete_subscription(subscription_id: SubscriptionId, svc: ServiceDep) 
     await svc.delete(await svc.get(subscription_id))
     await svc.session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/{subscription_id}/verification",
+    operation_id="resendVerification",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=SubscriptionOut,
+    responses=problem_responses(404, 409),
+)
+async def resend_verification(subscription_id: SubscriptionId, svc: ServiceDep) -> SubscriptionOut:
+    """Send the endpoint's challenge again (`security.verify_endpoints`): a new round of
+    challenges starts now, sent by the worker; the answer shows it `pending`. A 409 when the
+    subscription is not `unverified` (already verified, or disabled) or verification is off.
+    Needs the `<resources>` of the subscription's event, like any change."""
+    sub = await svc.get(subscription_id)
+    await svc.restart_verification(sub)
+    names = await named(svc, sub)
+    await svc.session.commit()
+    return to_out(sub, names)

@@ -12,10 +12,12 @@ from asyncevents_svc.subscriptions.status import SubscriptionStatus
 from asyncevents_svc.textchecks import Line, Text, json_without_nul
 from asyncevents_svc.types import PageCount
 
-# The API's spelling of SubscriptionStatus (a Literal: OpenAPI lists the values inline).
+# The API's spelling of SubscriptionStatus (a Literal: OpenAPI lists the values inline):
+# every status is shown; "unverified" is the service's to set, never the caller's.
+ShownStatus = Literal["active", "disabled", "unverified"]
 Status = Literal["active", "disabled"]
-if set(get_args(Status)) != set(SubscriptionStatus):  # pragma: no cover - a developer's slip
-    raise TypeError(f"{Status} does not list the statuses {list(SubscriptionStatus)}")
+if set(get_args(ShownStatus)) != set(SubscriptionStatus):  # pragma: no cover - a developer's slip
+    raise TypeError(f"{ShownStatus} does not list the statuses {list(SubscriptionStatus)}")
 EventNameField = Annotated[
     str,
     Field(
@@ -199,6 +201,23 @@ class SubscriptionUpdate(DeliveryPolicy):
     signature: SignatureField | None = None
 
 
+class VerificationOut(BaseModel):
+    """Where the endpoint's verification stands (``security.verify_endpoints``); the challenge
+    itself is never shown."""
+
+    state: Literal["pending", "expired", "verified", "stopped"] = Field(
+        description="`pending`: challenges are being sent; `expired`: none was echoed in time, "
+        "send it again (`POST /v1/subscriptions/{id}/verification`); `verified`: the current "
+        "recipient echoed one; `stopped`: disabled before it was verified (enabling it starts again)."
+    )
+    started_at: datetime | None = Field(description="When the current round of challenges began.")
+    attempts: int = Field(description="Challenges sent in the current round.")
+    last_attempt_at: datetime | None
+    next_attempt_at: datetime | None = Field(description="When the next challenge goes, at the latest.")
+    last_error: str | None = Field(description="Why the last challenge did not verify it.")
+    verified_at: datetime | None = Field(description="When the current recipient echoed a challenge.")
+
+
 class SubscriptionOut(BaseModel):
     """A subscription as the API shows it (never the token)."""
 
@@ -207,7 +226,10 @@ class SubscriptionOut(BaseModel):
     event_name: str
     recipient_url: str
     metadata: str
-    status: Status
+    status: ShownStatus = Field(
+        description="`unverified`: waiting for its endpoint to echo a challenge "
+        "(`verification`); it gets no deliveries meanwhile."
+    )
     store_id: int
     description: str | None
     filter: dict[str, Any] | None
@@ -223,6 +245,9 @@ class SubscriptionOut(BaseModel):
         description="Why the service disabled it (410 Gone, or failing for too long); null otherwise."
     )
     disabled_at: datetime | None
+    verification: VerificationOut | None = Field(
+        None, description="Its endpoint's verification; null when none was ever asked of it."
+    )
     subscribed_at: datetime
     modified: datetime
 

@@ -34,10 +34,10 @@ from asyncevents_svc.crypto import TokenCipher, generate_token
 from asyncevents_svc.db.models import DEFAULT_APPLICATION_ID, Subscription
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.deliveries.policy import PLAIN_POLICY_FIELDS, SendPolicy
-from asyncevents_svc.errors import NotFound, ValidationFailed
-from asyncevents_svc.notifiers.http import RESERVED_HEADERS
+from asyncevents_svc.errors import Conflict, NotFound, ValidationFailed
+from asyncevents_svc.notifiers.http import RESERVED_HEADERS, HttpNotifier
 from asyncevents_svc.notifiers.registry import NotifierRegistry
-from asyncevents_svc.subscriptions import filters, queries
+from asyncevents_svc.subscriptions import filters, queries, verification
 from asyncevents_svc.subscriptions.schemas import DeliveryPolicy, SubscriptionOut
 from asyncevents_svc.subscriptions.status import SubscriptionStatus
 from asyncevents_svc.types import PageCount
@@ -107,6 +107,7 @@ class SubscriptionService:
         scopes: frozenset[str] | None = None,
         rotation_overlap: float = 86400.0,
         application_id: int | None = None,
+        verify_endpoints: bool = False,
     ) -> None:
         self.session = session
         self.catalogue = catalogue
@@ -119,6 +120,26 @@ class SubscriptionService:
         # The application the caller reaches (a bound key's); None: every one (an operator).
         # Every read below filters by it, so another application's rows are never found.
         self.application_id = application_id
+        self.verify_endpoints = verify_endpoints  # security.verify_endpoints
+
+    def _verifies(self, notifier_key: str) -> bool:
+        """Whether a subscription with this notifier must echo a challenge before it gets
+        deliveries: with ``security.verify_endpoints``, every HTTP notifier's."""
+        return self.verify_endpoints and isinstance(self.notifiers.get(notifier_key), HttpNotifier)
+
+    def _set_status(self, sub: Subscription, status: str) -> None:
+        """A status set by hand; turning a subscription back on forgets why it was disabled and
+        restarts its endpoint-health clock. "active" never skips a verification: a
+        subscription waiting for one stays ``unverified``, and one enabled whose recipient
+        was never verified starts a challenge round."""
+        verifies, was = self._verifies(sub.notifier), sub.status
+        if status == SubscriptionStatus.ACTIVE and was == SubscriptionStatus.UNVERIFIED and verifies:
+            return
+        _set_status(sub, status)
+        if status == SubscriptionStatus.DISABLED or was == SubscriptionStatus.UNVERIFIED:
+            verification.end_round(sub)
+        elif was == SubscriptionStatus.DISABLED and verifies and sub.verified_at is None:
+            verification.start_round(sub, utcnow())
 
     def _check_event_name(self, name: str) -> None:
         if is_pattern(name):
@@ -227,6 +248,8 @@ class SubscriptionService:
             modified=now,
         )
         self._apply_policy(sub, fields)
+        if sub.status == SubscriptionStatus.ACTIVE and self._verifies(notifier):
+            verification.start_round(sub, now)
         self.session.add(sub)
         try:
             await self.session.flush()
@@ -274,6 +297,9 @@ class SubscriptionService:
             dropped = list(sub.header_names or [])
             sub.headers_encrypted = sub.header_names = None
         sub.notifier, sub.recipient_url = notifier, recipient
+        if repointed:
+            # Like the custom headers, a verification never follows a changed recipient.
+            sub.verified_at = None
         if fields.verification_token is not None and fields.verification_token != self.cipher.decrypt(
             sub.token_encrypted
         ):
@@ -282,7 +308,13 @@ class SubscriptionService:
             sub.previous_token_expires_at = utcnow() + timedelta(seconds=self.rotation_overlap)
             sub.token_encrypted = self.cipher.encrypt(fields.verification_token)
         if fields.status is not None:
-            _set_status(sub, fields.status)
+            self._set_status(sub, fields.status)
+        if repointed and sub.status != SubscriptionStatus.DISABLED:
+            if self._verifies(notifier):
+                verification.start_round(sub, utcnow())
+            elif sub.status == SubscriptionStatus.UNVERIFIED:  # no verification for this notifier
+                verification.end_round(sub)
+                sub.status = SubscriptionStatus.ACTIVE
         if fields.store_id is not None:
             sub.store_id = fields.store_id
         if fields.description is not None:
@@ -291,6 +323,23 @@ class SubscriptionService:
         sub.modified = utcnow()
         await self.session.flush()
         return Updated(sub, dropped)
+
+    async def restart_verification(self, sub: Subscription) -> None:
+        """Send the challenge again: a new round, due now (the worker sends it). Needs the
+        resources of the subscription's event like any change."""
+        self._check_change([sub])
+        if not self._verifies(sub.notifier):
+            raise Conflict(
+                "endpoint verification is off"
+                if not self.verify_endpoints
+                else f"notifier {sub.notifier!r} is not verified: only HTTP endpoints are"
+            )
+        if sub.status != SubscriptionStatus.UNVERIFIED:
+            why = "its endpoint is verified" if sub.status == SubscriptionStatus.ACTIVE else "enable it first"
+            raise Conflict(f"subscription {sub.id} is {sub.status}: {why}")
+        verification.start_round(sub, utcnow())
+        sub.modified = utcnow()
+        await self.session.flush()
 
     async def delete(self, sub: Subscription) -> None:
         """Delete; needs the resources of the subscription's event like any change."""
@@ -321,7 +370,7 @@ class SubscriptionService:
         self._check_change(subs)
         now = utcnow()
         for sub in subs:
-            _set_status(sub, status)
+            self._set_status(sub, status)
             sub.modified = now
         await self.session.flush()
         return sorted(sub.id for sub in subs)

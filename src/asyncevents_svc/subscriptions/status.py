@@ -9,3 +9,5 @@ from enum import StrEnum
 class SubscriptionStatus(StrEnum):
     ACTIVE = "active"
     DISABLED = "disabled"  # by hand, or by endpoint health (``disabled_reason`` says which)
+    # Waiting for its endpoint to echo a challenge (security.verify_endpoints): no deliveries.
+    UNVERIFIED = "unverified"

@@ -36,6 +36,7 @@ from asyncevents_svc.worker.maintenance import Maintenance
 from asyncevents_svc.worker.ratelimit import RateLimiter
 from asyncevents_svc.worker.recorder import AttemptRecorder
 from asyncevents_svc.worker.scheduler import Scheduler
+from asyncevents_svc.worker.verifier import Verifier
 
 log = structlog.get_logger(__name__)
 
@@ -104,6 +105,15 @@ class Worker:
         self.scheduler = Scheduler(runtime.sessions, settings.worker, self.dispatcher, self.fan_out)
         runtime.metrics.watch_loop(lambda: self.scheduler.loop_lag.seconds)
         self.maintenance = maintenance_for(runtime)
+        self.verifier = Verifier(
+            runtime.sessions,
+            runtime.notifiers,
+            runtime.cipher,
+            runtime.keyring,
+            settings.security,
+            poll_interval=settings.worker.poll_interval,
+            lease=Lease(settings.worker.lease_seconds),
+        )
         self.consumer: Consumer
         if settings.broker_url is not None:
             self.consumer = AmqpConsumer(
@@ -131,6 +141,7 @@ class Worker:
         await self.consumer.start()
         self.scheduler.start()
         self.maintenance.start()
+        self.verifier.start()
         transport = "amqp" if isinstance(self.consumer, AmqpConsumer) else "database"
         log.info("worker_started", transport=transport)
 
@@ -152,6 +163,7 @@ class Worker:
         await self.consumer.stop_intake()
         await self.scheduler.stop()
         await self.maintenance.stop()
+        await self.verifier.stop()
         await self.consumer.drain(max(0.0, deadline - time.monotonic()))
         await self.dispatcher.drain(max(0.0, deadline - time.monotonic()))
         await self.recorder.close(timeout=max(5.0, deadline - time.monotonic()))

@@ -104,6 +104,8 @@ from .subscription_updated_status import SubscriptionUpdatedStatus
 from .test_send_out import TestSendOut
 from .update_async_event_body import UpdateAsyncEventBody
 from .update_async_event_body_async_event_update import UpdateAsyncEventBodyAsyncEventUpdate
+from .verification_out import VerificationOut
+from .verification_out_state import VerificationOutState
 from .worst_endpoint_out import WorstEndpointOut
 
 __all__ = (
@@ -211,5 +213,7 @@ __all__ = (
     "TestSendOut",
     "UpdateAsyncEventBody",
     "UpdateAsyncEventBodyAsyncEventUpdate",
+    "VerificationOut",
+    "VerificationOutState",
     "WorstEndpointOut",
 )

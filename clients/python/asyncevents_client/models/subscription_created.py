@@ -14,6 +14,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.subscription_created_filter_type_0 import SubscriptionCreatedFilterType0
+    from ..models.verification_out import VerificationOut
 
 
 T = TypeVar("T", bound="SubscriptionCreated")
@@ -43,11 +44,13 @@ class SubscriptionCreated:
         retry_schedule (list[float] | None): Seconds before each retry.
         signature (SubscriptionCreatedSignature): What `webhook-signature` carries: `v1` (HMAC with the token), `v1a`
             (Ed25519 with the service's key, `GET /v1/signing-keys`) or `both`.
-        status (SubscriptionCreatedStatus): The status.
+        status (SubscriptionCreatedStatus): `unverified`: waiting for its endpoint to echo a challenge (`verification`);
+            it gets no deliveries meanwhile.
         store_id (int): The Magento store the event belongs to (0: all stores).
         subscribed_at (datetime.datetime): When the subscription was created.
         subscription_id (int): The subscription's id.
         timeout (float | None): Seconds to wait for the receiver's answer.
+        verification (None | Unset | VerificationOut): Its endpoint's verification; null when none was ever asked of it.
         verification_token (None | str | Unset): The generated token, shown this once. Absent when you supplied one.
     """
 
@@ -72,11 +75,13 @@ class SubscriptionCreated:
     subscribed_at: datetime.datetime
     subscription_id: int
     timeout: float | None
+    verification: None | Unset | VerificationOut = UNSET
     verification_token: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.subscription_created_filter_type_0 import SubscriptionCreatedFilterType0  # noqa: PLC0415
+        from ..models.verification_out import VerificationOut  # noqa: PLC0415
 
         application = self.application
 
@@ -139,6 +144,14 @@ class SubscriptionCreated:
         timeout: float | None
         timeout = self.timeout
 
+        verification: dict[str, Any] | None | Unset
+        if isinstance(self.verification, Unset):
+            verification = UNSET
+        elif isinstance(self.verification, VerificationOut):
+            verification = self.verification.to_dict()
+        else:
+            verification = self.verification
+
         verification_token: None | str | Unset
         if isinstance(self.verification_token, Unset):
             verification_token = UNSET
@@ -172,6 +185,8 @@ class SubscriptionCreated:
                 "timeout": timeout,
             }
         )
+        if verification is not UNSET:
+            field_dict["verification"] = verification
         if verification_token is not UNSET:
             field_dict["verification_token"] = verification_token
 
@@ -180,6 +195,7 @@ class SubscriptionCreated:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.subscription_created_filter_type_0 import SubscriptionCreatedFilterType0  # noqa: PLC0415
+        from ..models.verification_out import VerificationOut  # noqa: PLC0415
 
         d = dict(src_dict)
         application = d.pop("application")
@@ -293,6 +309,23 @@ class SubscriptionCreated:
 
         timeout = _parse_timeout(d.pop("timeout"))
 
+        def _parse_verification(data: object) -> None | Unset | VerificationOut:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                verification_type_0 = VerificationOut.from_dict(data)
+
+                return verification_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | VerificationOut, data)
+
+        verification = _parse_verification(d.pop("verification", UNSET))
+
         def _parse_verification_token(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -324,6 +357,7 @@ class SubscriptionCreated:
             subscribed_at=subscribed_at,
             subscription_id=subscription_id,
             timeout=timeout,
+            verification=verification,
             verification_token=verification_token,
         )
 

@@ -10,9 +10,11 @@ from attrs import field as _attrs_field
 from ..models.subscription_out_payload_format import SubscriptionOutPayloadFormat
 from ..models.subscription_out_signature import SubscriptionOutSignature
 from ..models.subscription_out_status import SubscriptionOutStatus
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.subscription_out_filter_type_0 import SubscriptionOutFilterType0
+    from ..models.verification_out import VerificationOut
 
 
 T = TypeVar("T", bound="SubscriptionOut")
@@ -41,11 +43,13 @@ class SubscriptionOut:
         retry_schedule (list[float] | None): Seconds before each retry.
         signature (SubscriptionOutSignature): What `webhook-signature` carries: `v1` (HMAC with the token), `v1a`
             (Ed25519 with the service's key, `GET /v1/signing-keys`) or `both`.
-        status (SubscriptionOutStatus): The status.
+        status (SubscriptionOutStatus): `unverified`: waiting for its endpoint to echo a challenge (`verification`); it
+            gets no deliveries meanwhile.
         store_id (int): The Magento store the event belongs to (0: all stores).
         subscribed_at (datetime.datetime): When the subscription was created.
         subscription_id (int): The subscription's id.
         timeout (float | None): Seconds to wait for the receiver's answer.
+        verification (None | Unset | VerificationOut): Its endpoint's verification; null when none was ever asked of it.
     """
 
     application: str
@@ -69,10 +73,12 @@ class SubscriptionOut:
     subscribed_at: datetime.datetime
     subscription_id: int
     timeout: float | None
+    verification: None | Unset | VerificationOut = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.subscription_out_filter_type_0 import SubscriptionOutFilterType0  # noqa: PLC0415
+        from ..models.verification_out import VerificationOut  # noqa: PLC0415
 
         application = self.application
 
@@ -135,6 +141,14 @@ class SubscriptionOut:
         timeout: float | None
         timeout = self.timeout
 
+        verification: dict[str, Any] | None | Unset
+        if isinstance(self.verification, Unset):
+            verification = UNSET
+        elif isinstance(self.verification, VerificationOut):
+            verification = self.verification.to_dict()
+        else:
+            verification = self.verification
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -162,12 +176,15 @@ class SubscriptionOut:
                 "timeout": timeout,
             }
         )
+        if verification is not UNSET:
+            field_dict["verification"] = verification
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.subscription_out_filter_type_0 import SubscriptionOutFilterType0  # noqa: PLC0415
+        from ..models.verification_out import VerificationOut  # noqa: PLC0415
 
         d = dict(src_dict)
         application = d.pop("application")
@@ -281,6 +298,23 @@ class SubscriptionOut:
 
         timeout = _parse_timeout(d.pop("timeout"))
 
+        def _parse_verification(data: object) -> None | Unset | VerificationOut:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                verification_type_0 = VerificationOut.from_dict(data)
+
+                return verification_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | VerificationOut, data)
+
+        verification = _parse_verification(d.pop("verification", UNSET))
+
         subscription_out = cls(
             application=application,
             description=description,
@@ -303,6 +337,7 @@ class SubscriptionOut:
             subscribed_at=subscribed_at,
             subscription_id=subscription_id,
             timeout=timeout,
+            verification=verification,
         )
 
         subscription_out.additional_properties = d

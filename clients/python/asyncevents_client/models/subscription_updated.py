@@ -14,6 +14,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.subscription_updated_filter_type_0 import SubscriptionUpdatedFilterType0
+    from ..models.verification_out import VerificationOut
 
 
 T = TypeVar("T", bound="SubscriptionUpdated")
@@ -43,7 +44,8 @@ class SubscriptionUpdated:
         retry_schedule (list[float] | None): Seconds before each retry.
         signature (SubscriptionUpdatedSignature): What `webhook-signature` carries: `v1` (HMAC with the token), `v1a`
             (Ed25519 with the service's key, `GET /v1/signing-keys`) or `both`.
-        status (SubscriptionUpdatedStatus): The status.
+        status (SubscriptionUpdatedStatus): `unverified`: waiting for its endpoint to echo a challenge (`verification`);
+            it gets no deliveries meanwhile.
         store_id (int): The Magento store the event belongs to (0: all stores).
         subscribed_at (datetime.datetime): When the subscription was created.
         subscription_id (int): The subscription's id.
@@ -52,6 +54,7 @@ class SubscriptionUpdated:
             carry the receiver's own credentials, so they do not follow the subscription to a new `recipient_url` or
             `metadata` (notifier): a change of either drops them, unless the same request sets `headers` (or `null`). Empty
             when nothing was dropped.
+        verification (None | Unset | VerificationOut): Its endpoint's verification; null when none was ever asked of it.
     """
 
     application: str
@@ -76,10 +79,12 @@ class SubscriptionUpdated:
     subscription_id: int
     timeout: float | None
     dropped_headers: list[str] | Unset = UNSET
+    verification: None | Unset | VerificationOut = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.subscription_updated_filter_type_0 import SubscriptionUpdatedFilterType0  # noqa: PLC0415
+        from ..models.verification_out import VerificationOut  # noqa: PLC0415
 
         application = self.application
 
@@ -146,6 +151,14 @@ class SubscriptionUpdated:
         if not isinstance(self.dropped_headers, Unset):
             dropped_headers = self.dropped_headers
 
+        verification: dict[str, Any] | None | Unset
+        if isinstance(self.verification, Unset):
+            verification = UNSET
+        elif isinstance(self.verification, VerificationOut):
+            verification = self.verification.to_dict()
+        else:
+            verification = self.verification
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -175,12 +188,15 @@ class SubscriptionUpdated:
         )
         if dropped_headers is not UNSET:
             field_dict["dropped_headers"] = dropped_headers
+        if verification is not UNSET:
+            field_dict["verification"] = verification
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.subscription_updated_filter_type_0 import SubscriptionUpdatedFilterType0  # noqa: PLC0415
+        from ..models.verification_out import VerificationOut  # noqa: PLC0415
 
         d = dict(src_dict)
         application = d.pop("application")
@@ -296,6 +312,23 @@ class SubscriptionUpdated:
 
         dropped_headers = cast(list[str], d.pop("dropped_headers", UNSET))
 
+        def _parse_verification(data: object) -> None | Unset | VerificationOut:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                verification_type_0 = VerificationOut.from_dict(data)
+
+                return verification_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | VerificationOut, data)
+
+        verification = _parse_verification(d.pop("verification", UNSET))
+
         subscription_updated = cls(
             application=application,
             description=description,
@@ -319,6 +352,7 @@ class SubscriptionUpdated:
             subscription_id=subscription_id,
             timeout=timeout,
             dropped_headers=dropped_headers,
+            verification=verification,
         )
 
         subscription_updated.additional_properties = d
