@@ -17,7 +17,7 @@ StartWorker = Callable[..., Awaitable[Worker]]
 K = 4  # what the receiver takes at once
 CONFIGURED = 16  # the subscription's max_in_flight
 EVENTS = 150
-FAST_RETRIES = {"retry_schedule": [0.3], "max_retries": 50}  # a refused delivery is soon back
+FAST_RETRY = [0.3]  # with 50 retries: a refused delivery is soon back
 
 
 async def publish_many(api: httpx.AsyncClient, first: int, n: int) -> None:
@@ -31,7 +31,9 @@ async def test_the_limit_settles_near_what_the_endpoint_takes_and_everything_is_
 ) -> None:
     worker = await start_worker(worker={"adaptive_pacing": True})
     async with serve_throttling(K) as receiver:
-        sub = await subscribe(api, f"{receiver.url}/busy", max_in_flight=CONFIGURED, **FAST_RETRIES)
+        sub = await subscribe(
+            api, f"{receiver.url}/busy", max_in_flight=CONFIGURED, retry_schedule=FAST_RETRY, max_retries=50
+        )
         sub_id = sub["subscription_id"]
         limits: list[int] = []
 
@@ -63,7 +65,9 @@ async def test_a_429_with_retry_after_pauses_the_subscriptions_other_sends(
 ) -> None:
     await start_worker(worker={"adaptive_pacing": True})
     async with serve_throttling(100, retry_after=2) as receiver:
-        await subscribe(api, f"{receiver.url}/once", max_in_flight=4, **FAST_RETRIES)
+        await subscribe(
+            api, f"{receiver.url}/once", max_in_flight=4, retry_schedule=FAST_RETRY, max_retries=50
+        )
         await publish_many(api, 0, 1)
         async with asyncio.timeout(15):
             while not receiver.answered:
