@@ -60,6 +60,11 @@ class WorkerSettings(BaseModel):
         ge=1,
         description="Deliveries sent at once to one subscription (per worker); more wait their turn.",
     )
+    adaptive_pacing: bool = Field(
+        True,
+        description="Shrink a subscription's in-flight limit on 429, 503 and timeouts and grow it back "
+        "on successes (AIMD, per worker), and pause its sends for a 429/503's `Retry-After`.",
+    )
     shutdown_grace: float = Field(20.0, ge=0, description="Seconds to finish in-flight work on SIGTERM.")
     lease_seconds: float = Field(60.0, gt=0, description="How long a worker owns a delivery it is sending.")
     poll_interval: float = Field(1.0, gt=0, description="Seconds between scheduler scans for due deliveries.")

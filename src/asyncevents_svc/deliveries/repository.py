@@ -192,14 +192,18 @@ async def cancel(session: AsyncSession, cancelled: Sequence[tuple[uuid.UUID, str
         )
 
 
-async def release(sessions: SessionFactory, ids: Sequence[uuid.UUID]) -> None:
+async def release(sessions: SessionFactory, ids: Sequence[uuid.UUID], due_at: datetime | None = None) -> None:
     """Give up the leases of deliveries this worker will not send: they are due again now for
-    any worker (not an attempt; nothing is recorded)."""
+    any worker — or at ``due_at`` (a paused subscription's) — not an attempt; nothing is
+    recorded."""
+    values: dict[str, datetime | None] = {"locked_until": None}
+    if due_at is not None:
+        values["next_attempt_at"] = due_at
     async with sessions() as session, session.begin():
         await session.execute(
             update(Delivery)
             .where(Delivery.id.in_(ids))
-            .values(locked_until=None)
+            .values(**values)
             .execution_options(synchronize_session=False)
         )
 

@@ -55,6 +55,7 @@ class NotifierResult:
     status_code: int | None = None
     retry_after: float | None = None  # seconds the receiver asked for (``Retry-After``)
     detail: str | None = None
+    timed_out: bool = False  # no answer within the timeout (adaptive pacing slows down)
 
     @classmethod
     def delivered(
@@ -107,9 +108,17 @@ class NotifierResult:
         return cls.failed(duration_ms, retryable=False, status_code=status_code, detail=detail)
 
 
-def failure(started: float, detail: str, *, retryable: bool = True) -> NotifierResult:
+def failure(
+    started: float, detail: str, *, retryable: bool = True, timed_out: bool = False
+) -> NotifierResult:
     """A failed attempt that began at ``started`` (``time.perf_counter()``)."""
-    return NotifierResult.failed((time.perf_counter() - started) * 1000, retryable=retryable, detail=detail)
+    return NotifierResult(
+        success=False,
+        retryable=retryable,
+        duration_ms=(time.perf_counter() - started) * 1000,
+        detail=detail,
+        timed_out=timed_out,
+    )
 
 
 @dataclass(frozen=True)

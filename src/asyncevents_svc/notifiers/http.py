@@ -228,7 +228,7 @@ class HttpNotifier(Notifier):
                 status = response.status
                 retry_after = parse_retry_after(response.headers.get("retry-after"), now)
         except TimeoutError:
-            return failure(started, f"timed out after {seconds:g} s")
+            return failure(started, f"timed out after {seconds:g} s", timed_out=True)
         except aiohttp.ClientConnectorError as exc:
             if isinstance(exc.os_error, RecipientRefused):
                 return failure(started, exc.os_error.reason, retryable=False)

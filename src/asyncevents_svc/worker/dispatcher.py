@@ -18,6 +18,12 @@ deliveries while its line here is not empty (:meth:`Dispatcher.backed_up`); anot
 with room takes them. A job whose lease would run out before its send could finish is given
 back the same way instead of being sent. The notifier never raises; whatever it returns goes
 to the :class:`AttemptRecorder`.
+
+With ``worker.adaptive_pacing`` the subscription's limit is :mod:`.pacing`'s, which follows
+its endpoint's answers (1 up to the configured limit), and a ``Retry-After`` pause gives back
+every job the subscription has waiting here, due again when the pause ends (not an attempt);
+jobs for it that arrive during the pause, or whose turn comes, are given back the same way,
+and the scheduler leaves the subscription alone meanwhile.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import time
 import uuid
 from collections import Counter, deque
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import orjson
 import structlog
@@ -43,6 +50,7 @@ from asyncevents_svc.notifiers.registry import NotifierRegistry
 from asyncevents_svc.observability.tracing import Tracing, failed
 from asyncevents_svc.settings import WorkerSettings
 from asyncevents_svc.signing.keyring import Keyring
+from asyncevents_svc.worker.pacing import Pacing
 from asyncevents_svc.worker.ratelimit import RateLimiter
 from asyncevents_svc.worker.recorder import AttemptRecorder, Finished
 
@@ -73,6 +81,7 @@ class Dispatcher:
         limiter: RateLimiter,
         tracing: Tracing,
         default_timeout: float,
+        max_pause: float = 3600.0,
     ) -> None:
         self.recorder = recorder
         self.sessions = sessions
@@ -103,6 +112,8 @@ class Dispatcher:
         self._line_cleared = asyncio.Event()
         self._watched: set[int] = set()  # the lines backed_up() last named
         self.sent = 0  # sends this worker has made (attempts, whatever their outcome)
+        # Adaptive limits and Retry-After pauses; a pause is capped like the retry it causes.
+        self.pacing = Pacing(enabled=settings.adaptive_pacing, max_pause=max_pause)
 
     @property
     def backlog(self) -> int:
@@ -122,12 +133,16 @@ class Dispatcher:
     def in_flight(self, subscription_id: int) -> int:
         return self._busy[subscription_id]
 
+    def limit_of(self, subscription_id: int) -> int:
+        """The subscription's in-flight limit here now (adaptive pacing's, if it is lower)."""
+        return self._cap(subscription_id)
+
     def backed_up(self) -> list[int]:
         """Subscriptions with jobs waiting here: the scheduler leaves their due deliveries.
         From now, :meth:`wait_for_a_line_to_clear` waits for one of these lines to empty."""
         self._line_cleared.clear()
         self._watched = set(self._lines)
-        return list(self._watched)
+        return list(self._watched | set(self.pacing.paused(time.monotonic())))
 
     async def wait_for_a_line_to_clear(self) -> None:
         """Wait until a line :meth:`backed_up` last named has emptied: its subscription's
@@ -136,10 +151,15 @@ class Dispatcher:
 
     def submit(self, jobs: list[SendJob]) -> None:
         overflow: list[uuid.UUID] = []
-        deadline = time.monotonic() + self.lease_seconds
+        now = time.monotonic()
+        deadline = now + self.lease_seconds
         for job in jobs:
             sub = job.subscription_id
             self._remember_policy(job)
+            paused_until = self.pacing.paused_until(sub, now)
+            if paused_until is not None:
+                self._release_later([job.delivery_id], due_at=paused_until)
+                continue
             line = self._lines.get(sub)
             if self._closing or (line is not None and not self._admits(sub, len(line))):
                 overflow.append(job.delivery_id)
@@ -165,8 +185,12 @@ class Dispatcher:
         else:
             self._rates.pop(sub, None)
 
+    def _ceiling(self, sub: int) -> int:
+        """The subscription's configured limit: its own ``max_in_flight``, else the worker's."""
+        return self._caps.get(sub, self.per_subscription)
+
     def _cap(self, sub: int) -> int:
-        cap = self._caps.get(sub, self.per_subscription)
+        cap = self.pacing.limit(sub, self._ceiling(sub))
         rate = self._rates.get(sub)
         if rate is None:
             return cap
@@ -244,15 +268,44 @@ class Dispatcher:
                 log.warning("rate_limit_unavailable", error=f"{type(exc).__name__}: {exc}")
                 self._release_later([job.delivery_id])
                 return
+        sub = job.subscription_id
+        started = time.monotonic()
+        paused_until = self.pacing.paused_until(sub, started)
+        if paused_until is not None:  # paused while it waited for its turn or its permit
+            self._release_later([job.delivery_id], due_at=paused_until)
+            return
         started_at = utcnow()
         result = await (self._traced_send(job) if self.tracing.enabled else self._send(job))
         self.sent += 1
-        sub = job.subscription_id
+        self._paced(sub, result, started)
         seconds = result.duration_ms / 1000
         self._seconds[sub] = 0.8 * self._seconds.get(sub, seconds) + 0.2 * seconds
         if len(self._seconds) > 100_000:
             self._seconds.clear()
         self.recorder.record(Finished(job, result, started_at))
+
+    def _paced(self, sub: int, result: NotifierResult, started: float) -> None:
+        """Adaptive pacing takes the answer; a pause gives back the jobs waiting here."""
+        seen = self.pacing.observe(sub, self._ceiling(sub), result, started, time.monotonic())
+        if seen is None:
+            return
+        if seen.cut:
+            log.info("in_flight_limit_cut", subscription_id=sub, limit=seen.limit, status=result.status_code)
+        if seen.paused_until is not None:
+            line = self._lines.pop(sub, None)
+            if sub in self._turns:
+                self._turns.remove(sub)
+            held = [waiting.job.delivery_id for waiting in line or ()]
+            if held:
+                self._release_later(held, due_at=seen.paused_until)
+                if sub in self._watched:
+                    self._line_cleared.set()
+            log.info(
+                "subscription_paused",
+                subscription_id=sub,
+                seconds=round(seen.paused_until - time.monotonic(), 3),
+                given_back=len(held),
+            )
 
     async def _traced_send(self, job: SendJob) -> NotifierResult:
         """:meth:`_send` in an ``attempt`` span of the event's trace."""
@@ -332,16 +385,18 @@ class Dispatcher:
             self._room_changed.clear()
             await self._room_changed.wait()
 
-    def _release_later(self, ids: list[uuid.UUID]) -> None:
-        task = asyncio.create_task(self.release(ids), name="release-leases")
+    def _release_later(self, ids: list[uuid.UUID], due_at: float | None = None) -> None:
+        """Release in the background; ``due_at`` (monotonic): not due again before then."""
+        when = None if due_at is None else utcnow() + timedelta(seconds=max(0.0, due_at - time.monotonic()))
+        task = asyncio.create_task(self.release(ids, when), name="release-leases")
         self._releases.add(task)
         task.add_done_callback(self._releases.discard)
 
-    async def release(self, ids: list[uuid.UUID]) -> None:
+    async def release(self, ids: list[uuid.UUID], due_at: datetime | None = None) -> None:
         """Give up the leases of deliveries this worker will not send: they are due again now
-        for any worker (not an attempt; nothing is recorded)."""
+        (or at ``due_at``) for any worker (not an attempt; nothing is recorded)."""
         try:
-            await deliveries.release(self.sessions, ids)
+            await deliveries.release(self.sessions, ids, due_at)
         except Exception as exc:  # leases then simply expire
             log.warning("lease_release_failed", error=str(exc), count=len(ids))
             return

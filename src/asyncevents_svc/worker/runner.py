@@ -91,6 +91,7 @@ class Worker:
             limiter=RateLimiter(runtime.sessions, runtime.engine.dialect.name),
             tracing=runtime.tracing,
             default_timeout=settings.http.timeout,
+            max_pause=settings.retry.max_retry_after,
         )
         runtime.metrics.watch_dispatcher(lambda: self.dispatcher.sending, lambda: self.dispatcher.backlog)
         self.recorder.on_published = self._dispatch_now
