@@ -106,6 +106,9 @@ async def test_scoping_idempotency_keys_keeps_the_keys_of_stored_events(empty_da
 AFTER_0011 = {
     "application_id",  # 0012
     "signature",  # subscriptions, 0022
+    "ordering",  # subscriptions, 0023
+    "ordering_key",  # subscriptions and deliveries, 0023
+    "ordered_at",  # deliveries, 0023
 }
 
 
