@@ -41,7 +41,7 @@ async def test_a_killed_worker_keeps_each_key_in_order(
         cluster.start_api()
         cluster.start_worker()
         cluster.start_worker()
-        await cluster.until_ready()
+        await cluster.until_ready(timeout=90)
         headers = {"Authorization": f"Bearer {ADMIN_KEY}"}
         async with httpx.AsyncClient(base_url=cluster.base_url, headers=headers, timeout=10) as api:
             created = await api.post(
