@@ -37,11 +37,22 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
     connector = aiohttp.TCPConnector(limit=args.concurrency)
     async with aiohttp.ClientSession(args.url, headers=headers, connector=connector) as session:
 
+        def keyed(seq: int) -> dict[str, int]:
+            return {"key": seq % args.keys} if args.keys else {}
+
         def body(index: int) -> bytes:
             first = index * per_request
             seqs = range(first, min(first + per_request, args.events))
             events = [
-                {"event_name": args.event, "arguments": {"seq": seq, "sent": time.time()}} for seq in seqs
+                {
+                    "event_name": args.event,
+                    "arguments": {
+                        "seq": seq,
+                        "sent": time.time(),
+                        **({"key": seq % args.keys} if args.keys else {}),
+                    },
+                }
+                for seq in seqs
             ]
             return orjson.dumps({"events": events} if args.batch else events[0])
 
@@ -91,6 +102,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--batch", type=int, default=0)
     parser.add_argument("--rate", type=float, default=0.0)
+    parser.add_argument("--keys", type=int, default=0, help="arguments.key = seq mod this (0: no key)")
     args = parser.parse_args()
     import uvloop
 

@@ -23,6 +23,7 @@ class Report:
     e2e: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     latency: dict[str, dict[str, Any]] = field(default_factory=dict)
     fanout: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ordered: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # (transport, case)
     isolation: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     rss: dict[str, dict[str, float]] = field(default_factory=dict)
     curve: dict[str, dict[str, Any]] = field(default_factory=dict)  # per transport: steps, sustained
@@ -105,6 +106,17 @@ class Report:
                     f"fan-out, one event → 100 subscriptions (2 events/s), {transport}",
                     f"all 100 received within {fan['max_ms']:.0f} ms of the publish (max); "
                     f"p50 {fan['p50_ms']:.0f} ms, p95 {fan['p95_ms']:.0f} ms",
+                    "",
+                    "",
+                )
+            )
+        for (transport, label), case in self.ordered.items():
+            unordered = self.ordered.get((transport, "unordered"))
+            ratio = f" ({case['per_s'] / unordered['per_s']:.0%} of unordered)" if unordered else ""
+            rows.append(
+                (
+                    f"ordered delivery, {label} ({case['deliveries']} deliveries, 2 workers), {transport}",
+                    f"{case['per_s']:.0f} deliveries/s{ratio if label != 'unordered' else ' (this run)'}",
                     "",
                     "",
                 )

@@ -42,7 +42,13 @@ from bench.report import Report
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS = Path(__file__).with_name("events.xml")
 CURVE_SVG = Path(__file__).with_name("curve.svg")
-PHASES = ("ingest", "floor", "e2e", "latency", "fanout", "isolation", "curve")
+PHASES = ("ingest", "floor", "e2e", "latency", "fanout", "ordered", "isolation", "curve")
+#: The ordered phase's cases: label, the subscription's ordering fields, arguments.key's range.
+ORDERED_CASES: tuple[tuple[str, dict[str, str], int], ...] = (
+    ("unordered", {}, 0),
+    ("fifo, 1 key", {"ordering": "fifo"}, 0),
+    ("fifo, 100 keys", {"ordering": "fifo", "ordering_key": "key"}, 100),
+)
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,7 @@ class Sizes:
     e2e: int = 12000
     latency_seconds: float = 15.0
     fanout_events: int = 20
+    ordered: int = 2000
     isolation_seconds: float = 6.0
     isolation_rounds: int = 3
     curve_rates: tuple[float, ...] = (50, 200, 500, 1000, 2000)
@@ -66,6 +73,7 @@ class Sizes:
             e2e=500,
             latency_seconds=2.0,
             fanout_events=2,
+            ordered=60,
             isolation_seconds=2.0,
             isolation_rounds=1,
             curve_rates=(50, 200),
@@ -269,6 +277,28 @@ class Bench:
         for sub in subs:
             await unsubscribe(cluster, sub)
 
+    async def ordered(self, cluster: Cluster) -> None:
+        """Deliveries/s to one subscription, 2 workers: unordered (the baseline of this run),
+        then ``fifo`` with one key (one delivery at a time) and with 100 keys."""
+        await until(lambda: _drained(cluster), timeout=300)
+        n = self.sizes.ordered
+        for index, (label, ordering, keys) in enumerate(ORDERED_CASES):
+            path = f"/ordered/{index}"
+            sub = await subscribe(cluster, "bench.ordered", self.receiver_url + path, **ordering)
+            before = await delivered_count(cluster)
+            load = await self.loadgen(
+                cluster.base_url, "bench.ordered", n, batch=100, concurrency=1, keys=keys
+            )
+            await until(lambda path=path: self._arrived(path, n), timeout=600)
+            await until(lambda before=before: _at_least(cluster, before + n), timeout=120)
+            seconds = time.time() - load["started_at"]
+            self.report.ordered[(cluster.transport, label)] = {
+                "deliveries": n,
+                "seconds": round(seconds, 2),
+                "per_s": round(n / seconds, 1),
+            }
+            await unsubscribe(cluster, sub)
+
     async def isolation(self, cluster: Cluster) -> None:
         """Three healthy subscribers at 100 events/s: alone; with a fourth fast one (the same
         extra work, as a control on a machine whose cores are all busy); with a fourth that
@@ -361,6 +391,8 @@ class Bench:
                 await self.latency(cluster)
             if "fanout" in phases:
                 await self.fanout(cluster)
+            if "ordered" in phases:
+                await self.ordered(cluster)
             if "isolation" in phases:
                 await self.isolation(cluster)
             if "curve" in phases:
@@ -412,9 +444,10 @@ async def until_http(url: str) -> None:
     raise TimeoutError(url)
 
 
-async def subscribe(cluster: Cluster, event: str, url: str) -> int:
+async def subscribe(cluster: Cluster, event: str, url: str, **extra: str) -> int:
     async with httpx.AsyncClient(base_url=cluster.base_url, headers=_auth(), timeout=10) as client:
-        response = await client.post("/v1/subscriptions", json={"event_name": event, "recipient_url": url})
+        body = {"event_name": event, "recipient_url": url, **extra}
+        response = await client.post("/v1/subscriptions", json=body)
         assert response.status_code == 201, response.text
         return int(response.json()["subscription_id"])
 

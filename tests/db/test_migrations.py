@@ -113,6 +113,9 @@ AFTER_0011 = {
     "verification_last_at",
     "verification_error",
     "verified_at",
+    "ordering",  # subscriptions, 0023
+    "ordering_key",  # subscriptions and deliveries, 0023
+    "ordered_at",  # deliveries, 0023
 }
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import httpx
 
 EVENT = "example.ping"
+ORDER_KEYS = 10  # lines of the ordered subscriber (scenario.ORDERED)
 
 
 @dataclass
@@ -37,7 +38,14 @@ class Load:
     def body(self, seqs: range) -> dict[str, object]:
         return {
             "events": [
-                {"event_name": EVENT, "id": f"{self.run_id}-{seq}", "arguments": {"seq": seq}} for seq in seqs
+                {
+                    "event_name": EVENT,
+                    "id": f"{self.run_id}-{seq}",
+                    # key: the ordered subscriber's line (ORDER_KEYS of them); batch: the
+                    # first seq of the request, whose events are accepted in seq order
+                    "arguments": {"seq": seq, "key": seq % ORDER_KEYS, "batch": seqs.start},
+                }
+                for seq in seqs
             ]
         }
 

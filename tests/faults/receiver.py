@@ -24,11 +24,25 @@ class Tally:
     arrivals: Counter[str] = field(default_factory=Counter)
     first_seen: dict[tuple[str, int], float] = field(default_factory=dict)
     webhook_ids: dict[tuple[str, int], set[str]] = field(default_factory=dict)
+    # The ordered subscriber's: the highest seq seen per (key, batch), and the first
+    # arrivals of a lower one (events of one request are accepted in seq order).
+    highest: dict[tuple[int, int], int] = field(default_factory=dict)
+    out_of_order: list[tuple[int, int, int]] = field(default_factory=list)
 
     def add(self, path: str, seq: int, webhook_id: str) -> None:
         self.arrivals[webhook_id] += 1
         self.first_seen.setdefault((path, seq), time.monotonic())
         self.webhook_ids.setdefault((path, seq), set()).add(webhook_id)
+
+    def add_ordered(self, key: int, batch: int, seq: int, first: bool) -> None:
+        """An arrival at the ordered subscriber; ``first``: the first of its seq."""
+        top = self.highest.get((key, batch), -1)
+        if first and seq < top:
+            self.out_of_order.append((key, seq, top))
+        self.highest[(key, batch)] = max(top, seq)
+
+
+ORDERED = "/d"  # the ordered subscriber's path (scenario.py subscribes it with ordering fifo)
 
 
 class FaultyReceiver:
@@ -50,8 +64,12 @@ class FaultyReceiver:
         body = await request.read()
         if self.slow_every and next(self._counter) % self.slow_every == 0:
             await asyncio.sleep(self.slow_seconds)
-        seq = int(orjson.loads(body)["data"]["seq"])
+        data = orjson.loads(body)["data"]
+        seq = int(data["seq"])
+        first = (request.path, seq) not in self.tally.first_seen
         self.tally.add(request.path, seq, request.headers["webhook-id"])
+        if request.path == ORDERED:
+            self.tally.add_ordered(int(data["key"]), int(data["batch"]), seq, first)
         return web.Response(text="ok")
 
     async def up(self) -> None:

@@ -1,7 +1,9 @@
 """One fault scenario: load → fault → recovery → count what arrived.
 
-Three subscriptions (``/a``, ``/b``, ``/c``) take every event, so each accepted event is
-three expected deliveries. Afterwards the tally says, per scenario:
+Four subscriptions (``/a``, ``/b``, ``/c``, and ``/d`` ordered: ``fifo`` by
+``arguments.key``, 10 lines) take every event, so each accepted event is four expected
+deliveries; ``/d``'s must also arrive in accepted order per key (**out of order**: 0).
+Afterwards the tally says, per scenario:
 
 * **lost** — expected (event, subscriber) pairs that never arrived: must be 0;
 * **duplicates** — arrivals beyond the first of a ``webhook-id`` (at-least-once delivery:
@@ -25,10 +27,10 @@ from typing import Any
 import httpx
 
 from tests.faults.load import EVENT, Load
-from tests.faults.receiver import FaultyReceiver
+from tests.faults.receiver import ORDERED, FaultyReceiver
 from tests.support.cluster import ADMIN_KEY, Cluster
 
-SUBSCRIBERS = ("/a", "/b", "/c")
+SUBSCRIBERS = ("/a", "/b", "/c", ORDERED)
 #: Production settings with shorter clocks, so that a scenario takes seconds: a 10 s lease
 #: (default 60 s), a 5 s sweep (30 s), retries after 1, 2, 4, then 8 s (the n² ladder).
 SHORT_CLOCKS: dict[str, dict[str, Any]] = {
@@ -70,6 +72,7 @@ class Outcome:
     producer_saw: str = ""
     seen: list[str] = field(default_factory=list)
     wrong_answers: list[str] = field(default_factory=list)
+    out_of_order: list[tuple[int, int, int]] = field(default_factory=list)  # (key, seq, after seq)
     statuses: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -98,9 +101,10 @@ async def subscribe_all(cluster: Cluster, receiver: FaultyReceiver) -> None:
     headers = {"Authorization": f"Bearer {ADMIN_KEY}"}
     async with httpx.AsyncClient(base_url=cluster.base_url, headers=headers, timeout=10) as client:
         for path in SUBSCRIBERS:
+            ordered = {"ordering": "fifo", "ordering_key": "key"} if path == ORDERED else {}
             response = await client.post(
                 "/v1/subscriptions",
-                json={"event_name": EVENT, "recipient_url": f"{receiver.url}{path}"},
+                json={"event_name": EVENT, "recipient_url": f"{receiver.url}{path}", **ordered},
             )
             assert response.status_code == 201, response.text
 
@@ -174,3 +178,4 @@ async def settle(
     outcome.drain_seconds = max((tally.first_seen[pair] for pair in arrived), default=0.0)
     outcome.producer_saw = ", ".join(f"{k}×{v}" for k, v in sorted(load.answers.items()))
     outcome.wrong_answers = load.wrong_answers
+    outcome.out_of_order = tally.out_of_order

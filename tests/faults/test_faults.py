@@ -49,6 +49,7 @@ async def test_nothing_accepted_is_lost(
     assert outcome.lost == 0, f"{outcome.lost} accepted deliveries never arrived"
     assert outcome.statuses == {"delivered": outcome.expected}, "the trace says delivered for each"
     assert outcome.double_fanouts == 0, "one event reached one subscriber under two webhook-ids"
+    assert outcome.out_of_order == [], "the ordered subscriber got a key's events out of order"
     assert outcome.duplicate_rate <= DUPLICATE_BOUND
     assert outcome.wrong_answers == [], "while degraded the API answers 202 or 503 problem+json only"
     check_what_was_seen(inject, outcome)

@@ -50,6 +50,8 @@ SUBSCRIPTION_FIELDS = (
     "status",
     "description",
     "payload_format",
+    "ordering",
+    "ordering_key",
 )
 
 
@@ -222,6 +224,7 @@ class Console:
             "status": SubscriptionStatus.ACTIVE,
             "store_id": "0",
             "payload_format": "data",
+            "ordering": "none",
         }
         values |= policy_form.blank()
         return self.render(
@@ -271,6 +274,8 @@ class Console:
         else:
             if not values["description"]:
                 body["description"] = None
+            if not values["ordering_key"]:
+                body["ordering_key"] = None
             answer = await api.patch(f"/v1/subscriptions/{sub_id}", body)
         if answer.ok:
             if sub_id is None and answer.body.get("verification_token"):

@@ -33,6 +33,9 @@ from asyncevents_svc.subscriptions.status import SubscriptionStatus
 
 #: The open statuses as SQL, for the partial index of due work.
 OPEN_SQL = "status IN (" + ", ".join(f"'{status}'" for status in OPEN) + ")"
+#: Open ordered deliveries, and of them the released heads (at most one per key).
+ORDERED_SQL = OPEN_SQL + " AND ordering_key IS NOT NULL"
+ORDERED_HEAD_SQL = ORDERED_SQL + " AND next_attempt_at IS NOT NULL"
 
 
 class Base(DeclarativeBase):
@@ -100,6 +103,10 @@ class Subscription(Base):
     payload_format: Mapped[str] = mapped_column(String(16), default="data", server_default="data")
     # Standard Webhooks scheme(s) of webhook-signature: "v1" (HMAC), "v1a" (Ed25519) or "both".
     signature: Mapped[str] = mapped_column(String(8), default="v1", server_default="v1")
+    # "fifo": one delivery at a time per ordering key, in accepted order (deliveries/ordering.py);
+    # ordering_key is a payload path (NULL: one key for the whole subscription).
+    ordering: Mapped[str] = mapped_column(String(8), default="none", server_default="none")
+    ordering_key: Mapped[str | None] = mapped_column(Text)
     # Delivery policy; NULL = the service's setting. Header values may be credentials:
     # stored encrypted, only their names are ever shown.
     headers_encrypted: Mapped[str | None] = mapped_column(Text)
@@ -215,6 +222,24 @@ class Delivery(Base):
             postgresql_where=text(OPEN_SQL),
             sqlite_where=text(OPEN_SQL),
         ),
+        # Ordered deliveries (deliveries/ordering.py): a key's open ones in accepted order
+        # (the next to release), and its one released head (at most one row per key).
+        Index(
+            "ix_deliveries_ordered",
+            "subscription_id",
+            "ordering_key",
+            "ordered_at",
+            "id",
+            postgresql_where=text(ORDERED_SQL),
+            sqlite_where=text(ORDERED_SQL),
+        ),
+        Index(
+            "ix_deliveries_ordered_head",
+            "subscription_id",
+            "ordering_key",
+            postgresql_where=text(ORDERED_HEAD_SQL),
+            sqlite_where=text(ORDERED_HEAD_SQL),
+        ),
         Index("ix_deliveries_event", "event_id"),
         Index("ix_deliveries_subscription", "subscription_id", "created_at"),
         Index("ix_deliveries_application", "application_id", "created_at", "id"),
@@ -248,6 +273,11 @@ class Delivery(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
     first_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # An ordered subscription's delivery: its key (JSON of the payload value; "" when the
+    # subscription has no key path or the path is missing) and its place in the key's line
+    # (the event's received_at; a replay's time). NULL key: unordered.
+    ordering_key: Mapped[str | None] = mapped_column(Text)
+    ordered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class Attempt(Base):

@@ -31,6 +31,7 @@ class SendJob:
     previous_token_encrypted: str | None = None  # still valid during a rotation overlap
     policy: SendPolicy = field(default_factory=SendPolicy)  # the subscription's delivery policy
     trace_context: str | None = None  # the event's traceparent: attempts join its trace
+    ordering_key: str | None = None  # an ordered delivery's line (deliveries/ordering.py)
 
     @property
     def retries_done(self) -> int:
@@ -50,6 +51,7 @@ class SendJob:
         attempt: int,
         chain_offset: int = 0,
         trace_context: str | None = None,
+        ordering_key: str | None = None,
     ) -> SendJob:
         """The job for sending to ``sub`` now (with its previous token while that is valid)."""
         expires = sub.previous_token_expires_at
@@ -69,4 +71,5 @@ class SendJob:
             previous_token_encrypted=previous,
             policy=SendPolicy.of(sub),
             trace_context=trace_context,
+            ordering_key=ordering_key,
         )

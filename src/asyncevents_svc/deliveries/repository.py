@@ -26,6 +26,7 @@ from asyncevents_svc.db.engine import SessionFactory
 from asyncevents_svc.db.lease import Lease
 from asyncevents_svc.db.models import Attempt, Delivery, Event, Subscription, due_for_sending
 from asyncevents_svc.db.types import utcnow
+from asyncevents_svc.deliveries import ordering
 from asyncevents_svc.deliveries.jobs import SendJob
 from asyncevents_svc.deliveries.minutes import Counted, add_attempts
 from asyncevents_svc.deliveries.policy import Outcome
@@ -48,13 +49,20 @@ class NewDelivery:
     subscription_id: int
     notifier: str
     application_id: int
+    # An ordered subscription's (deliveries/ordering.py): its line and place in it, and
+    # whether it is the line's head (released: due) and sent at once (leased).
+    ordering_key: str | None = None
+    ordered_at: datetime | None = None
+    released: bool = True
+    send: bool = True
 
 
 async def insert_leased(
     session: AsyncSession, deliveries: Sequence[NewDelivery], *, now: datetime, locked_until: datetime
 ) -> None:
     """Insert new ``pending`` deliveries, due now and leased (``locked_until``) to the worker
-    that sends their first attempt at once."""
+    that sends their first attempt at once — but for ordered ones not sent at once: due and
+    free (a head the horizon holds) or waiting in their line (not due)."""
     if not deliveries:
         return
     rows = [
@@ -66,10 +74,12 @@ async def insert_leased(
             "notifier": new.notifier,
             "status": DeliveryStatus.PENDING,
             "attempts": 0,
-            "next_attempt_at": now,
-            "locked_until": locked_until,
+            "next_attempt_at": now if new.released else None,
+            "locked_until": locked_until if new.released and new.send else None,
             "created_at": now,
             "updated_at": now,
+            "ordering_key": new.ordering_key,
+            "ordered_at": new.ordered_at,
         }
         for new in deliveries
     ]
@@ -92,10 +102,8 @@ async def claim_due(
     subscriptions in ``skip``, and return their send jobs. A claimed delivery whose
     subscription was deleted or is no longer active is cancelled with the reason instead."""
     now = utcnow()
-    jobs: list[SendJob] = []
-    cancelled: list[tuple[uuid.UUID, str]] = []
     async with sessions() as session, session.begin():
-        due = await _due(session, now, limit, skip)
+        due = await _due(session, now, limit, skip, await ordering.horizon(session))
         claimed = (
             await session.scalars(
                 update(Delivery)
@@ -107,39 +115,60 @@ async def claim_due(
         ).all()
         if not claimed:
             return DueClaim([], 0)
-        rows = await session.execute(
-            select(Delivery, Event.name, Event.store_id, Event.payload, Event.trace_context, Subscription)
-            .join(Event, Event.id == Delivery.event_id)
-            .outerjoin(Subscription, Subscription.id == Delivery.subscription_id)
-            .where(Delivery.id.in_(claimed))
-        )
-        for delivery, name, store_id, payload, trace_context, sub in rows:
-            if sub is None or sub.application_id != delivery.application_id:
-                # (an id another application's subscription took since: not this one's)
-                cancelled.append((delivery.id, "subscription was deleted"))
-            elif sub.status != SubscriptionStatus.ACTIVE:
-                cancelled.append((delivery.id, f"subscription {sub.id} is {sub.status}"))
-            else:
-                jobs.append(
-                    SendJob.to(
-                        sub,
-                        delivery_id=delivery.id,
-                        event_id=delivery.event_id,
-                        event_name=name,
-                        store_id=store_id,
-                        payload=payload,
-                        attempt=delivery.attempts + 1,
-                        chain_offset=delivery.chain_offset,
-                        trace_context=trace_context,
-                    )
-                )
-        await cancel(session, cancelled)
+        jobs, cancelled = await jobs_for(session, claimed)
     for delivery_id, reason in cancelled:
         log.info("delivery_cancelled", delivery_id=str(delivery_id), reason=reason)
     return DueClaim(jobs, len(claimed))
 
 
-async def _due(session: AsyncSession, now: datetime, limit: int, skip: list[int] | None) -> Select[uuid.UUID]:
+async def jobs_for(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> tuple[list[SendJob], list[tuple[uuid.UUID, str]]]:
+    """The send jobs of deliveries just leased to this worker; those whose subscription was
+    deleted or is no longer active are cancelled with the reason instead (an ordered one
+    with every open delivery of its subscription's lines, which no claim would see)."""
+    jobs: list[SendJob] = []
+    cancelled: list[tuple[uuid.UUID, str]] = []
+    lines: dict[tuple[int, int], str] = {}
+    rows = await session.execute(
+        select(Delivery, Event.name, Event.store_id, Event.payload, Event.trace_context, Subscription)
+        .join(Event, Event.id == Delivery.event_id)
+        .outerjoin(Subscription, Subscription.id == Delivery.subscription_id)
+        .where(Delivery.id.in_(ids))
+    )
+    for delivery, name, store_id, payload, trace_context, sub in rows:
+        if sub is None or sub.application_id != delivery.application_id:
+            # (an id another application's subscription took since: not this one's)
+            cancelled.append((delivery.id, "subscription was deleted"))
+        elif sub.status != SubscriptionStatus.ACTIVE:
+            cancelled.append((delivery.id, f"subscription {sub.id} is {sub.status}"))
+        else:
+            jobs.append(
+                SendJob.to(
+                    sub,
+                    delivery_id=delivery.id,
+                    event_id=delivery.event_id,
+                    event_name=name,
+                    store_id=store_id,
+                    payload=payload,
+                    attempt=delivery.attempts + 1,
+                    chain_offset=delivery.chain_offset,
+                    trace_context=trace_context,
+                    ordering_key=delivery.ordering_key,
+                )
+            )
+            continue
+        if delivery.ordering_key is not None:
+            lines[(delivery.subscription_id, delivery.application_id)] = cancelled[-1][1]
+    await cancel(session, cancelled)
+    for (subscription_id, application_id), reason in lines.items():
+        await ordering.cancel_lines(session, subscription_id, application_id, reason)
+    return jobs, cancelled
+
+
+async def _due(
+    session: AsyncSession, now: datetime, limit: int, skip: list[int] | None, horizon: datetime | None
+) -> Select[uuid.UUID]:
     """What a claim locks: the ``limit`` earliest due deliveries, none of ``skip``'s.
 
     Without ``skip`` it reads the head of ``ix_deliveries_open_due`` and stops. With it, a
@@ -149,8 +178,11 @@ async def _due(session: AsyncSession, now: datetime, limit: int, skip: list[int]
     ``ix_deliveries_open_subscription``: one short read per subscription), then locks those
     by id, testing again that they are due (a row another worker leased since is skipped).
     Deliveries of a deleted subscription, which only wait to be cancelled, are left for a
-    claim without a backlog. SQLite (one worker, no ``LATERAL``) walks."""
-    due = select(Delivery.id).where(due_for_sending(now))
+    claim without a backlog. SQLite (one worker, no ``LATERAL``) walks.
+
+    An ordered line's head received after the ``horizon`` (the oldest event not yet fanned
+    out) is not due yet (:mod:`.ordering`)."""
+    due = select(Delivery.id).where(due_for_sending(now), ordering.claimable(horizon))
     if not skip:
         return due.order_by(Delivery.next_attempt_at).limit(limit).with_for_update(skip_locked=True)
     if session.get_bind().dialect.name != "postgresql":
@@ -158,7 +190,7 @@ async def _due(session: AsyncSession, now: datetime, limit: int, skip: list[int]
         return due.order_by(Delivery.next_attempt_at).limit(limit).with_for_update(skip_locked=True)
     earliest = (
         select(Delivery.id, Delivery.next_attempt_at)
-        .where(Delivery.subscription_id == Subscription.id, due_for_sending(now))
+        .where(Delivery.subscription_id == Subscription.id, due_for_sending(now), ordering.claimable(horizon))
         .order_by(Delivery.next_attempt_at, Delivery.id)  # the index's order, no other's
         .limit(limit)
         .lateral("earliest")
@@ -292,11 +324,16 @@ async def record_attempts(
 
 async def restart(session: AsyncSession, ids: Sequence[uuid.UUID]) -> None:
     """A replay: finished deliveries become ``pending`` again on the same id, due now, with a
-    new chain (``chain_offset`` = the attempts so far, so a full retry budget)."""
+    new chain (``chain_offset`` = the attempts so far, so a full retry budget). An ordered
+    one goes to the end of its line (:func:`.ordering.requeue`)."""
     now = utcnow()
+    requeued = await ordering.requeue(session, ids, now)
+    rest = [delivery_id for delivery_id in ids if delivery_id not in requeued]
+    if not rest:
+        return
     await session.execute(
         update(Delivery)
-        .where(and_(Delivery.id.in_(ids), Delivery.status.in_(FINISHED)))
+        .where(and_(Delivery.id.in_(rest), Delivery.status.in_(FINISHED)))
         .values(
             status=DeliveryStatus.PENDING,
             next_attempt_at=now,

@@ -16,9 +16,8 @@ so a UUID that another scope already used neither blocks the event nor reveals i
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, tuple_
@@ -181,15 +180,16 @@ async def store(session: AsyncSession, events: list[NewEvent]) -> list[Ingested]
         ids.add(event.id)
         pending[index] = event
     for _ in range(MAX_ROUNDS):
-        inserted = await _insert(session, pending.values(), now)
+        inserted = await _insert(session, pending, now)
         left_out: dict[int, NewEvent] = {}
         for index, event in pending.items():
             if event.id not in inserted:
                 left_out[index] = event
                 continue
-            results[index] = StoredEvent(event.id, event.name, event.status, now, duplicate=False)
+            received = received_at(now, index)
+            results[index] = StoredEvent(event.id, event.name, event.status, received, duplicate=False)
             if event.claim is not None:
-                repeated = StoredEvent(event.id, event.name, event.status, now, duplicate=True)
+                repeated = StoredEvent(event.id, event.name, event.status, received, duplicate=True)
                 holders[event.claim.slot] = _Holder(event.claim.fingerprint, repeated)
         holders.update(await _holders(session, [e.claim for e in left_out.values() if e.claim]))
         pending = {}
@@ -208,8 +208,16 @@ async def store(session: AsyncSession, events: list[NewEvent]) -> list[Ingested]
     return [results[index] for index in range(len(events))]
 
 
-async def _insert(session: AsyncSession, events: Iterable[NewEvent], now: datetime) -> set[uuid.UUID]:
-    """``INSERT … ON CONFLICT DO NOTHING`` of ``events``; the ids of the rows inserted."""
+def received_at(now: datetime, index: int) -> datetime:
+    """The ``index``-th event of a request is received a microsecond after the one before:
+    an ordered subscription's deliveries follow received_at (deliveries/ordering.py), so a
+    batch keeps its order."""
+    return now + timedelta(microseconds=index)
+
+
+async def _insert(session: AsyncSession, events: dict[int, NewEvent], now: datetime) -> set[uuid.UUID]:
+    """``INSERT … ON CONFLICT DO NOTHING`` of ``events`` (by their index in the request);
+    the ids of the rows inserted."""
     rows = [
         {
             "id": e.id,
@@ -224,9 +232,9 @@ async def _insert(session: AsyncSession, events: Iterable[NewEvent], now: dateti
             "status": e.status,
             "error": e.error,
             "trace_context": e.trace_context,
-            "received_at": now,
+            "received_at": received_at(now, index),
         }
-        for e in events
+        for index, e in events.items()
     ]
     if not rows:
         return set()

@@ -200,6 +200,8 @@ class Portal:
             "headers": "",
             "rate_limit": "",
             "payload_format": "data",
+            "ordering": "none",
+            "ordering_key": "",
         }
         return self.render(
             request,
@@ -227,6 +229,8 @@ class Portal:
             "headers": "",
             "rate_limit": "" if sub["rate_limit"] is None else str(sub["rate_limit"]),
             "payload_format": sub["payload_format"],
+            "ordering": sub["ordering"],
+            "ordering_key": sub["ordering_key"] or "",
         }
         health = await api.get(f"/v1/subscriptions/{sub_id}/health")
         return self.render(
@@ -251,6 +255,8 @@ class Portal:
             "headers",
             "rate_limit",
             "payload_format",
+            "ordering",
+            "ordering_key",
         )
         values = {name: first(fields, name) for name in names}
         values["headers"] = fields.get("headers", [""])[0]
@@ -260,6 +266,8 @@ class Portal:
             "recipient_url": values["recipient_url"],
             "payload_format": values["payload_format"] or "data",
             "description": values["description"] or None,
+            "ordering": values["ordering"] or "none",
+            "ordering_key": values["ordering_key"] or None,
         }
         errors: dict[str, str] = {}
         if values["filter"]:

@@ -13,9 +13,10 @@ transactions rather than several round trips per event:
    any, the payload passes, and whose endpoint is not waiting for its verification),
    insert their deliveries (each of its subscription's
    application) — leased to this worker for the
-   immediate send (:mod:`asyncevents_svc.deliveries.repository`) — and mark the events
-   ``dispatched``, keeping on each which subscriptions its filter (or an endpoint not yet
-   verified) skipped and why
+   immediate send (:mod:`asyncevents_svc.deliveries.repository`), but an ordered
+   subscription's only when it heads its line (:mod:`asyncevents_svc.deliveries.ordering`)
+   — and mark the events ``dispatched``, keeping on each which subscriptions its filter
+   (or an endpoint not yet verified) skipped and why
    (:mod:`asyncevents_svc.events.repository`). Only after that commit are broker messages
    acknowledged.
 
@@ -28,6 +29,8 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 import structlog
@@ -41,6 +44,7 @@ from asyncevents_svc.db.engine import SessionFactory
 from asyncevents_svc.db.lease import Lease
 from asyncevents_svc.db.models import Event, Subscription
 from asyncevents_svc.db.types import utcnow
+from asyncevents_svc.deliveries import ordering
 from asyncevents_svc.deliveries import repository as deliveries
 from asyncevents_svc.deliveries.jobs import SendJob
 from asyncevents_svc.errors import AppError
@@ -122,6 +126,30 @@ class FanOut:
             self.metrics.events_failed.labels(event.name).inc()
             log.warning("event_failed", event_id=str(event.id), error=error)
 
+    async def _place(
+        self,
+        session: AsyncSession,
+        new: list[deliveries.NewDelivery],
+        fanning: list[uuid.UUID],
+        now: datetime,
+    ) -> list[deliveries.NewDelivery]:
+        """Ordered deliveries take their place in their lines (:func:`ordering.place`): only
+        a line's head is released, and sent at once only before the horizon (the oldest
+        event not yet fanned out, but those of ``fanning``)."""
+        newcomers = [
+            ordering.Newcomer(d.id, d.subscription_id, d.ordering_key, d.ordered_at)
+            for d in new
+            if d.ordering_key is not None and d.ordered_at is not None
+        ]
+        if not newcomers:
+            return new
+        limit = await ordering.horizon(session, fanning)
+        placed = await ordering.place(session, newcomers, now=now, limit=limit)
+        return [
+            replace(d, released=placed[d.id].released, send=placed[d.id].send) if d.id in placed else d
+            for d in new
+        ]
+
     async def fan_out(self, event_ids: Sequence[uuid.UUID]) -> list[SendJob]:
         """Fan the events out; returns the first-attempt jobs this worker now owns."""
         if not event_ids:
@@ -140,7 +168,6 @@ class FanOut:
         if not resolved:
             return []
         now = utcnow()
-        jobs: list[SendJob] = []
         async with self.sessions() as session, session.begin():
             locked = await events.lock_accepted(session, list(resolved))
             if not locked:
@@ -151,6 +178,7 @@ class FanOut:
                 {resolved[event_id][0].application_id for event_id in locked},
             )
             new: list[deliveries.NewDelivery] = []
+            offered: dict[uuid.UUID, SendJob] = {}
             dispatched: list[events.Dispatched] = []
             for event_id in locked:
                 event, payload = resolved[event_id]
@@ -168,22 +196,29 @@ class FanOut:
                             skipped.append({"subscription_id": sub.id, "reason": f"filter: {miss}"})
                         continue
                     delivery = deliveries.NewDelivery(
-                        uuid.uuid4(), event_id, sub.id, sub.notifier, sub.application_id
+                        uuid.uuid4(),
+                        event_id,
+                        sub.id,
+                        sub.notifier,
+                        sub.application_id,
+                        ordering_key=ordering.key_of(sub, payload),
+                        ordered_at=event.received_at,
                     )
                     new.append(delivery)
-                    jobs.append(
-                        SendJob.to(
-                            sub,
-                            delivery_id=delivery.id,
-                            event_id=event_id,
-                            event_name=event.name,
-                            store_id=event.store_id,
-                            payload=payload,
-                            attempt=1,
-                            trace_context=event.trace_context,
-                        )
+                    offered[delivery.id] = SendJob.to(
+                        sub,
+                        delivery_id=delivery.id,
+                        event_id=event_id,
+                        event_name=event.name,
+                        store_id=event.store_id,
+                        payload=payload,
+                        attempt=1,
+                        trace_context=event.trace_context,
+                        ordering_key=delivery.ordering_key,
                     )
                 dispatched.append(events.Dispatched(event_id, payload, skipped or None))
+            new = await self._place(session, new, locked, now)
+            jobs = [offered[delivery.id] for delivery in new if delivery.released and delivery.send]
             await deliveries.insert_leased(session, new, now=now, locked_until=self.lease.until(now))
             await events.mark_dispatched(session, dispatched, now)
         log.debug("events_dispatched", events=len(locked), deliveries=len(jobs))

@@ -85,12 +85,7 @@ def _parse(raw: Any, field: str, depth: int, counter: list[int]) -> Condition:
         raise ValidationFailed(
             field, f"unknown key(s) {unknown}; a condition has 'path' and one of {list(OPERATORS)}, or and/or"
         )
-    path = raw.get("path")
-    if not isinstance(path, str) or not path or len(path) > 255:
-        raise ValidationFailed(f"{field}.path", "a dot-separated path into the payload, e.g. 'order.total'")
-    segments = tuple(path.split("."))
-    if len(segments) > MAX_PATH_SEGMENTS or "" in segments:
-        raise ValidationFailed(f"{field}.path", f"at most {MAX_PATH_SEGMENTS} non-empty segments")
+    segments = parse_path(raw.get("path"), f"{field}.path")
     ops = [op for op in OPERATORS if op in raw]
     if len(ops) != 1:
         raise ValidationFailed(field, f"exactly one operator of {list(OPERATORS)}")
@@ -104,6 +99,23 @@ def _parse(raw: Any, field: str, depth: int, counter: list[int]) -> Condition:
     if op == "in" and (not isinstance(value, list) or not value or len(value) > MAX_IN_VALUES):
         raise ValidationFailed(where, f"a non-empty list of at most {MAX_IN_VALUES} values")
     return Test(segments, op, value)
+
+
+def parse_path(path: Any, field: str) -> tuple[str, ...]:
+    """A payload path (filters' and ordering keys'): dot-separated segments; a
+    :class:`ValidationFailed` naming ``field`` otherwise."""
+    if not isinstance(path, str) or not path or len(path) > 255:
+        raise ValidationFailed(field, "a dot-separated path into the payload, e.g. 'order.total'")
+    segments = tuple(path.split("."))
+    if len(segments) > MAX_PATH_SEGMENTS or "" in segments:
+        raise ValidationFailed(field, f"at most {MAX_PATH_SEGMENTS} non-empty segments")
+    return segments
+
+
+def value_at(payload: Any, path: tuple[str, ...]) -> tuple[bool, Any]:
+    """``(True, value)`` at ``path`` in ``payload``, or ``(False, None)`` where it is missing."""
+    value = _lookup(payload, path)
+    return (False, None) if value is _MISSING else (True, value)
 
 
 def _is_number(value: Any) -> bool:

@@ -61,6 +61,8 @@ def to_out(sub: Subscription, names: dict[int, str]) -> SubscriptionOut:
         filter=sub.filter,
         payload_format="cloudevents" if sub.payload_format == "cloudevents" else "data",
         signature=sub.signature if sub.signature in ("v1a", "both") else "v1",
+        ordering="fifo" if sub.ordering == "fifo" else "none",
+        ordering_key=sub.ordering_key if sub.ordering == "fifo" else None,
         header_names=sub.header_names or [],
         **{name: getattr(sub, name) for name in PLAIN_POLICY_FIELDS},
         disabled_reason=sub.disabled_reason,
@@ -116,10 +118,14 @@ def _fields(body: SubscriptionCreate | SubscriptionUpdate) -> SubscriptionFields
         filter=body.filter,
         payload_format=body.payload_format,
         signature=body.signature,
+        ordering=body.ordering,
+        ordering_key=body.ordering_key,
         headers=body.headers,
         **{name: getattr(body, name) for name in PLAIN_POLICY_FIELDS},
         cleared=frozenset(
-            name for name in POLICY_FIELDS if name in body.model_fields_set and getattr(body, name) is None
+            name
+            for name in (*POLICY_FIELDS, "ordering_key")
+            if name in body.model_fields_set and getattr(body, name) is None
         ),
     )
 

@@ -149,6 +149,29 @@ SignatureField = Annotated[
     ),
 ]
 
+Ordering = Literal["none", "fifo"]
+OrderingField = Annotated[
+    Ordering,
+    Field(
+        description="`fifo`: deliveries one at a time, in the order the events were accepted, per "
+        '`ordering_key` (README, "Ordering"); a failing delivery holds the ones behind it until it '
+        "is delivered, dead or cancelled. `none`: concurrent, in no set order.",
+        examples=["fifo"],
+    ),
+]
+OrderingKeyField = Annotated[
+    Line,
+    Field(
+        min_length=1,
+        max_length=255,
+        description="With `fifo` only: a payload path (a filter's syntax, e.g. `entity_id` or "
+        "`order.customer_id`) whose value makes the key: order per key, keys in parallel. Without "
+        "it, or for a payload without the path, one key for the whole subscription. On PATCH, "
+        "`null` removes it.",
+        examples=["entity_id"],
+    ),
+]
+
 
 class DeliveryPolicy(BaseModel):
     """How deliveries to one subscription are made; each field left out (or ``null``) means
@@ -179,11 +202,14 @@ class SubscriptionCreate(DeliveryPolicy):
     filter: FilterField | None = None
     payload_format: PayloadFormatField = "data"
     signature: SignatureField = "v1"
+    ordering: OrderingField = "none"
+    ordering_key: OrderingKeyField | None = None
     application: ApplicationField | None = None
 
 
 class SubscriptionUpdate(DeliveryPolicy):
-    """A partial update; ``verification_token`` rotates the token. ``null`` for `filter` or a
+    """A partial update; ``verification_token`` rotates the token. ``null`` for `filter`,
+    `ordering_key` or a
     delivery-policy field (`headers`, `timeout`, `retry_schedule`, `max_retries`,
     `max_in_flight`, `rate_limit`) removes it (back to the service's default)."""
 
@@ -199,6 +225,8 @@ class SubscriptionUpdate(DeliveryPolicy):
     filter: FilterField | None = None
     payload_format: PayloadFormatField | None = None
     signature: SignatureField | None = None
+    ordering: OrderingField | None = None
+    ordering_key: OrderingKeyField | None = None
 
 
 class VerificationOut(BaseModel):
@@ -235,6 +263,8 @@ class SubscriptionOut(BaseModel):
     filter: dict[str, Any] | None
     payload_format: PayloadFormat
     signature: SignatureScheme
+    ordering: Ordering
+    ordering_key: str | None
     header_names: list[str] = Field(description="Names of the custom headers; their values are never shown.")
     timeout: float | None
     retry_schedule: list[float] | None

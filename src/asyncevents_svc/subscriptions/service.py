@@ -33,6 +33,7 @@ from asyncevents_svc.catalogue.patterns import is_pattern, is_valid_pattern
 from asyncevents_svc.crypto import TokenCipher, generate_token
 from asyncevents_svc.db.models import DEFAULT_APPLICATION_ID, Subscription
 from asyncevents_svc.db.types import utcnow
+from asyncevents_svc.deliveries import ordering
 from asyncevents_svc.deliveries.policy import PLAIN_POLICY_FIELDS, SendPolicy
 from asyncevents_svc.errors import Conflict, NotFound, ValidationFailed
 from asyncevents_svc.notifiers.http import RESERVED_HEADERS, HttpNotifier
@@ -57,6 +58,8 @@ class SubscriptionFields:
     filter: dict[str, Any] | None = None
     payload_format: str | None = None
     signature: str | None = None
+    ordering: str | None = None  # "none" | "fifo" (deliveries/ordering.py)
+    ordering_key: str | None = None  # a payload path, with "fifo" only
     headers: dict[str, str] | None = None
     timeout: float | None = None
     retry_schedule: list[float] | None = None
@@ -175,6 +178,7 @@ class SubscriptionService:
             sub.payload_format = fields.payload_format
         if fields.signature is not None:
             sub.signature = fields.signature
+        self._apply_ordering(sub, fields)
         if fields.filter is not None:
             filters.parse(fields.filter, self.prefix + "filter")
             sub.filter = fields.filter
@@ -195,6 +199,19 @@ class SubscriptionService:
                 sub.headers_encrypted = sub.header_names = None
             else:
                 setattr(sub, name, None)
+
+    def _apply_ordering(self, sub: Subscription, fields: SubscriptionFields) -> None:
+        """``ordering`` and its ``ordering_key`` path (a filter's path syntax): a key only
+        with ``fifo``; ``none`` drops the key."""
+        if fields.ordering is not None:
+            sub.ordering = fields.ordering
+        if fields.ordering_key is not None:
+            if sub.ordering != ordering.FIFO:
+                raise ValidationFailed(self.prefix + "ordering_key", 'only with "ordering": "fifo"')
+            filters.parse_path(fields.ordering_key, self.prefix + "ordering_key")
+            sub.ordering_key = fields.ordering_key
+        elif "ordering_key" in fields.cleared or sub.ordering != ordering.FIFO:
+            sub.ordering_key = None
 
     async def _check_target(self, notifier_key: str, recipient: str) -> None:
         notifier = self.notifiers.get(notifier_key)
@@ -319,9 +336,12 @@ class SubscriptionService:
             sub.store_id = fields.store_id
         if fields.description is not None:
             sub.description = fields.description
+        was_ordered = sub.ordering == ordering.FIFO
         self._apply_policy(sub, fields)
         sub.modified = utcnow()
         await self.session.flush()
+        if was_ordered and sub.ordering != ordering.FIFO:
+            await ordering.unorder(self.session, sub.id, sub.modified)
         return Updated(sub, dropped)
 
     async def restart_verification(self, sub: Subscription) -> None:

@@ -17,13 +17,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from asyncevents_svc.db.engine import SessionFactory
+from asyncevents_svc.db.lease import Lease
 from asyncevents_svc.db.types import utcnow
+from asyncevents_svc.deliveries import ordering
 from asyncevents_svc.deliveries import repository as deliveries
 from asyncevents_svc.deliveries.jobs import SendJob
 from asyncevents_svc.deliveries.policy import after_attempt, for_subscription
-from asyncevents_svc.deliveries.status import AttemptOutcome
+from asyncevents_svc.deliveries.status import AttemptOutcome, DeliveryStatus
 from asyncevents_svc.notifiers.base import NotifierResult
 from asyncevents_svc.observability.metrics import Metrics
 from asyncevents_svc.settings import EndpointHealthSettings, RetrySettings
@@ -32,6 +35,8 @@ from asyncevents_svc.subscriptions.health import AttemptSummary
 
 log = structlog.get_logger(__name__)
 MAX_BATCH = 500
+#: An ordered line's head that ends so releases the next of its line.
+ENDS_A_HEAD = (DeliveryStatus.DELIVERED, DeliveryStatus.DEAD)
 
 
 @dataclass(frozen=True)
@@ -52,8 +57,10 @@ class AttemptRecorder:
         endpoint_health: EndpointHealthSettings,
         excerpt_bytes: int,
         metrics: Metrics,
+        lease: Lease | None = None,
     ) -> None:
         self.sessions = sessions
+        self.lease = lease or Lease(60.0)  # the worker's delivery lease, for released heads
         self.retry = retry
         self.endpoint_health = endpoint_health
         self.excerpt_bytes = excerpt_bytes  # http.response_excerpt_bytes: how much of a response is kept
@@ -63,6 +70,9 @@ class AttemptRecorder:
         self._task: asyncio.Task[None] | None = None
         # Called after commit with the ids of operational events (subscription.disabled).
         self.on_published: Callable[[list[uuid.UUID]], Awaitable[None]] | None = None
+        # Called after commit with the send jobs of ordered deliveries this worker released
+        # (the next of each line whose head ended), leased to it: the dispatcher's submit.
+        self.on_released: Callable[[list[SendJob]], None] | None = None
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="attempt-recorder")
@@ -117,15 +127,37 @@ class AttemptRecorder:
             AttemptSummary(item.job.subscription_id, item.result.success, item.result.status_code)
             for item in batch
         ]
+        ended = [
+            (item.job.subscription_id, item.job.ordering_key)
+            for item, record in zip(batch, records, strict=True)
+            if item.job.ordering_key is not None and record.outcome.status in ENDS_A_HEAD
+        ]
         async with self.sessions() as session, session.begin():
             await deliveries.record_attempts(session, records, now=now, excerpt_bytes=self.excerpt_bytes)
             published = await health.after_attempts(session, summaries, self.endpoint_health, now)
+            following, cancelled = await self._release_next(session, ended, now)
+        for delivery_id, reason in cancelled:
+            log.info("delivery_cancelled", delivery_id=str(delivery_id), reason=reason)
+        if following and self.on_released is not None:
+            self.on_released(following)
         self._count(batch, [str(record.outcome.status) for record in records])
         if published and self.on_published is not None:
             try:
                 await self.on_published(published)
             except Exception as exc:  # the events are stored: the sweep dispatches them
                 log.warning("operational_events_not_dispatched", error=str(exc), count=len(published))
+
+    async def _release_next(
+        self, session: AsyncSession, ended: list[tuple[int, str]], now: datetime
+    ) -> tuple[list[SendJob], list[tuple[uuid.UUID, str]]]:
+        """Ordered lines whose head ended: their next deliveries, leased to this worker
+        (:func:`ordering.release_next`), as jobs for :attr:`on_released`."""
+        if not ended:
+            return [], []
+        ids = await ordering.release_next(session, ended, now=now, locked_until=self.lease.until(now))
+        if not ids:
+            return [], []
+        return await deliveries.jobs_for(session, ids)
 
     def _count(self, batch: list[Finished], outcomes: list[str]) -> None:
         metrics = self.metrics

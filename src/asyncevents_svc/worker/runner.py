@@ -80,6 +80,7 @@ class Worker:
             endpoint_health=settings.endpoint_health,
             excerpt_bytes=settings.http.response_excerpt_bytes,
             metrics=runtime.metrics,
+            lease=Lease(settings.worker.lease_seconds),
         )
         self.dispatcher = Dispatcher(
             settings.worker,
@@ -95,6 +96,7 @@ class Worker:
         )
         runtime.metrics.watch_dispatcher(lambda: self.dispatcher.sending, lambda: self.dispatcher.backlog)
         self.recorder.on_published = self._dispatch_now
+        self.recorder.on_released = self.dispatcher.submit
         self.fan_out = FanOut(
             runtime.sessions,
             runtime.catalogue,

@@ -76,16 +76,19 @@ from .stats_error_out import StatsErrorOut
 from .subscription_create import SubscriptionCreate
 from .subscription_create_filter_type_0 import SubscriptionCreateFilterType0
 from .subscription_create_headers_type_0 import SubscriptionCreateHeadersType0
+from .subscription_create_ordering import SubscriptionCreateOrdering
 from .subscription_create_payload_format import SubscriptionCreatePayloadFormat
 from .subscription_create_signature import SubscriptionCreateSignature
 from .subscription_create_status import SubscriptionCreateStatus
 from .subscription_created import SubscriptionCreated
 from .subscription_created_filter_type_0 import SubscriptionCreatedFilterType0
+from .subscription_created_ordering import SubscriptionCreatedOrdering
 from .subscription_created_payload_format import SubscriptionCreatedPayloadFormat
 from .subscription_created_signature import SubscriptionCreatedSignature
 from .subscription_created_status import SubscriptionCreatedStatus
 from .subscription_out import SubscriptionOut
 from .subscription_out_filter_type_0 import SubscriptionOutFilterType0
+from .subscription_out_ordering import SubscriptionOutOrdering
 from .subscription_out_payload_format import SubscriptionOutPayloadFormat
 from .subscription_out_signature import SubscriptionOutSignature
 from .subscription_out_status import SubscriptionOutStatus
@@ -93,11 +96,13 @@ from .subscription_page import SubscriptionPage
 from .subscription_update import SubscriptionUpdate
 from .subscription_update_filter_type_0 import SubscriptionUpdateFilterType0
 from .subscription_update_headers_type_0 import SubscriptionUpdateHeadersType0
+from .subscription_update_ordering_type_0 import SubscriptionUpdateOrderingType0
 from .subscription_update_payload_format_type_0 import SubscriptionUpdatePayloadFormatType0
 from .subscription_update_signature_type_0 import SubscriptionUpdateSignatureType0
 from .subscription_update_status_type_0 import SubscriptionUpdateStatusType0
 from .subscription_updated import SubscriptionUpdated
 from .subscription_updated_filter_type_0 import SubscriptionUpdatedFilterType0
+from .subscription_updated_ordering import SubscriptionUpdatedOrdering
 from .subscription_updated_payload_format import SubscriptionUpdatedPayloadFormat
 from .subscription_updated_signature import SubscriptionUpdatedSignature
 from .subscription_updated_status import SubscriptionUpdatedStatus
@@ -185,16 +190,19 @@ __all__ = (
     "SubscriptionCreate",
     "SubscriptionCreated",
     "SubscriptionCreatedFilterType0",
+    "SubscriptionCreatedOrdering",
     "SubscriptionCreatedPayloadFormat",
     "SubscriptionCreatedSignature",
     "SubscriptionCreatedStatus",
     "SubscriptionCreateFilterType0",
     "SubscriptionCreateHeadersType0",
+    "SubscriptionCreateOrdering",
     "SubscriptionCreatePayloadFormat",
     "SubscriptionCreateSignature",
     "SubscriptionCreateStatus",
     "SubscriptionOut",
     "SubscriptionOutFilterType0",
+    "SubscriptionOutOrdering",
     "SubscriptionOutPayloadFormat",
     "SubscriptionOutSignature",
     "SubscriptionOutStatus",
@@ -202,11 +210,13 @@ __all__ = (
     "SubscriptionUpdate",
     "SubscriptionUpdated",
     "SubscriptionUpdatedFilterType0",
+    "SubscriptionUpdatedOrdering",
     "SubscriptionUpdatedPayloadFormat",
     "SubscriptionUpdatedSignature",
     "SubscriptionUpdatedStatus",
     "SubscriptionUpdateFilterType0",
     "SubscriptionUpdateHeadersType0",
+    "SubscriptionUpdateOrderingType0",
     "SubscriptionUpdatePayloadFormatType0",
     "SubscriptionUpdateSignatureType0",
     "SubscriptionUpdateStatusType0",

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from ..models.subscription_create_ordering import SubscriptionCreateOrdering
 from ..models.subscription_create_payload_format import SubscriptionCreatePayloadFormat
 from ..models.subscription_create_signature import SubscriptionCreateSignature
 from ..models.subscription_create_status import SubscriptionCreateStatus
@@ -34,6 +35,10 @@ class SubscriptionCreate:
         max_in_flight (int | None | Unset): At most this many deliveries to this subscription at once.
         max_retries (int | None | Unset): Retries after the first attempt before the delivery is dead.
         metadata (str | Unset): Notifier key (`GET /v1/notifiers`). Default: 'http'.
+        ordering (SubscriptionCreateOrdering | Unset): `fifo`: deliveries one at a time, in the order the events were
+            accepted, per `ordering_key` (README, "Ordering"); a failing delivery holds the ones behind it until it is
+            delivered, dead or cancelled. `none`: concurrent, in no set order. Default: SubscriptionCreateOrdering.NONE.
+        ordering_key (None | str | Unset):
         payload_format (SubscriptionCreatePayloadFormat | Unset): `data`: the module's `{"data": payload}`;
             `cloudevents`: a CloudEvents 1.0 structured-mode JSON event (`application/cloudevents+json`). Default:
             SubscriptionCreatePayloadFormat.DATA.
@@ -58,6 +63,8 @@ class SubscriptionCreate:
     max_in_flight: int | None | Unset = UNSET
     max_retries: int | None | Unset = UNSET
     metadata: str | Unset = "http"
+    ordering: SubscriptionCreateOrdering | Unset = SubscriptionCreateOrdering.NONE
+    ordering_key: None | str | Unset = UNSET
     payload_format: SubscriptionCreatePayloadFormat | Unset = SubscriptionCreatePayloadFormat.DATA
     rate_limit: float | None | Unset = UNSET
     retry_schedule: list[float] | None | Unset = UNSET
@@ -116,6 +123,16 @@ class SubscriptionCreate:
             max_retries = self.max_retries
 
         metadata = self.metadata
+
+        ordering: str | Unset = UNSET
+        if not isinstance(self.ordering, Unset):
+            ordering = self.ordering.value
+
+        ordering_key: None | str | Unset
+        if isinstance(self.ordering_key, Unset):
+            ordering_key = UNSET
+        else:
+            ordering_key = self.ordering_key
 
         payload_format: str | Unset = UNSET
         if not isinstance(self.payload_format, Unset):
@@ -180,6 +197,10 @@ class SubscriptionCreate:
             field_dict["max_retries"] = max_retries
         if metadata is not UNSET:
             field_dict["metadata"] = metadata
+        if ordering is not UNSET:
+            field_dict["ordering"] = ordering
+        if ordering_key is not UNSET:
+            field_dict["ordering_key"] = ordering_key
         if payload_format is not UNSET:
             field_dict["payload_format"] = payload_format
         if rate_limit is not UNSET:
@@ -281,6 +302,22 @@ class SubscriptionCreate:
 
         metadata = d.pop("metadata", UNSET)
 
+        _ordering = d.pop("ordering", UNSET)
+        ordering: SubscriptionCreateOrdering | Unset
+        if isinstance(_ordering, Unset):
+            ordering = UNSET
+        else:
+            ordering = SubscriptionCreateOrdering(_ordering)
+
+        def _parse_ordering_key(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        ordering_key = _parse_ordering_key(d.pop("ordering_key", UNSET))
+
         _payload_format = d.pop("payload_format", UNSET)
         payload_format: SubscriptionCreatePayloadFormat | Unset
         if isinstance(_payload_format, Unset):
@@ -358,6 +395,8 @@ class SubscriptionCreate:
             max_in_flight=max_in_flight,
             max_retries=max_retries,
             metadata=metadata,
+            ordering=ordering,
+            ordering_key=ordering_key,
             payload_format=payload_format,
             rate_limit=rate_limit,
             retry_schedule=retry_schedule,

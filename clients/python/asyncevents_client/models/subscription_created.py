@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.subscription_created_ordering import SubscriptionCreatedOrdering
 from ..models.subscription_created_payload_format import SubscriptionCreatedPayloadFormat
 from ..models.subscription_created_signature import SubscriptionCreatedSignature
 from ..models.subscription_created_status import SubscriptionCreatedStatus
@@ -37,6 +38,8 @@ class SubscriptionCreated:
         max_retries (int | None): Retries after the first attempt before the delivery is dead.
         metadata (str): The notifier that sends the deliveries (`GET /v1/notifiers`).
         modified (datetime.datetime): When the subscription last changed.
+        ordering (SubscriptionCreatedOrdering):
+        ordering_key (None | str):
         payload_format (SubscriptionCreatedPayloadFormat): `data` sends `{"data": payload}` (the module's shape); `raw`
             the payload alone.
         rate_limit (float | None): At most this many deliveries per second to this subscription.
@@ -65,6 +68,8 @@ class SubscriptionCreated:
     max_retries: int | None
     metadata: str
     modified: datetime.datetime
+    ordering: SubscriptionCreatedOrdering
+    ordering_key: None | str
     payload_format: SubscriptionCreatedPayloadFormat
     rate_limit: float | None
     recipient_url: str
@@ -116,6 +121,11 @@ class SubscriptionCreated:
         metadata = self.metadata
 
         modified = self.modified.isoformat()
+
+        ordering = self.ordering.value
+
+        ordering_key: None | str
+        ordering_key = self.ordering_key
 
         payload_format = self.payload_format.value
 
@@ -173,6 +183,8 @@ class SubscriptionCreated:
                 "max_retries": max_retries,
                 "metadata": metadata,
                 "modified": modified,
+                "ordering": ordering,
+                "ordering_key": ordering_key,
                 "payload_format": payload_format,
                 "rate_limit": rate_limit,
                 "recipient_url": recipient_url,
@@ -266,6 +278,15 @@ class SubscriptionCreated:
 
         modified = datetime.datetime.fromisoformat(d.pop("modified"))
 
+        ordering = SubscriptionCreatedOrdering(d.pop("ordering"))
+
+        def _parse_ordering_key(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        ordering_key = _parse_ordering_key(d.pop("ordering_key"))
+
         payload_format = SubscriptionCreatedPayloadFormat(d.pop("payload_format"))
 
         def _parse_rate_limit(data: object) -> float | None:
@@ -347,6 +368,8 @@ class SubscriptionCreated:
             max_retries=max_retries,
             metadata=metadata,
             modified=modified,
+            ordering=ordering,
+            ordering_key=ordering_key,
             payload_format=payload_format,
             rate_limit=rate_limit,
             recipient_url=recipient_url,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.subscription_out_ordering import SubscriptionOutOrdering
 from ..models.subscription_out_payload_format import SubscriptionOutPayloadFormat
 from ..models.subscription_out_signature import SubscriptionOutSignature
 from ..models.subscription_out_status import SubscriptionOutStatus
@@ -36,6 +37,8 @@ class SubscriptionOut:
         max_retries (int | None): Retries after the first attempt before the delivery is dead.
         metadata (str): The notifier that sends the deliveries (`GET /v1/notifiers`).
         modified (datetime.datetime): When the subscription last changed.
+        ordering (SubscriptionOutOrdering):
+        ordering_key (None | str):
         payload_format (SubscriptionOutPayloadFormat): `data` sends `{"data": payload}` (the module's shape); `raw` the
             payload alone.
         rate_limit (float | None): At most this many deliveries per second to this subscription.
@@ -63,6 +66,8 @@ class SubscriptionOut:
     max_retries: int | None
     metadata: str
     modified: datetime.datetime
+    ordering: SubscriptionOutOrdering
+    ordering_key: None | str
     payload_format: SubscriptionOutPayloadFormat
     rate_limit: float | None
     recipient_url: str
@@ -114,6 +119,11 @@ class SubscriptionOut:
 
         modified = self.modified.isoformat()
 
+        ordering = self.ordering.value
+
+        ordering_key: None | str
+        ordering_key = self.ordering_key
+
         payload_format = self.payload_format.value
 
         rate_limit: float | None
@@ -164,6 +174,8 @@ class SubscriptionOut:
                 "max_retries": max_retries,
                 "metadata": metadata,
                 "modified": modified,
+                "ordering": ordering,
+                "ordering_key": ordering_key,
                 "payload_format": payload_format,
                 "rate_limit": rate_limit,
                 "recipient_url": recipient_url,
@@ -255,6 +267,15 @@ class SubscriptionOut:
 
         modified = datetime.datetime.fromisoformat(d.pop("modified"))
 
+        ordering = SubscriptionOutOrdering(d.pop("ordering"))
+
+        def _parse_ordering_key(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        ordering_key = _parse_ordering_key(d.pop("ordering_key"))
+
         payload_format = SubscriptionOutPayloadFormat(d.pop("payload_format"))
 
         def _parse_rate_limit(data: object) -> float | None:
@@ -327,6 +348,8 @@ class SubscriptionOut:
             max_retries=max_retries,
             metadata=metadata,
             modified=modified,
+            ordering=ordering,
+            ordering_key=ordering_key,
             payload_format=payload_format,
             rate_limit=rate_limit,
             recipient_url=recipient_url,

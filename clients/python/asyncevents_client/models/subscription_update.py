@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from ..models.subscription_update_ordering_type_0 import SubscriptionUpdateOrderingType0
 from ..models.subscription_update_payload_format_type_0 import SubscriptionUpdatePayloadFormatType0
 from ..models.subscription_update_signature_type_0 import SubscriptionUpdateSignatureType0
 from ..models.subscription_update_status_type_0 import SubscriptionUpdateStatusType0
@@ -20,7 +21,8 @@ T = TypeVar("T", bound="SubscriptionUpdate")
 
 @_attrs_define
 class SubscriptionUpdate:
-    """A partial update; ``verification_token`` rotates the token. ``null`` for `filter` or a
+    """A partial update; ``verification_token`` rotates the token. ``null`` for `filter`,
+    `ordering_key` or a
     delivery-policy field (`headers`, `timeout`, `retry_schedule`, `max_retries`,
     `max_in_flight`, `rate_limit`) removes it (back to the service's default).
 
@@ -34,6 +36,8 @@ class SubscriptionUpdate:
             max_in_flight (int | None | Unset): At most this many deliveries to this subscription at once.
             max_retries (int | None | Unset): Retries after the first attempt before the delivery is dead.
             metadata (None | str | Unset): The notifier that sends the deliveries (`GET /v1/notifiers`).
+            ordering (None | SubscriptionUpdateOrderingType0 | Unset):
+            ordering_key (None | str | Unset):
             payload_format (None | SubscriptionUpdatePayloadFormatType0 | Unset): `data` sends `{"data": payload}` (the
                 module's shape); `raw` the payload alone.
             rate_limit (float | None | Unset): At most this many deliveries per second to this subscription.
@@ -54,6 +58,8 @@ class SubscriptionUpdate:
     max_in_flight: int | None | Unset = UNSET
     max_retries: int | None | Unset = UNSET
     metadata: None | str | Unset = UNSET
+    ordering: None | SubscriptionUpdateOrderingType0 | Unset = UNSET
+    ordering_key: None | str | Unset = UNSET
     payload_format: None | SubscriptionUpdatePayloadFormatType0 | Unset = UNSET
     rate_limit: float | None | Unset = UNSET
     recipient_url: None | str | Unset = UNSET
@@ -113,6 +119,20 @@ class SubscriptionUpdate:
             metadata = UNSET
         else:
             metadata = self.metadata
+
+        ordering: None | str | Unset
+        if isinstance(self.ordering, Unset):
+            ordering = UNSET
+        elif isinstance(self.ordering, SubscriptionUpdateOrderingType0):
+            ordering = self.ordering.value
+        else:
+            ordering = self.ordering
+
+        ordering_key: None | str | Unset
+        if isinstance(self.ordering_key, Unset):
+            ordering_key = UNSET
+        else:
+            ordering_key = self.ordering_key
 
         payload_format: None | str | Unset
         if isinstance(self.payload_format, Unset):
@@ -194,6 +214,10 @@ class SubscriptionUpdate:
             field_dict["max_retries"] = max_retries
         if metadata is not UNSET:
             field_dict["metadata"] = metadata
+        if ordering is not UNSET:
+            field_dict["ordering"] = ordering
+        if ordering_key is not UNSET:
+            field_dict["ordering_key"] = ordering_key
         if payload_format is not UNSET:
             field_dict["payload_format"] = payload_format
         if rate_limit is not UNSET:
@@ -300,6 +324,32 @@ class SubscriptionUpdate:
             return cast(None | str | Unset, data)
 
         metadata = _parse_metadata(d.pop("metadata", UNSET))
+
+        def _parse_ordering(data: object) -> None | SubscriptionUpdateOrderingType0 | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                ordering_type_0 = SubscriptionUpdateOrderingType0(data)
+
+                return ordering_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | SubscriptionUpdateOrderingType0 | Unset, data)
+
+        ordering = _parse_ordering(d.pop("ordering", UNSET))
+
+        def _parse_ordering_key(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        ordering_key = _parse_ordering_key(d.pop("ordering_key", UNSET))
 
         def _parse_payload_format(data: object) -> None | SubscriptionUpdatePayloadFormatType0 | Unset:
             if data is None:
@@ -422,6 +472,8 @@ class SubscriptionUpdate:
             max_in_flight=max_in_flight,
             max_retries=max_retries,
             metadata=metadata,
+            ordering=ordering,
+            ordering_key=ordering_key,
             payload_format=payload_format,
             rate_limit=rate_limit,
             recipient_url=recipient_url,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.subscription_updated_ordering import SubscriptionUpdatedOrdering
 from ..models.subscription_updated_payload_format import SubscriptionUpdatedPayloadFormat
 from ..models.subscription_updated_signature import SubscriptionUpdatedSignature
 from ..models.subscription_updated_status import SubscriptionUpdatedStatus
@@ -37,6 +38,8 @@ class SubscriptionUpdated:
         max_retries (int | None): Retries after the first attempt before the delivery is dead.
         metadata (str): The notifier that sends the deliveries (`GET /v1/notifiers`).
         modified (datetime.datetime): When the subscription last changed.
+        ordering (SubscriptionUpdatedOrdering):
+        ordering_key (None | str):
         payload_format (SubscriptionUpdatedPayloadFormat): `data` sends `{"data": payload}` (the module's shape); `raw`
             the payload alone.
         rate_limit (float | None): At most this many deliveries per second to this subscription.
@@ -68,6 +71,8 @@ class SubscriptionUpdated:
     max_retries: int | None
     metadata: str
     modified: datetime.datetime
+    ordering: SubscriptionUpdatedOrdering
+    ordering_key: None | str
     payload_format: SubscriptionUpdatedPayloadFormat
     rate_limit: float | None
     recipient_url: str
@@ -119,6 +124,11 @@ class SubscriptionUpdated:
         metadata = self.metadata
 
         modified = self.modified.isoformat()
+
+        ordering = self.ordering.value
+
+        ordering_key: None | str
+        ordering_key = self.ordering_key
 
         payload_format = self.payload_format.value
 
@@ -174,6 +184,8 @@ class SubscriptionUpdated:
                 "max_retries": max_retries,
                 "metadata": metadata,
                 "modified": modified,
+                "ordering": ordering,
+                "ordering_key": ordering_key,
                 "payload_format": payload_format,
                 "rate_limit": rate_limit,
                 "recipient_url": recipient_url,
@@ -267,6 +279,15 @@ class SubscriptionUpdated:
 
         modified = datetime.datetime.fromisoformat(d.pop("modified"))
 
+        ordering = SubscriptionUpdatedOrdering(d.pop("ordering"))
+
+        def _parse_ordering_key(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        ordering_key = _parse_ordering_key(d.pop("ordering_key"))
+
         payload_format = SubscriptionUpdatedPayloadFormat(d.pop("payload_format"))
 
         def _parse_rate_limit(data: object) -> float | None:
@@ -341,6 +362,8 @@ class SubscriptionUpdated:
             max_retries=max_retries,
             metadata=metadata,
             modified=modified,
+            ordering=ordering,
+            ordering_key=ordering_key,
             payload_format=payload_format,
             rate_limit=rate_limit,
             recipient_url=recipient_url,

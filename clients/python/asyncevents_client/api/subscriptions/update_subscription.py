@@ -111,7 +111,8 @@ def sync_detailed(
     Args:
         subscription_id (int):
         body (SubscriptionUpdate): A partial update; ``verification_token`` rotates the token.
-            ``null`` for `filter` or a
+            ``null`` for `filter`,
+            `ordering_key` or a
             delivery-policy field (`headers`, `timeout`, `retry_schedule`, `max_retries`,
             `max_in_flight`, `rate_limit`) removes it (back to the service's default).
 
@@ -152,7 +153,8 @@ def sync(
     Args:
         subscription_id (int):
         body (SubscriptionUpdate): A partial update; ``verification_token`` rotates the token.
-            ``null`` for `filter` or a
+            ``null`` for `filter`,
+            `ordering_key` or a
             delivery-policy field (`headers`, `timeout`, `retry_schedule`, `max_retries`,
             `max_in_flight`, `rate_limit`) removes it (back to the service's default).
 
@@ -188,7 +190,8 @@ async def asyncio_detailed(
     Args:
         subscription_id (int):
         body (SubscriptionUpdate): A partial update; ``verification_token`` rotates the token.
-            ``null`` for `filter` or a
+            ``null`` for `filter`,
+            `ordering_key` or a
             delivery-policy field (`headers`, `timeout`, `retry_schedule`, `max_retries`,
             `max_in_flight`, `rate_limit`) removes it (back to the service's default).
 
@@ -227,7 +230,8 @@ async def asyncio(
     Args:
         subscription_id (int):
         body (SubscriptionUpdate): A partial update; ``verification_token`` rotates the token.
-            ``null`` for `filter` or a
+            ``null`` for `filter`,
+            `ordering_key` or a
             delivery-policy field (`headers`, `timeout`, `retry_schedule`, `max_retries`,
             `max_in_flight`, `rate_limit`) removes it (back to the service's default).
 
