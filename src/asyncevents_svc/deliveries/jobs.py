@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from asyncevents_svc.db.models import Subscription
@@ -31,6 +32,7 @@ class SendJob:
     previous_token_encrypted: str | None = None  # still valid during a rotation overlap
     policy: SendPolicy = field(default_factory=SendPolicy)  # the subscription's delivery policy
     trace_context: str | None = None  # the event's traceparent: attempts join its trace
+    expires_at: datetime | None = None  # the delivery's deadline: no attempt after it
 
     @property
     def retries_done(self) -> int:
@@ -50,6 +52,7 @@ class SendJob:
         attempt: int,
         chain_offset: int = 0,
         trace_context: str | None = None,
+        expires_at: datetime | None = None,
     ) -> SendJob:
         """The job for sending to ``sub`` now (with its previous token while that is valid)."""
         expires = sub.previous_token_expires_at
@@ -69,4 +72,5 @@ class SendJob:
             previous_token_encrypted=previous,
             policy=SendPolicy.of(sub),
             trace_context=trace_context,
+            expires_at=expires_at,
         )

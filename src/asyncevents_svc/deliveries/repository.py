@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import cast
 
 import structlog
-from sqlalchemy import Select, Table, and_, bindparam, func, insert, or_, select, true, update
+from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, func, insert, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from asyncevents_svc.db.engine import SessionFactory
@@ -27,7 +27,7 @@ from asyncevents_svc.db.lease import Lease
 from asyncevents_svc.db.models import Attempt, Delivery, Event, Subscription, due_for_sending
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.deliveries.jobs import SendJob
-from asyncevents_svc.deliveries.minutes import Counted, add_attempts
+from asyncevents_svc.deliveries.minutes import Counted, add_attempts, add_expired
 from asyncevents_svc.deliveries.policy import Outcome
 from asyncevents_svc.deliveries.status import FINISHED, DeliveryStatus
 from asyncevents_svc.notifiers.base import NotifierResult
@@ -48,13 +48,18 @@ class NewDelivery:
     subscription_id: int
     notifier: str
     application_id: int
+    due_at: datetime | None = None  # a scheduled send: due then, not leased; None: now
+    expires_at: datetime | None = None  # the event's deadline (events/timing.py)
+    leased: bool = True  # False: not sent at once (scheduled, or past its deadline already)
 
 
 async def insert_leased(
     session: AsyncSession, deliveries: Sequence[NewDelivery], *, now: datetime, locked_until: datetime
 ) -> None:
     """Insert new ``pending`` deliveries, due now and leased (``locked_until``) to the worker
-    that sends their first attempt at once."""
+    that sends their first attempt at once -- except those not ``leased``: a scheduled one
+    is due at its ``due_at`` (the claim takes it then), one already past its deadline is
+    due now for the claim to expire."""
     if not deliveries:
         return
     rows = [
@@ -66,8 +71,9 @@ async def insert_leased(
             "notifier": new.notifier,
             "status": DeliveryStatus.PENDING,
             "attempts": 0,
-            "next_attempt_at": now,
-            "locked_until": locked_until,
+            "next_attempt_at": new.due_at or now,
+            "locked_until": locked_until if new.leased else None,
+            "expires_at": new.expires_at,
             "created_at": now,
             "updated_at": now,
         }
@@ -79,10 +85,12 @@ async def insert_leased(
 @dataclass(frozen=True)
 class DueClaim:
     """What one claim of due deliveries took: ``claimed`` rows, of which ``jobs`` are to be
-    sent (the others were cancelled: their subscription is gone or off)."""
+    sent (the others were cancelled, their subscription being gone or off, or expired: the
+    notifier of each of those is in ``expired``)."""
 
     jobs: list[SendJob]
     claimed: int
+    expired: tuple[str, ...] = ()
 
 
 async def claim_due(
@@ -90,10 +98,13 @@ async def claim_due(
 ) -> DueClaim:
     """Lease up to ``limit`` due deliveries (``SKIP LOCKED``: workers share them), none of the
     subscriptions in ``skip``, and return their send jobs. A claimed delivery whose
-    subscription was deleted or is no longer active is cancelled with the reason instead."""
+    subscription was deleted or is no longer active is cancelled with the reason instead, and
+    one past its deadline (``expires_at``) ends ``expired``: no attempt after the deadline.
+    Either leaves the open index, so no claim reads it again."""
     now = utcnow()
     jobs: list[SendJob] = []
     cancelled: list[tuple[uuid.UUID, str]] = []
+    expired: list[Delivery] = []
     async with sessions() as session, session.begin():
         due = await _due(session, now, limit, skip)
         claimed = (
@@ -114,7 +125,9 @@ async def claim_due(
             .where(Delivery.id.in_(claimed))
         )
         for delivery, name, store_id, payload, trace_context, sub in rows:
-            if sub is None or sub.application_id != delivery.application_id:
+            if delivery.expires_at is not None and delivery.expires_at <= now:
+                expired.append(delivery)
+            elif sub is None or sub.application_id != delivery.application_id:
                 # (an id another application's subscription took since: not this one's)
                 cancelled.append((delivery.id, "subscription was deleted"))
             elif sub.status != SubscriptionStatus.ACTIVE:
@@ -131,12 +144,16 @@ async def claim_due(
                         attempt=delivery.attempts + 1,
                         chain_offset=delivery.chain_offset,
                         trace_context=trace_context,
+                        expires_at=delivery.expires_at,
                     )
                 )
         await cancel(session, cancelled)
+        await expire(session, expired, now)
     for delivery_id, reason in cancelled:
         log.info("delivery_cancelled", delivery_id=str(delivery_id), reason=reason)
-    return DueClaim(jobs, len(claimed))
+    for delivery in expired:
+        log.info("delivery_expired", delivery_id=str(delivery.id), expires_at=str(delivery.expires_at))
+    return DueClaim(jobs, len(claimed), tuple(d.notifier for d in expired))
 
 
 async def _due(session: AsyncSession, now: datetime, limit: int, skip: list[int] | None) -> Select[uuid.UUID]:
@@ -190,6 +207,35 @@ async def cancel(session: AsyncSession, cancelled: Sequence[tuple[uuid.UUID, str
             )
             .execution_options(synchronize_session=False)
         )
+
+
+def expiry_reason(expires_at: datetime) -> str:
+    return f"deadline {expires_at.isoformat(timespec='seconds')} passed"
+
+
+async def expire(session: AsyncSession, expired: Sequence[Delivery], now: datetime) -> None:
+    """End these open deliveries ``expired`` (their deadline passed before an attempt was
+    due), and count them in their subscriptions' minute rows."""
+    if not expired:
+        return
+    for delivery in expired:
+        assert delivery.expires_at is not None
+        reason = expiry_reason(delivery.expires_at)
+        if delivery.attempts > delivery.chain_offset:
+            reason += f" after {delivery.attempts - delivery.chain_offset} failed attempt(s)"
+        await session.execute(
+            update(Delivery)
+            .where(Delivery.id == delivery.id)
+            .values(
+                status=DeliveryStatus.EXPIRED,
+                status_reason=reason,
+                locked_until=None,
+                next_attempt_at=None,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+    await add_expired(session, [(d.subscription_id, d.application_id) for d in expired], now)
 
 
 async def release(sessions: SessionFactory, ids: Sequence[uuid.UUID]) -> None:
@@ -288,7 +334,10 @@ async def record_attempts(
 
 async def restart(session: AsyncSession, ids: Sequence[uuid.UUID]) -> None:
     """A replay: finished deliveries become ``pending`` again on the same id, due now, with a
-    new chain (``chain_offset`` = the attempts so far, so a full retry budget)."""
+    new chain (``chain_offset`` = the attempts so far, so a full retry budget) and no
+    deadline (a replay is someone's explicit "send it now": an ``expired`` one's deadline,
+    kept, would only expire it again). A scheduled delivery (``pending``, due later, no
+    attempt yet) is made due now: a replay sends it at once, keeping its deadline."""
     now = utcnow()
     await session.execute(
         update(Delivery)
@@ -299,7 +348,37 @@ async def restart(session: AsyncSession, ids: Sequence[uuid.UUID]) -> None:
             locked_until=None,
             status_reason=None,
             chain_offset=Delivery.attempts,
+            expires_at=None,
             updated_at=now,
         )
         .execution_options(synchronize_session=False)
+    )
+    await session.execute(
+        update(Delivery)
+        .where(and_(Delivery.id.in_(ids), scheduled(now)))
+        .values(next_attempt_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def is_scheduled(delivery: Delivery, now: datetime) -> bool:
+    """:func:`scheduled`, of one loaded delivery."""
+    due = delivery.next_attempt_at
+    return (
+        delivery.status == DeliveryStatus.PENDING
+        and delivery.attempts == delivery.chain_offset
+        and delivery.locked_until is None
+        and due is not None
+        and due > now
+    )
+
+
+def scheduled(now: datetime) -> ColumnElement[bool]:
+    """A delivery waiting for its scheduled send: ``pending``, no attempt in its chain, due
+    later, not leased."""
+    return and_(
+        Delivery.status == DeliveryStatus.PENDING,
+        Delivery.attempts == Delivery.chain_offset,
+        Delivery.next_attempt_at > now,
+        Delivery.locked_until.is_(None),
     )

@@ -12,7 +12,9 @@ transactions rather than several round trips per event:
    was published to or of any for an event published to all, and whose payload filter, if
    any, the payload passes), insert their deliveries (each of its subscription's
    application) — leased to this worker for the
-   immediate send (:mod:`asyncevents_svc.deliveries.repository`) — and mark the events
+   immediate send (:mod:`asyncevents_svc.deliveries.repository`), except a scheduled
+   event's (``deliver_at``), due at that time and left to the scheduler's claim, and one
+   past its deadline already, left to the claim to expire — and mark the events
    ``dispatched``, keeping on each which subscriptions its filter skipped and why
    (:mod:`asyncevents_svc.events.repository`). Only after that commit are broker messages
    acknowledged.
@@ -151,6 +153,11 @@ class FanOut:
             for event_id in locked:
                 event, payload = resolved[event_id]
                 skipped: list[dict[str, Any]] = []
+                # A scheduled event's deliveries wait for their time (the scheduler claims
+                # them then); one past its deadline already is left for the claim to expire.
+                due_at = event.deliver_at if event.deliver_at is not None and event.deliver_at > now else None
+                late = event.expires_at is not None and event.expires_at <= now
+                send_now = due_at is None and not late
                 for sub in subscriptions:
                     if not receives(sub, event):
                         continue
@@ -160,9 +167,18 @@ class FanOut:
                             skipped.append({"subscription_id": sub.id, "reason": f"filter: {miss}"})
                         continue
                     delivery = deliveries.NewDelivery(
-                        uuid.uuid4(), event_id, sub.id, sub.notifier, sub.application_id
+                        uuid.uuid4(),
+                        event_id,
+                        sub.id,
+                        sub.notifier,
+                        sub.application_id,
+                        due_at=due_at,
+                        expires_at=event.expires_at,
+                        leased=send_now,
                     )
                     new.append(delivery)
+                    if not send_now:
+                        continue
                     jobs.append(
                         SendJob.to(
                             sub,
@@ -173,6 +189,7 @@ class FanOut:
                             payload=payload,
                             attempt=1,
                             trace_context=event.trace_context,
+                            expires_at=event.expires_at,
                         )
                     )
                 dispatched.append(events.Dispatched(event_id, payload, skipped or None))

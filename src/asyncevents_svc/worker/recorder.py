@@ -99,7 +99,7 @@ class AttemptRecorder:
         for item in batch:
             job, result = item.job, item.result
             retry = for_subscription(self.retry, job.policy.retry_schedule, job.policy.max_retries)
-            outcome = after_attempt(job.retries_done, result, retry, now)
+            outcome = after_attempt(job.retries_done, result, retry, now, job.expires_at)
             records.append(
                 deliveries.AttemptRecord(job.delivery_id, job.attempt, item.started_at, result, outcome)
             )
