@@ -5,16 +5,22 @@ from __future__ import annotations
 
 import asyncio
 import html
+import json
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import aio_pika
 import httpx
 import pytest
 
+from asyncevents_svc.runtime import Runtime
+from asyncevents_svc.settings import Settings
 from asyncevents_svc.worker.runner import Worker
+from tests.support.backend import AMQP_URL
 from tests.support.helpers import eventually, publish, subscribe
 from tests.support.receiver import Receiver
+from tests.support.rows import stored_delivery, stored_event
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
 
@@ -161,3 +167,61 @@ async def test_replaying_an_expired_delivery_sends_it_without_a_deadline(
     done = await only_delivery(api, event["id"], lambda d: d["status"] == "delivered")
     assert done["expires_at"] is None
     assert receiver.on("/ok")
+
+
+@pytest.mark.rabbitmq
+async def test_a_magento_queue_message_gets_its_event_types_ttl(
+    api: httpx.AsyncClient, worker: Worker, receiver: Receiver, settings: Settings
+) -> None:
+    await subscribe(api, f"{receiver.url}/status/503", event="sales.order.expiring")
+    connection = await aio_pika.connect(AMQP_URL)
+    async with connection:
+        channel = await connection.channel()
+        exchange = await channel.get_exchange(settings.broker.magento_exchange)
+        body = json.dumps(["sales.order.expiring", json.dumps({"id": 42})]).encode()
+        await exchange.publish(aio_pika.Message(body, message_id="m-ttl"), routing_key="event.trigger")
+
+    found: list[str] = []
+
+    async def listed() -> bool:
+        found[:] = [d["id"] for d in (await api.get("/v1/deliveries")).json()["items"]]
+        return bool(found)
+
+    await eventually(listed, timeout=30.0)
+    shown = (await api.get(f"/v1/deliveries/{found[0]}")).json()
+    assert shown["expires_at"] is not None
+
+    async def ended() -> bool:
+        return bool((await api.get(f"/v1/deliveries/{found[0]}")).json()["status"] == "expired")
+
+    await eventually(ended, timeout=30.0)
+    done = (await api.get(f"/v1/deliveries/{found[0]}")).json()
+    assert all(at(a["started_at"]) < at(done["expires_at"]) for a in done["attempts"])
+
+
+async def test_a_delivery_claimed_past_its_deadline_expires_without_an_attempt(
+    api: httpx.AsyncClient, runtime: Runtime, receiver: Receiver, start_worker: Any
+) -> None:
+    """As a worker finds what waited while every worker was down: due, but past its deadline."""
+    sub = await subscribe(api, f"{receiver.url}/ok", event="example.ping")
+    event = await stored_event(runtime, status="dispatched", payload={"n": 1})
+    past = datetime.now(UTC) - timedelta(seconds=5)
+    delivery_id = await stored_delivery(
+        runtime,
+        event,
+        subscription_id=sub["subscription_id"],
+        next_attempt_at=past,
+        expires_at=past + timedelta(seconds=1),
+    )
+    await start_worker()
+
+    async def ended() -> bool:
+        return bool((await api.get(f"/v1/deliveries/{delivery_id}")).json()["status"] == "expired")
+
+    await eventually(ended, timeout=15.0)
+    done = (await api.get(f"/v1/deliveries/{delivery_id}")).json()
+    assert done["attempts"] == []
+    assert done["summary"].startswith("Expired with 0 attempts: deadline ")
+    assert receiver.requests == []
+    stats = (await api.get("/v1/stats/deliveries")).json()
+    assert (stats["totals"]["expired"], stats["totals"]["attempts"]) == (1, 0)
