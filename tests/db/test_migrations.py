@@ -106,6 +106,8 @@ async def test_scoping_idempotency_keys_keeps_the_keys_of_stored_events(empty_da
 AFTER_0011 = {
     "application_id",  # 0012
     "signature",  # subscriptions, 0022
+    "deliver_at",  # events, 0024
+    "expires_at",  # events and deliveries, 0024
 }
 
 
