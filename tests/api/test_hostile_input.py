@@ -620,10 +620,10 @@ async def test_bulk_status_refuses_ids_beyond_the_id_column(
     assert_problem(response, 422, loc="ids.1")  # was a 500 (integer out of range in PostgreSQL)
 
 
-async def test_a_replay_takes_at_most_three_statuses(
+async def test_a_replay_takes_at_most_four_statuses(
     api: httpx.AsyncClient, admin_headers: dict[str, str]
 ) -> None:
-    body = {"status": ["dead"] * 4, "dry_run": True}
+    body = {"status": ["dead"] * 5, "dry_run": True}
 
     response = await api.post("/v1/replays", json=body, headers=admin_headers)
 

@@ -116,6 +116,8 @@ AFTER_0011 = {
     "ordering",  # subscriptions, 0023
     "ordering_key",  # subscriptions and deliveries, 0023
     "ordered_at",  # deliveries, 0023
+    "deliver_at",  # events, 0024
+    "expires_at",  # events and deliveries, 0024
 }
 
 

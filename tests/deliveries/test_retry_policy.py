@@ -254,3 +254,19 @@ def test_retryable_status(status: int) -> None:
 @pytest.mark.parametrize("status", [200, 301, 302, 400, 401, 403, 404, 409, 410, 413, 422])
 def test_final_status(status: int) -> None:
     assert not is_retryable_status(status)
+
+
+def test_a_retry_that_would_start_at_or_past_the_deadline_expires_the_delivery_instead() -> None:
+    deadline = NOW + timedelta(seconds=3)
+    # retry 1 waits 1 s (before the deadline), retry 2 would wait 4 s (past it)
+    assert after_attempt(0, failed(), DEFAULTS, NOW, deadline).status == "retrying"
+    ended = after_attempt(1, failed(), DEFAULTS, NOW, deadline)
+    assert (ended.status, ended.next_attempt_at) == ("expired", None)
+    assert ended.reason is not None
+    assert "deadline" in ended.reason
+    assert "503" in ended.reason
+    # one answered after the deadline: the receiver has it, it is delivered
+    ok = NotifierResult.delivered(5.0, status_code=200)
+    assert after_attempt(5, ok, DEFAULTS, deadline + timedelta(hours=1), deadline).status == "delivered"
+    # a final answer stays dead: the more precise reason
+    assert after_attempt(0, failed(404), DEFAULTS, NOW, deadline).status == "dead"

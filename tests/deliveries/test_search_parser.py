@@ -73,7 +73,7 @@ def trees(*rows: tuple[str, Node]) -> pytest.MarkDecorator:
     ("status:dead", DEAD),
     ("status:*", Exists("status")),
     ("success:true", Equals("status", "delivered")),
-    ("success:false", OneOf("status", ("dead", "retrying", "cancelled"))),
+    ("success:false", OneOf("status", ("dead", "retrying", "cancelled", "expired"))),
     (f"{ID}", AnyId(ID)),
 )
 def test_text_uuid_and_status_terms(query: str, expected: Node) -> None:
@@ -319,7 +319,7 @@ LEAVES: list[tuple[str, Node]] = [
     ("data.items.0.sku:ABC", DataEquals(("items", 0, "sku"), "ABC")),
     ("data.n:[1 TO 2}", DataOrdered(("n",), Between(Bounds(Decimal(1)), True, Bounds(Decimal(2)), False))),
     ("created_at:>now-15m", Ordered("created_at", Compare(">", Bounds(NOW - timedelta(minutes=15))))),
-    ("success:false", OneOf("status", ("dead", "retrying", "cancelled"))),
+    ("success:false", OneOf("status", ("dead", "retrying", "cancelled", "expired"))),
 ]
 ATOM, AND, OR = 3, 2, 1  # how tightly a piece of text binds: a term, group or NOT; an AND; an OR
 

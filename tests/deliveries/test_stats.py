@@ -73,13 +73,26 @@ async def test_the_last_hour_counts_each_minute_by_outcome_and_names_the_worst_e
         "failed": 1,
         "dead": 1,
         "attempts": 4,
+        "expired": 0,
         "success_rate": 0.5,
         "mean_ms": 60.0,  # (40 + 40 + 100 + 60) / 4
     }
     minutes = {m["at"]: m for m in body["minutes"]}
     assert len(body["minutes"]) == 60
-    assert minutes[minute(recent)] == {"at": minute(recent), "delivered": 2, "failed": 1, "dead": 0}
-    assert minutes[minute(earlier)] == {"at": minute(earlier), "delivered": 0, "failed": 0, "dead": 1}
+    assert minutes[minute(recent)] == {
+        "at": minute(recent),
+        "delivered": 2,
+        "failed": 1,
+        "dead": 0,
+        "expired": 0,
+    }
+    assert minutes[minute(earlier)] == {
+        "at": minute(earlier),
+        "delivered": 0,
+        "failed": 0,
+        "dead": 1,
+        "expired": 0,
+    }
     assert sum(m["delivered"] + m["failed"] + m["dead"] for m in body["minutes"]) == 4
     [worst] = body["worst_endpoints"]  # the healthy one had no failure
     assert worst["subscription_id"] == failing

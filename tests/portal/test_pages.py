@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import select, update
 
-from asyncevents_svc.db.models import Subscription
+from asyncevents_svc.db.models import Delivery, Subscription
+from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.runtime import Runtime
 from tests.support.helpers import subscribe
 from tests.support.portal import follow
@@ -138,3 +140,46 @@ async def test_pages_need_a_live_session(app: FastAPI) -> None:
             refused = await anonymous.get(path)
             assert refused.status_code == 401, path
             assert "Open a new portal link" in refused.text
+
+
+async def test_a_scheduled_delivery_shows_its_time_and_is_sent_now_and_an_expired_one_its_deadline(
+    portal: httpx.AsyncClient, api: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    erp = (await api.get("/v1/applications/erp")).json()["id"]
+    sub = await subscribe(api, "http://127.0.0.1:9/hook", event="example.ping")
+    async with runtime.sessions() as session, session.begin():
+        await session.execute(
+            update(Subscription).where(Subscription.id == sub["subscription_id"]).values(application_id=erp)
+        )
+    event = await stored_event(runtime, status="dispatched", payload={"order": 7})
+    later = utcnow() + timedelta(hours=1)
+    scheduled = await stored_delivery(
+        runtime, event, subscription_id=sub["subscription_id"], application_id=erp, next_attempt_at=later
+    )
+    expired = await stored_delivery(
+        runtime,
+        event,
+        subscription_id=sub["subscription_id"],
+        application_id=erp,
+        status="expired",
+        status_reason="deadline 2026-01-01T00:00:00+00:00 passed",
+        expires_at=utcnow() - timedelta(minutes=1),
+    )
+
+    page = (await portal.get(f"/portal/deliveries/{scheduled}")).text
+    assert 'data-testid="scheduled-for"' in page
+    assert "Scheduled for " in page
+    assert "Send now" in page
+    sent = await portal.post(f"/portal/deliveries/{scheduled}/replay", headers=FORM)
+    assert sent.status_code == 303, sent.text
+    async with runtime.sessions() as session:
+        due = await session.scalar(select(Delivery.next_attempt_at).where(Delivery.id == scheduled))
+    assert due is not None
+    assert due < later - timedelta(minutes=59)
+
+    page = (await portal.get(f"/portal/deliveries/{expired}")).text
+    assert '<span class="badge expired" data-testid="delivery-status">expired</span>' in page
+    assert 'data-testid="expires-at"' in page
+    listing = (await portal.get("/portal/deliveries", params={"status": "expired"})).text
+    assert str(expired) in listing
+    assert str(scheduled) not in listing

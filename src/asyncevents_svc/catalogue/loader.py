@@ -4,6 +4,10 @@ Strict by design: a malformed file, an unknown element or attribute, a duplicate
 missing attribute or a service that cannot be resolved stops start-up with
 ``file:line: problem``. Beside ``<service>`` and ``<resources>``, an event may have a
 ``<description>`` and an ``<example>`` payload (JSON), which the consumer portal shows.
+``<async_event ttl="1h">`` (an extension of the module's format, docs/catalogue.md) gives
+the event type's deliveries a default deadline: a whole number of seconds or a duration
+(``90s``, ``15m``, ``2h``, ``1d``), at least 1 s and at most 30 days; anything else stops
+start-up like any other error, never ignored.
 A directory in the path list contributes every ``*.xml`` in it, in name order.
 """
 
@@ -24,7 +28,9 @@ from asyncevents_svc.catalogue.services import (
     ServiceBinding,
 )
 from asyncevents_svc.catalogue.xmlfile import Element, parse_file
+from asyncevents_svc.durations import parse_duration
 from asyncevents_svc.errors import CatalogueError
+from asyncevents_svc.events.timing import MAX_TTL
 
 
 def _files(paths: list[Path]) -> list[Path]:
@@ -76,8 +82,24 @@ def _required(path: Path, element: Element, attr: str) -> str:
     return value
 
 
+def _ttl(path: Path, element: Element) -> float | None:
+    """``ttl="…"`` on ``<async_event>``: seconds, or a duration; bounded like an event's."""
+    text = element.attrs.get("ttl")
+    if text is None:
+        return None
+    try:
+        seconds = parse_duration(text)
+    except ValueError as exc:
+        raise CatalogueError(str(path), element.line, f"ttl: {exc}") from exc
+    if not 1 <= seconds <= MAX_TTL:
+        raise CatalogueError(
+            str(path), element.line, f"ttl {text!r} must be between 1 s and {MAX_TTL // 86400} days"
+        )
+    return seconds
+
+
 def _event(path: Path, element: Element) -> EventType:
-    _only(path, element, {"name"})
+    _only(path, element, {"name", "ttl"})
     name = _required(path, element, "name")
     if not NAME_RE.match(name):
         raise CatalogueError(str(path), element.line, f"invalid event name {name!r}: use [a-zA-Z0-9._-]+")
@@ -113,6 +135,7 @@ def _event(path: Path, element: Element) -> EventType:
         source=f"{path}:{element.line}",
         description=description,
         example=example,
+        ttl=_ttl(path, element),
     )
 
 

@@ -24,6 +24,7 @@ class EventType:
     internal: bool = False  # published by the service itself, never through the API
     description: str = ""  # <description>: what happens when the event is published
     example: Any = None  # <example>: a payload as the catalogue's author shows it (JSON)
+    ttl: float | None = None  # ttl="…" (an extension): its deliveries' default deadline, seconds
 
     def example_payload(self) -> Any:
         """The payload a consumer sees in the catalogue and a test send delivers: the

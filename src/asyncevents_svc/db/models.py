@@ -192,6 +192,10 @@ class Event(Base):
     dispatched_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Subscriptions of this name whose filter the payload did not match, and why.
     skipped: Mapped[Any | None] = mapped_column(JsonColumn)
+    # A scheduled send (deliveries wait until then) and the deadline its deliveries carry
+    # (docs/guarantees.md, "Deadlines and scheduled sends"); NULL: now, and none.
+    deliver_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # A worker claiming the event from the database queue (or a sweep) holds it until then.
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # W3C traceparent of the accepting request (tracing on): workers continue that trace.
@@ -278,6 +282,9 @@ class Delivery(Base):
     # (the event's received_at; a replay's time). NULL key: unordered.
     ordering_key: Mapped[str | None] = mapped_column(Text)
     ordered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Not delivered by then: ``expired``, no further attempt (copied from the event at
+    # fan-out, so the claim and the recorder check it without a join). NULL: no deadline.
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class Attempt(Base):
@@ -319,6 +326,9 @@ class AttemptMinute(Base):
     delivered: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)  # failed, to be retried
     dead: Mapped[int] = mapped_column(Integer, default=0)  # failed, the delivery's last
+    # Deliveries that expired in the minute (with a last failed attempt, counted in failed
+    # too, or at claim time without one): not attempts, so not in the attempt total.
+    expired: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     duration_ms: Mapped[float] = mapped_column(Float, default=0.0)  # all attempts' durations
 
 

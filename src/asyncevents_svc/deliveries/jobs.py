@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from asyncevents_svc.db.models import Subscription
@@ -32,6 +33,7 @@ class SendJob:
     policy: SendPolicy = field(default_factory=SendPolicy)  # the subscription's delivery policy
     trace_context: str | None = None  # the event's traceparent: attempts join its trace
     ordering_key: str | None = None  # an ordered delivery's line (deliveries/ordering.py)
+    expires_at: datetime | None = None  # the delivery's deadline: no attempt after it
 
     @property
     def retries_done(self) -> int:
@@ -52,6 +54,7 @@ class SendJob:
         chain_offset: int = 0,
         trace_context: str | None = None,
         ordering_key: str | None = None,
+        expires_at: datetime | None = None,
     ) -> SendJob:
         """The job for sending to ``sub`` now (with its previous token while that is valid)."""
         expires = sub.previous_token_expires_at
@@ -72,4 +75,5 @@ class SendJob:
             policy=SendPolicy.of(sub),
             trace_context=trace_context,
             ordering_key=ordering_key,
+            expires_at=expires_at,
         )

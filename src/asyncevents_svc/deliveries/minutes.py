@@ -28,11 +28,12 @@ class Counted:
 
     delivery_id: uuid.UUID
     started_at: datetime
-    outcome: str  # the delivery's status after it: delivered | retrying | dead
+    outcome: str  # the delivery's status after it: delivered | retrying | dead | expired
     duration_ms: float
 
 
-#: Where an outcome is counted (anything else, ``retrying``, is a failed attempt: 1).
+#: Where an outcome is counted (anything else, ``retrying`` or ``expired``, is a failed
+#: attempt: 1; an ``expired`` one also counts its delivery in ``expired``, column 4).
 _COLUMN: dict[str, int] = {DeliveryStatus.DELIVERED: 0, DeliveryStatus.DEAD: 2}
 
 
@@ -52,16 +53,31 @@ async def add_attempts(session: AsyncSession, attempts: Sequence[Counted]) -> No
             )
         )
     }
-    # (subscription, minute) -> application, [delivered, failed, dead, duration_ms]
+    # (subscription, minute) -> application, [delivered, failed, dead, duration_ms, expired]
     rows: dict[tuple[int, datetime], tuple[int, list[float]]] = {}
     for attempt in attempts:
         owner = owners.get(attempt.delivery_id)
         if owner is None:  # deleted meanwhile (its subscription went): nobody to count it for
             continue
         key = (owner[0], minute_of(attempt.started_at))
-        sums = rows.setdefault(key, (owner[1], [0, 0, 0, 0.0]))[1]
+        sums = rows.setdefault(key, (owner[1], [0, 0, 0, 0.0, 0]))[1]
         sums[_COLUMN.get(attempt.outcome, 1)] += 1
         sums[3] += attempt.duration_ms
+        if attempt.outcome == DeliveryStatus.EXPIRED:
+            sums[4] += 1
+    await _add(session, rows)
+
+
+async def add_expired(session: AsyncSession, owners: Sequence[tuple[int, int]], at: datetime) -> None:
+    """Count deliveries that expired without an attempt (at claim time) at minute ``at``:
+    ``owners`` are each one's (subscription, application)."""
+    rows: dict[tuple[int, datetime], tuple[int, list[float]]] = {}
+    for subscription_id, application_id in owners:
+        rows.setdefault((subscription_id, minute_of(at)), (application_id, [0, 0, 0, 0.0, 0]))[1][4] += 1
+    await _add(session, rows)
+
+
+async def _add(session: AsyncSession, rows: dict[tuple[int, datetime], tuple[int, list[float]]]) -> None:
     if not rows:
         return
     values = [
@@ -73,6 +89,7 @@ async def add_attempts(session: AsyncSession, attempts: Sequence[Counted]) -> No
             "failed": int(sums[1]),
             "dead": int(sums[2]),
             "duration_ms": round(sums[3], 3),
+            "expired": int(sums[4]),
         }
         for (subscription_id, minute), (application_id, sums) in sorted(rows.items())
     ]
@@ -84,7 +101,7 @@ async def add_attempts(session: AsyncSession, attempts: Sequence[Counted]) -> No
             index_elements=[table.subscription_id, table.minute],
             set_={
                 name: table[name] + statement.excluded[name]
-                for name in ("delivered", "failed", "dead", "duration_ms")
+                for name in ("delivered", "failed", "dead", "duration_ms", "expired")
             },
         )
     )

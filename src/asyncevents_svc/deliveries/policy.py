@@ -7,6 +7,11 @@ retry *n* (the n-th attempt after the first) waits ``min(max_backoff, n²)`` sec
 ``Retry-After`` from the receiver replaces the computed wait, capped at
 ``max_retry_after``. Optional jitter spreads waits by ±``jitter``. Non-retryable outcomes
 end the delivery at once. Retries are counted per chain: a replay starts a new chain.
+
+A delivery with a deadline (``expires_at``) ends ``expired`` instead of retrying when its
+next attempt would not start before the deadline: no attempt is made after it. An attempt
+that succeeds is ``delivered`` whenever it ends (one started before the deadline and
+answered after it: the receiver has the event, and the record says so).
 """
 
 from __future__ import annotations
@@ -58,7 +63,7 @@ class SendPolicy:
 
 @dataclass(frozen=True)
 class Outcome:
-    status: str  # a DeliveryStatus: delivered | retrying | dead
+    status: str  # a DeliveryStatus: delivered | retrying | dead | expired
     next_attempt_at: datetime | None
     reason: str | None
 
@@ -99,9 +104,14 @@ def backoff_seconds(retry_number: int, settings: RetrySettings, rng: random.Rand
 
 
 def after_attempt(
-    retries_done: int, result: NotifierResult, settings: RetrySettings, now: datetime
+    retries_done: int,
+    result: NotifierResult,
+    settings: RetrySettings,
+    now: datetime,
+    expires_at: datetime | None = None,
 ) -> Outcome:
-    """The delivery's state after an attempt that followed ``retries_done`` retries in its chain."""
+    """The delivery's state after an attempt that followed ``retries_done`` retries in its
+    chain, with its deadline ``expires_at`` (``None``: none)."""
     if result.success:
         return Outcome(DeliveryStatus.DELIVERED, None, None)
     what = f"status {result.status_code}" if result.status_code is not None else (result.detail or "error")
@@ -113,7 +123,11 @@ def after_attempt(
         wait = min(result.retry_after, settings.max_retry_after)
     else:
         wait = backoff_seconds(retries_done + 1, settings)
-    return Outcome(DeliveryStatus.RETRYING, now + timedelta(seconds=wait), what)
+    next_at = now + timedelta(seconds=wait)
+    if expires_at is not None and next_at >= expires_at:
+        deadline = expires_at.isoformat(timespec="seconds")
+        return Outcome(DeliveryStatus.EXPIRED, None, f"deadline {deadline} before the next retry: {what}")
+    return Outcome(DeliveryStatus.RETRYING, next_at, what)
 
 
 def summary(status: str, attempts: int, chain_offset: int, reason: str | None) -> str:
@@ -129,4 +143,8 @@ def summary(status: str, attempts: int, chain_offset: int, reason: str | None) -
         return f"Retrying after {in_chain} failed attempt{'' if in_chain == 1 else 's'}"
     if status == DeliveryStatus.CANCELLED:
         return "Cancelled" + (f": {reason}" if reason else "")
+    if status == DeliveryStatus.EXPIRED:
+        return f"Expired with {max(in_chain, 0)} attempt{'' if in_chain == 1 else 's'}" + (
+            f": {reason}" if reason else ""
+        )
     return "Pending"

@@ -14,14 +14,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from asyncevents_svc.applications.scope import within
 from asyncevents_svc.db.counting import capped
 from asyncevents_svc.db.models import Attempt, Delivery
+from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.deliveries.policy import summary
+from asyncevents_svc.deliveries.repository import is_scheduled
 from asyncevents_svc.deliveries.schemas import AttemptOut, DeliveryListItem, DeliveryOut
 from asyncevents_svc.deliveries.service import DeliveryFilter, find_delivery, matching, searching
 from asyncevents_svc.errors import ValidationFailed
 from asyncevents_svc.types import PageCount
 
 
+def scheduled_for(delivery: Delivery) -> datetime | None:
+    """When a scheduled send starts (the fan-out's ``deliver_at``), if it has not yet."""
+    return delivery.next_attempt_at if is_scheduled(delivery, utcnow()) else None
+
+
 def summary_of(delivery: Delivery) -> str:
+    when = scheduled_for(delivery)
+    if when is not None:
+        return f"Scheduled for {when.isoformat(timespec='seconds')}"
     return summary(delivery.status, delivery.attempts, delivery.chain_offset, delivery.status_reason)
 
 
@@ -40,6 +50,8 @@ def _common(delivery: Delivery) -> dict[str, Any]:
         "first_attempt_at": delivery.first_attempt_at,
         "last_attempt_at": delivery.last_attempt_at,
         "next_attempt_at": delivery.next_attempt_at,
+        "scheduled_for": scheduled_for(delivery),
+        "expires_at": delivery.expires_at,
     }
 
 

@@ -16,10 +16,10 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
+from typing import NamedTuple, cast
 
 import structlog
-from sqlalchemy import Select, Table, and_, bindparam, func, insert, or_, select, true, update
+from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, func, insert, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from asyncevents_svc.db.engine import SessionFactory
@@ -28,7 +28,7 @@ from asyncevents_svc.db.models import Attempt, Delivery, Event, Subscription, du
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.deliveries import ordering
 from asyncevents_svc.deliveries.jobs import SendJob
-from asyncevents_svc.deliveries.minutes import Counted, add_attempts
+from asyncevents_svc.deliveries.minutes import Counted, add_attempts, add_expired
 from asyncevents_svc.deliveries.policy import Outcome
 from asyncevents_svc.deliveries.status import FINISHED, DeliveryStatus
 from asyncevents_svc.notifiers.base import NotifierResult
@@ -50,19 +50,24 @@ class NewDelivery:
     notifier: str
     application_id: int
     # An ordered subscription's (deliveries/ordering.py): its line and place in it, and
-    # whether it is the line's head (released: due) and sent at once (leased).
+    # whether it is the line's head (released: due) and sent at once (send).
     ordering_key: str | None = None
     ordered_at: datetime | None = None
     released: bool = True
     send: bool = True
+    due_at: datetime | None = None  # a scheduled send: due then, not leased; None: now
+    expires_at: datetime | None = None  # the event's deadline (events/timing.py)
+    leased: bool = True  # False: not sent at once (scheduled, or past its deadline already)
 
 
 async def insert_leased(
     session: AsyncSession, deliveries: Sequence[NewDelivery], *, now: datetime, locked_until: datetime
 ) -> None:
     """Insert new ``pending`` deliveries, due now and leased (``locked_until``) to the worker
-    that sends their first attempt at once — but for ordered ones not sent at once: due and
-    free (a head the horizon holds) or waiting in their line (not due)."""
+    that sends their first attempt at once -- except those not ``leased``: a scheduled one
+    is due at its ``due_at`` (the claim takes it then), one already past its deadline is
+    due now for the claim to expire -- and ordered ones not sent at once: due and free (a
+    head the horizon holds) or waiting in their line (not due)."""
     if not deliveries:
         return
     rows = [
@@ -74,8 +79,9 @@ async def insert_leased(
             "notifier": new.notifier,
             "status": DeliveryStatus.PENDING,
             "attempts": 0,
-            "next_attempt_at": now if new.released else None,
-            "locked_until": locked_until if new.released and new.send else None,
+            "next_attempt_at": (new.due_at or now) if new.released else None,
+            "locked_until": locked_until if new.released and new.send and new.leased else None,
+            "expires_at": new.expires_at,
             "created_at": now,
             "updated_at": now,
             "ordering_key": new.ordering_key,
@@ -89,10 +95,12 @@ async def insert_leased(
 @dataclass(frozen=True)
 class DueClaim:
     """What one claim of due deliveries took: ``claimed`` rows, of which ``jobs`` are to be
-    sent (the others were cancelled: their subscription is gone or off)."""
+    sent (the others were cancelled, their subscription being gone or off, or expired: the
+    notifier of each of those is in ``expired``)."""
 
     jobs: list[SendJob]
     claimed: int
+    expired: tuple[str, ...] = ()
 
 
 async def claim_due(
@@ -100,7 +108,9 @@ async def claim_due(
 ) -> DueClaim:
     """Lease up to ``limit`` due deliveries (``SKIP LOCKED``: workers share them), none of the
     subscriptions in ``skip``, and return their send jobs. A claimed delivery whose
-    subscription was deleted or is no longer active is cancelled with the reason instead."""
+    subscription was deleted or is no longer active is cancelled with the reason instead, and
+    one past its deadline (``expires_at``) ends ``expired``: no attempt after the deadline.
+    Either leaves the open index, so no claim reads it again."""
     now = utcnow()
     async with sessions() as session, session.begin():
         due = await _due(session, now, limit, skip, await ordering.horizon(session))
@@ -115,18 +125,27 @@ async def claim_due(
         ).all()
         if not claimed:
             return DueClaim([], 0)
-        jobs, cancelled = await jobs_for(session, claimed)
+        jobs, cancelled, expired = await jobs_for(session, claimed)
     for delivery_id, reason in cancelled:
         log.info("delivery_cancelled", delivery_id=str(delivery_id), reason=reason)
-    return DueClaim(jobs, len(claimed))
+    for delivery in expired:
+        log.info("delivery_expired", delivery_id=str(delivery.id), expires_at=str(delivery.expires_at))
+    return DueClaim(jobs, len(claimed), tuple(d.notifier for d in expired))
 
 
-async def jobs_for(
-    session: AsyncSession, ids: Sequence[uuid.UUID]
-) -> tuple[list[SendJob], list[tuple[uuid.UUID, str]]]:
+class Leased(NamedTuple):
+    """What :func:`jobs_for` made of deliveries just leased."""
+
+    jobs: list[SendJob]
+    cancelled: list[tuple[uuid.UUID, str]]
+    expired: list[Delivery]
+
+
+async def jobs_for(session: AsyncSession, ids: Sequence[uuid.UUID]) -> Leased:
     """The send jobs of deliveries just leased to this worker; those whose subscription was
     deleted or is no longer active are cancelled with the reason instead (an ordered one
-    with every open delivery of its subscription's lines, which no claim would see)."""
+    with every open delivery of its subscription's lines, which no claim would see), and
+    those past their deadline end ``expired`` (an ordered one releasing the next of its line)."""
     jobs: list[SendJob] = []
     cancelled: list[tuple[uuid.UUID, str]] = []
     lines: dict[tuple[int, int], str] = {}
@@ -136,7 +155,12 @@ async def jobs_for(
         .outerjoin(Subscription, Subscription.id == Delivery.subscription_id)
         .where(Delivery.id.in_(ids))
     )
+    now = utcnow()
+    expired: list[Delivery] = []
     for delivery, name, store_id, payload, trace_context, sub in rows:
+        if delivery.expires_at is not None and delivery.expires_at <= now:
+            expired.append(delivery)
+            continue
         if sub is None or sub.application_id != delivery.application_id:
             # (an id another application's subscription took since: not this one's)
             cancelled.append((delivery.id, "subscription was deleted"))
@@ -155,6 +179,7 @@ async def jobs_for(
                     chain_offset=delivery.chain_offset,
                     trace_context=trace_context,
                     ordering_key=delivery.ordering_key,
+                    expires_at=delivery.expires_at,
                 )
             )
             continue
@@ -163,7 +188,12 @@ async def jobs_for(
     await cancel(session, cancelled)
     for (subscription_id, application_id), reason in lines.items():
         await ordering.cancel_lines(session, subscription_id, application_id, reason)
-    return jobs, cancelled
+    await expire(session, expired, now)
+    # An expired head ends its line's turn like a dead one: the next is due now (unleased:
+    # the next claim takes it).
+    heads = [(d.subscription_id, d.ordering_key) for d in expired if d.ordering_key is not None]
+    await ordering.release_next(session, heads, now=now, locked_until=now)
+    return Leased(jobs, cancelled, expired)
 
 
 async def _due(
@@ -222,6 +252,35 @@ async def cancel(session: AsyncSession, cancelled: Sequence[tuple[uuid.UUID, str
             )
             .execution_options(synchronize_session=False)
         )
+
+
+def expiry_reason(expires_at: datetime) -> str:
+    return f"deadline {expires_at.isoformat(timespec='seconds')} passed"
+
+
+async def expire(session: AsyncSession, expired: Sequence[Delivery], now: datetime) -> None:
+    """End these open deliveries ``expired`` (their deadline passed before an attempt was
+    due), and count them in their subscriptions' minute rows."""
+    if not expired:
+        return
+    for delivery in expired:
+        assert delivery.expires_at is not None
+        reason = expiry_reason(delivery.expires_at)
+        if delivery.attempts > delivery.chain_offset:
+            reason += f" after {delivery.attempts - delivery.chain_offset} failed attempt(s)"
+        await session.execute(
+            update(Delivery)
+            .where(Delivery.id == delivery.id)
+            .values(
+                status=DeliveryStatus.EXPIRED,
+                status_reason=reason,
+                locked_until=None,
+                next_attempt_at=None,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+    await add_expired(session, [(d.subscription_id, d.application_id) for d in expired], now)
 
 
 async def release(sessions: SessionFactory, ids: Sequence[uuid.UUID], due_at: datetime | None = None) -> None:
@@ -324,8 +383,11 @@ async def record_attempts(
 
 async def restart(session: AsyncSession, ids: Sequence[uuid.UUID]) -> None:
     """A replay: finished deliveries become ``pending`` again on the same id, due now, with a
-    new chain (``chain_offset`` = the attempts so far, so a full retry budget). An ordered
-    one goes to the end of its line (:func:`.ordering.requeue`)."""
+    new chain (``chain_offset`` = the attempts so far, so a full retry budget) and no
+    deadline (a replay is someone's explicit "send it now": an ``expired`` one's deadline,
+    kept, would only expire it again). A scheduled delivery (``pending``, due later, no
+    attempt yet) is made due now: a replay sends it at once, keeping its deadline. An
+    ordered one goes to the end of its line (:func:`.ordering.requeue`)."""
     now = utcnow()
     requeued = await ordering.requeue(session, ids, now)
     rest = [delivery_id for delivery_id in ids if delivery_id not in requeued]
@@ -340,7 +402,37 @@ async def restart(session: AsyncSession, ids: Sequence[uuid.UUID]) -> None:
             locked_until=None,
             status_reason=None,
             chain_offset=Delivery.attempts,
+            expires_at=None,
             updated_at=now,
         )
         .execution_options(synchronize_session=False)
+    )
+    await session.execute(
+        update(Delivery)
+        .where(and_(Delivery.id.in_(ids), scheduled(now)))
+        .values(next_attempt_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def is_scheduled(delivery: Delivery, now: datetime) -> bool:
+    """:func:`scheduled`, of one loaded delivery."""
+    due = delivery.next_attempt_at
+    return (
+        delivery.status == DeliveryStatus.PENDING
+        and delivery.attempts == delivery.chain_offset
+        and delivery.locked_until is None
+        and due is not None
+        and due > now
+    )
+
+
+def scheduled(now: datetime) -> ColumnElement[bool]:
+    """A delivery waiting for its scheduled send: ``pending``, no attempt in its chain, due
+    later, not leased."""
+    return and_(
+        Delivery.status == DeliveryStatus.PENDING,
+        Delivery.attempts == Delivery.chain_offset,
+        Delivery.next_attempt_at > now,
+        Delivery.locked_until.is_(None),
     )

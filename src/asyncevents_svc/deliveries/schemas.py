@@ -14,8 +14,8 @@ from asyncevents_svc.types import PageCount, UtcDatetime
 
 # The API's spelling of the statuses (a Literal, so that OpenAPI lists the values inline as
 # it always has); each must stay the same set as its StrEnum, which is the definition.
-DeliveryStatusName = Literal["pending", "delivered", "retrying", "dead", "cancelled"]
-Replayable = Literal["delivered", "dead", "cancelled"]
+DeliveryStatusName = Literal["pending", "delivered", "retrying", "dead", "cancelled", "expired"]
+Replayable = Literal["delivered", "dead", "cancelled", "expired"]
 ReplayJobStatusName = Literal["pending", "running", "done", "failed"]
 for _literal, _enum in (
     (DeliveryStatusName, tuple(DeliveryStatus)),
@@ -48,6 +48,12 @@ class DeliveryOut(BaseModel):
     summary: str = Field(description='In the module\'s words: "Delivered with 2 retries".')
     attempt_count: int
     next_attempt_at: datetime | None
+    scheduled_for: datetime | None = Field(
+        None, description="A scheduled send (the event's `deliver_at`) not started yet: when it starts."
+    )
+    expires_at: datetime | None = Field(
+        None, description="The deadline: not delivered by then, it ends `expired` (null: none)."
+    )
     first_attempt_at: datetime | None
     last_attempt_at: datetime | None
     last_status_code: int | None
@@ -69,6 +75,12 @@ class DeliveryListItem(BaseModel):
     first_attempt_at: datetime | None
     last_attempt_at: datetime | None
     next_attempt_at: datetime | None
+    scheduled_for: datetime | None = Field(
+        None, description="A scheduled send (the event's `deliver_at`) not started yet: when it starts."
+    )
+    expires_at: datetime | None = Field(
+        None, description="The deadline: not delivered by then, it ends `expired` (null: none)."
+    )
 
 
 class DeliveryPage(BaseModel):
@@ -104,7 +116,7 @@ class ReplayRequest(BaseModel):
     status: list[Replayable] = Field(
         default_factory=_dead_letters,
         min_length=1,
-        max_length=3,
+        max_length=4,
         description="Defaults to dead letters only.",
     )
     event_name: Line | None = Field(None, max_length=255)

@@ -1,6 +1,6 @@
 """Finding and replaying deliveries (shared by the API, the worker's replay jobs and the CLI).
 
-A replay puts a finished delivery (``delivered``, ``dead`` or ``cancelled``) back to
+A replay puts a finished delivery (``delivered``, ``dead``, ``cancelled`` or ``expired``) back to
 ``pending`` on the same UUID — so the receiver sees the same ``webhook-id`` — with the
 stored payload and a fresh retry budget (a new chain: ``chain_offset`` = attempts so far).
 Only deliveries whose subscription is still active can be replayed; the scheduler sends
@@ -32,6 +32,7 @@ from asyncevents_svc.applications.scope import within
 from asyncevents_svc.auth.resources import ResourceGuard
 from asyncevents_svc.db.deadline import StatementTimeout, statement_deadline
 from asyncevents_svc.db.models import Delivery, Event, Subscription
+from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.deliveries import repository
 from asyncevents_svc.deliveries.search import SearchError, compile_query
 from asyncevents_svc.deliveries.status import FINISHED, DeliveryStatus
@@ -228,9 +229,10 @@ async def replay_one(
     if guard is not None:
         event_name = await session.scalar(select(Event.name).where(Event.id == delivery.event_id))
         guard.require([event_name or ""], f"replaying delivery {delivery_id} (event {event_name!r})")
-    if delivery.status not in REPLAYABLE:
+    if delivery.status not in REPLAYABLE and not repository.is_scheduled(delivery, utcnow()):
         raise Conflict(
-            f"delivery {delivery_id} is {delivery.status}; only finished deliveries can be replayed"
+            f"delivery {delivery_id} is {delivery.status}; only finished deliveries and scheduled "
+            "ones (sent now) can be replayed"
         )
     subscription = await session.get(Subscription, delivery.subscription_id)
     if subscription is not None and subscription.application_id != delivery.application_id:

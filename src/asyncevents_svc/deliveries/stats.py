@@ -51,6 +51,7 @@ class Counts:
     failed: int = 0
     dead: int = 0
     duration_ms: float = 0.0  # all attempts' durations together
+    expired: int = 0  # deliveries that expired (not attempts: not in ``attempts``)
 
     @property
     def attempts(self) -> int:
@@ -71,6 +72,7 @@ class Counts:
             self.failed + other.failed,
             self.dead + other.dead,
             self.duration_ms + other.duration_ms,
+            self.expired + other.expired,
         )
 
 
@@ -113,7 +115,13 @@ class DeliveryStats:
 
 def _sums() -> list[Any]:
     m = AttemptMinute
-    return [func.sum(m.delivered), func.sum(m.failed), func.sum(m.dead), func.sum(m.duration_ms)]
+    return [
+        func.sum(m.delivered),
+        func.sum(m.failed),
+        func.sum(m.dead),
+        func.sum(m.duration_ms),
+        func.sum(m.expired),
+    ]
 
 
 def _where(since: datetime, application_id: int | None, subscription_id: int | None) -> list[Any]:
@@ -141,7 +149,7 @@ def worst_statement(
     since: datetime, application_id: int | None, limit: int = WORST, subscription_id: int | None = None
 ) -> Select[Any]:
     """The endpoints with the most failed attempts since ``since``, most first."""
-    failures = func.sum(AttemptMinute.failed + AttemptMinute.dead)
+    failures = func.sum(AttemptMinute.failed + AttemptMinute.dead + AttemptMinute.expired)
     return (
         select(AttemptMinute.subscription_id, *_sums(), AttemptMinute.application_id)
         .where(*_where(since, application_id, subscription_id))
@@ -168,14 +176,16 @@ def last_error_statement(since: datetime, subscription_id: int, application_id: 
     )
     return (
         select(newest.c.last_attempt_at, newest.c.last_status_code, newest.c.status_reason)
-        .where(newest.c.status.in_([DeliveryStatus.RETRYING, DeliveryStatus.DEAD]))
+        .where(newest.c.status.in_([DeliveryStatus.RETRYING, DeliveryStatus.DEAD, DeliveryStatus.EXPIRED]))
         .order_by(newest.c.last_attempt_at.desc())
         .limit(1)
     )
 
 
 def _counts(row: Any) -> Counts:
-    return Counts(int(row[1] or 0), int(row[2] or 0), int(row[3] or 0), float(row[4] or 0.0))
+    return Counts(
+        int(row[1] or 0), int(row[2] or 0), int(row[3] or 0), float(row[4] or 0.0), int(row[5] or 0)
+    )
 
 
 def period_start(period: Period, now: datetime) -> datetime:
@@ -205,7 +215,7 @@ async def delivery_stats(
     worst = []
     failing = await session.execute(worst_statement(start, application_id, WORST, subscription_id))
     for row in failing.all():
-        error = (await session.execute(last_error_statement(start, int(row[0]), int(row[5])))).first()
+        error = (await session.execute(last_error_statement(start, int(row[0]), int(row[6])))).first()
         last = None if error is None else LastError(error[0], error[1], error[2])
         worst.append(Endpoint(int(row[0]), _counts(row), last))
     return DeliveryStats(period, start, now, totals, series, worst)

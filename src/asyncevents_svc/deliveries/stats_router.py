@@ -34,6 +34,12 @@ class StatsCountsOut(BaseModel):
     attempts: int = Field(
         description="Attempts made in the period (delivered + failed + dead).", examples=[1196]
     )
+    expired: int = Field(
+        0,
+        description="Deliveries that passed their deadline (`expires_at`) undelivered in the period: "
+        "not attempts (an expiring delivery's last failed attempt is in `failed`).",
+        examples=[0],
+    )
     success_rate: float | None = Field(
         description="delivered / attempts; null without attempts.", examples=[0.9866]
     )
@@ -48,6 +54,7 @@ class StatsCountsOut(BaseModel):
             failed=counts.failed,
             dead=counts.dead,
             attempts=counts.attempts,
+            expired=counts.expired,
             success_rate=counts.success_rate,
             mean_ms=counts.mean_ms,
         )
@@ -58,6 +65,7 @@ class MinuteOut(BaseModel):
     delivered: int = Field(description="Successful attempts in the minute.", examples=[20])
     failed: int = Field(description="Failed attempts to be retried.", examples=[1])
     dead: int = Field(description="Failed attempts that were their delivery's last.", examples=[0])
+    expired: int = Field(0, description="Deliveries that expired in the minute.", examples=[0])
 
 
 class StatsErrorOut(BaseModel):
@@ -140,7 +148,13 @@ async def delivery_stats(
         until=found.until,
         totals=StatsCountsOut.of(found.totals),
         minutes=[
-            MinuteOut(at=b.at, delivered=b.counts.delivered, failed=b.counts.failed, dead=b.counts.dead)
+            MinuteOut(
+                at=b.at,
+                delivered=b.counts.delivered,
+                failed=b.counts.failed,
+                dead=b.counts.dead,
+                expired=b.counts.expired,
+            )
             for b in found.series
         ],
         worst_endpoints=[

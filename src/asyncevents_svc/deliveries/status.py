@@ -14,12 +14,18 @@ class DeliveryStatus(StrEnum):
     RETRYING = "retrying"  # an attempt failed; the next one is scheduled
     DEAD = "dead"  # dead-lettered: not retryable, or out of retries
     CANCELLED = "cancelled"  # its subscription was disabled or deleted
+    EXPIRED = "expired"  # not delivered by its deadline (expires_at): no further attempt
 
 
 #: Still to be sent: the scheduler claims these when due.
 OPEN = (DeliveryStatus.PENDING, DeliveryStatus.RETRYING)
 #: Finished: a replay may start them again; retention may delete them.
-FINISHED = (DeliveryStatus.DELIVERED, DeliveryStatus.DEAD, DeliveryStatus.CANCELLED)
+FINISHED = (
+    DeliveryStatus.DELIVERED,
+    DeliveryStatus.DEAD,
+    DeliveryStatus.CANCELLED,
+    DeliveryStatus.EXPIRED,
+)
 
 
 class ReplayJobStatus(StrEnum):

@@ -114,6 +114,9 @@ async def publish_event(
             scope=idempotency.of_caller(caller),
             trace_context=tracing.traceparent(),
             application_id=application_id,
+            deliver_at=body.deliver_at,
+            expires_at=body.expires_at,
+            ttl=body.ttl,
         )
         [stored] = await runtime.ingest.store([new])
         if isinstance(stored, service.KeyConflict):
@@ -175,6 +178,9 @@ async def _publish_batch(
                 scope=scope,
                 trace_context=trace_context,
                 application_id=await audience.of(item.application),
+                deliver_at=item.deliver_at,
+                expires_at=item.expires_at,
+                ttl=item.ttl,
             )
         except AppError as exc:
             status_code = 404 if exc.status == 404 else 422
@@ -208,6 +214,8 @@ def _event_out(event: Event, deliveries: list[DeliveryOut], skipped: list[dict[s
         source=event.source,
         received_at=event.received_at,
         dispatched_at=event.dispatched_at,
+        deliver_at=event.deliver_at,
+        expires_at=event.expires_at,
         deliveries=deliveries,
         skipped=[SkippedSubscription(**skip) for skip in skipped],
     )

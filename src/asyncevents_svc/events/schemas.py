@@ -11,7 +11,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from asyncevents_svc.deliveries.schemas import DeliveryOut
 from asyncevents_svc.events.status import EventStatus
 from asyncevents_svc.textchecks import Line, json_without_nul
-from asyncevents_svc.types import PageCount
+from asyncevents_svc.types import PageCount, UtcDatetime
 
 # The API's spelling of the statuses (a Literal, so that OpenAPI lists the values inline,
 # as the delivery statuses are); it must stay the same set as the StrEnum, the definition.
@@ -57,6 +57,23 @@ class EventIn(BaseModel):
         "get deliveries. Without it, every application's do -- except for a key bound to an "
         "application, whose events always go to its own application only (naming another is a 422).",
         examples=["erp"],
+    )
+    deliver_at: UtcDatetime | None = Field(
+        None,
+        description="Scheduled send: deliveries start at this moment (± the scheduler's poll "
+        "interval), at most 30 days ahead (past or now: at once). No offset: UTC.",
+    )
+    expires_at: UtcDatetime | None = Field(
+        None,
+        description="Deadline: a delivery not delivered by then ends `expired`, with no further "
+        "attempt. After now and after `deliver_at`. No offset: UTC.",
+    )
+    ttl: int | None = Field(
+        None,
+        ge=1,
+        le=2_592_000,
+        description="Deadline in seconds from `deliver_at` (or from now), instead of `expires_at`; "
+        "without either, the event type's `ttl` from the catalogue applies, if it has one.",
     )
 
 
@@ -112,6 +129,10 @@ class EventOut(BaseModel):
     source: str
     received_at: datetime
     dispatched_at: datetime | None
+    deliver_at: datetime | None = Field(None, description="Its scheduled send, if it had one.")
+    expires_at: datetime | None = Field(
+        None, description="Its deliveries' deadline (from `expires_at`, `ttl` or its type's `ttl`)."
+    )
     deliveries: list[DeliveryOut]
     skipped: list[SkippedSubscription] = Field(
         default_factory=list, description="Subscriptions whose payload filter this event did not match."

@@ -28,6 +28,7 @@ from asyncevents_svc.db.dialect import insert_ignoring_conflicts
 from asyncevents_svc.db.models import Event
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.errors import ValidationFailed
+from asyncevents_svc.events import timing
 from asyncevents_svc.events.idempotency import Claim, fingerprint
 from asyncevents_svc.events.status import EventStatus
 
@@ -50,6 +51,8 @@ class NewEvent:
     error: str | None = None
     trace_context: str | None = None  # the accepting request's traceparent (tracing on)
     application_id: int | None = None  # published to this application only; None: to all
+    deliver_at: datetime | None = None  # a scheduled send (events/timing.py); None: now
+    expires_at: datetime | None = None  # its deliveries' deadline; None: none
 
 
 @dataclass(frozen=True)
@@ -110,15 +113,21 @@ def prepare(
     source: str = "http",
     trace_context: str | None = None,
     application_id: int | None = None,
+    deliver_at: datetime | None = None,
+    expires_at: datetime | None = None,
+    ttl: float | None = None,
 ) -> NewEvent:
-    """Check the name (404) and arguments (422) now, at ingest, not in the worker.
+    """Check the name (404), arguments and timing (422) now, at ingest, not in the worker.
 
     ``scope``: whose key it is (``idempotency.of_caller``, or ``idempotency.MAGENTO``);
-    ``application_id``: the one application whose subscriptions get it (``None``: all)."""
+    ``application_id``: the one application whose subscriptions get it (``None``: all);
+    ``deliver_at``, ``expires_at``, ``ttl``: see :mod:`asyncevents_svc.events.timing` (the
+    event type's ``ttl`` applies to every source, the Magento ones too)."""
     event_type = catalogue.get(name)
     if event_type.internal:
         raise ValidationFailed("event_name", f"{name!r} is published by the service itself")
     event_type.binding.check_arguments(arguments)
+    when = timing.resolve(deliver_at=deliver_at, expires_at=expires_at, ttl=ttl, default_ttl=event_type.ttl)
     stored_key, event_id = normalise_key(key)
     return NewEvent(
         event_id,
@@ -136,6 +145,8 @@ def prepare(
         source,
         trace_context=trace_context,
         application_id=application_id,
+        deliver_at=when.deliver_at,
+        expires_at=when.expires_at,
     )
 
 
@@ -232,6 +243,8 @@ async def _insert(session: AsyncSession, events: dict[int, NewEvent], now: datet
             "status": e.status,
             "error": e.error,
             "trace_context": e.trace_context,
+            "deliver_at": e.deliver_at,
+            "expires_at": e.expires_at,
             "received_at": received_at(now, index),
         }
         for index, e in events.items()

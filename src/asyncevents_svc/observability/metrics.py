@@ -62,7 +62,8 @@ class Metrics:
         )
         self.deliveries = Counter(
             "asyncevents_deliveries",
-            "Deliveries after an attempt, by notifier and outcome (delivered, retrying, dead).",
+            "Deliveries after an attempt, by notifier and outcome (delivered, retrying, dead, expired; "
+            "expired also counts those ended at claim time, without an attempt).",
             ["notifier", "outcome"],
             registry=r,
         )

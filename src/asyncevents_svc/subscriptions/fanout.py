@@ -14,9 +14,11 @@ transactions rather than several round trips per event:
    insert their deliveries (each of its subscription's
    application) — leased to this worker for the
    immediate send (:mod:`asyncevents_svc.deliveries.repository`), but an ordered
-   subscription's only when it heads its line (:mod:`asyncevents_svc.deliveries.ordering`)
-   — and mark the events ``dispatched``, keeping on each which subscriptions its filter
-   (or an endpoint not yet verified) skipped and why
+   subscription's only when it heads its line (:mod:`asyncevents_svc.deliveries.ordering`),
+   and not a scheduled event's (``deliver_at``: due at that time, left to the scheduler's
+   claim) nor one past its deadline already (left to the claim to expire) — and mark the
+   events ``dispatched``, keeping on each which subscriptions its filter (or an endpoint not
+   yet verified) skipped and why
    (:mod:`asyncevents_svc.events.repository`). Only after that commit are broker messages
    acknowledged.
 
@@ -183,6 +185,11 @@ class FanOut:
             for event_id in locked:
                 event, payload = resolved[event_id]
                 skipped: list[dict[str, Any]] = []
+                # A scheduled event's deliveries wait for their time (the scheduler claims
+                # them then); one past its deadline already is left for the claim to expire.
+                due_at = event.deliver_at if event.deliver_at is not None and event.deliver_at > now else None
+                late = event.expires_at is not None and event.expires_at <= now
+                send_now = due_at is None and not late
                 for sub in subscriptions:
                     if not receives(sub, event):
                         continue
@@ -203,6 +210,9 @@ class FanOut:
                         sub.application_id,
                         ordering_key=ordering.key_of(sub, payload),
                         ordered_at=event.received_at,
+                        due_at=due_at,
+                        expires_at=event.expires_at,
+                        leased=send_now,
                     )
                     new.append(delivery)
                     offered[delivery.id] = SendJob.to(
@@ -215,10 +225,11 @@ class FanOut:
                         attempt=1,
                         trace_context=event.trace_context,
                         ordering_key=delivery.ordering_key,
+                        expires_at=event.expires_at,
                     )
                 dispatched.append(events.Dispatched(event_id, payload, skipped or None))
             new = await self._place(session, new, locked, now)
-            jobs = [offered[delivery.id] for delivery in new if delivery.released and delivery.send]
+            jobs = [offered[d.id] for d in new if d.released and d.send and d.leased]
             await deliveries.insert_leased(session, new, now=now, locked_until=self.lease.until(now))
             await events.mark_dispatched(session, dispatched, now)
         log.debug("events_dispatched", events=len(locked), deliveries=len(jobs))

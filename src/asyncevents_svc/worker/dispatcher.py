@@ -229,6 +229,12 @@ class Dispatcher:
                 if sub in self._watched:  # not every line: a fresh job's empties at once
                     self._line_cleared.set()
             job = waiting.job
+            if job.expires_at is not None and job.expires_at <= utcnow():
+                # Its deadline passed while it waited: no attempt now; given back, the next
+                # claim ends it expired.
+                stale.append(job.delivery_id)
+                self._offer_turn(sub)
+                continue
             if waiting.lease_deadline - now < self._lease_margin(job):
                 # It waited so long that its lease could run out mid-send and another worker
                 # send it too: give it back.

@@ -36,7 +36,7 @@ from asyncevents_svc.subscriptions.health import AttemptSummary
 log = structlog.get_logger(__name__)
 MAX_BATCH = 500
 #: An ordered line's head that ends so releases the next of its line.
-ENDS_A_HEAD = (DeliveryStatus.DELIVERED, DeliveryStatus.DEAD)
+ENDS_A_HEAD = (DeliveryStatus.DELIVERED, DeliveryStatus.DEAD, DeliveryStatus.EXPIRED)
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ class AttemptRecorder:
         for item in batch:
             job, result = item.job, item.result
             retry = for_subscription(self.retry, job.policy.retry_schedule, job.policy.max_retries)
-            outcome = after_attempt(job.retries_done, result, retry, now)
+            outcome = after_attempt(job.retries_done, result, retry, now, job.expires_at)
             records.append(
                 deliveries.AttemptRecord(job.delivery_id, job.attempt, item.started_at, result, outcome)
             )
@@ -157,7 +157,8 @@ class AttemptRecorder:
         ids = await ordering.release_next(session, ended, now=now, locked_until=self.lease.until(now))
         if not ids:
             return [], []
-        return await deliveries.jobs_for(session, ids)
+        leased = await deliveries.jobs_for(session, ids)
+        return leased.jobs, leased.cancelled
 
     def _count(self, batch: list[Finished], outcomes: list[str]) -> None:
         metrics = self.metrics

@@ -9,7 +9,9 @@ Every ``worker.poll_interval`` seconds it
   workers share the work and a dead worker's deliveries come back when its lease runs out — except
   those of subscriptions already backed up in this worker's dispatcher;
 * re-checks each one's subscription: disabled or deleted ends the delivery ``cancelled``
-  with the reason, never silently;
+  with the reason, never silently; and its deadline: one past it ends ``expired``
+  (counted in ``asyncevents_deliveries{outcome="expired"}``) — a scheduled send is claimed
+  this way too, once its ``deliver_at`` has come;
 * paces its claims by how late the worker's event loop runs (:mod:`.looplag`): while it is
   later than ``worker.backlog_loop_lag``, a claim waits (at most half a scan), so a backlog
   drains with what the loop can spare and fresh events keep their latency;
@@ -32,6 +34,7 @@ import structlog
 from asyncevents_svc.db.engine import SessionFactory
 from asyncevents_svc.db.lease import Lease
 from asyncevents_svc.deliveries import repository as deliveries
+from asyncevents_svc.deliveries.status import DeliveryStatus
 from asyncevents_svc.events import repository as events
 from asyncevents_svc.settings import WorkerSettings
 from asyncevents_svc.subscriptions.fanout import FanOut
@@ -100,6 +103,8 @@ class Scheduler:
             limit = min(self.dispatcher.room, self.settings.scheduler_batch)
             skip = self.dispatcher.backed_up()
             claim = await self.claim_due(limit, skip=skip)
+            for notifier in claim.expired:  # ended at claim time: past their deadline
+                self.fan_out.metrics.deliveries.labels(notifier, DeliveryStatus.EXPIRED).inc()
             self.dispatcher.submit(claim.jobs)
             if claim.claimed == limit:
                 backlog = True

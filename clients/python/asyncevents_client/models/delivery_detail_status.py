@@ -5,6 +5,7 @@ class DeliveryDetailStatus(StrEnum):
     CANCELLED = "cancelled"
     DEAD = "dead"
     DELIVERED = "delivered"
+    EXPIRED = "expired"
     PENDING = "pending"
     RETRYING = "retrying"
 

@@ -5,6 +5,7 @@ class DeliveryListItemStatus(StrEnum):
     CANCELLED = "cancelled"
     DEAD = "dead"
     DELIVERED = "delivered"
+    EXPIRED = "expired"
     PENDING = "pending"
     RETRYING = "retrying"
 

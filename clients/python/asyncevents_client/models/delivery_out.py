@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.delivery_out_status import DeliveryOutStatus
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.attempt_out import AttemptOut
@@ -36,6 +37,10 @@ class DeliveryOut:
         status_reason (None | str): Why it is in this status (e.g. the receiver's last answer).
         subscription_id (int): The subscription's id.
         summary (str): In the module's words: "Delivered with 2 retries".
+        expires_at (datetime.datetime | None | Unset): The deadline: not delivered by then, it ends `expired` (null:
+            none).
+        scheduled_for (datetime.datetime | None | Unset): A scheduled send (the event's `deliver_at`) not started yet:
+            when it starts.
     """
 
     attempt_count: int
@@ -52,6 +57,8 @@ class DeliveryOut:
     status_reason: None | str
     subscription_id: int
     summary: str
+    expires_at: datetime.datetime | None | Unset = UNSET
+    scheduled_for: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -100,6 +107,22 @@ class DeliveryOut:
 
         summary = self.summary
 
+        expires_at: None | str | Unset
+        if isinstance(self.expires_at, Unset):
+            expires_at = UNSET
+        elif isinstance(self.expires_at, datetime.datetime):
+            expires_at = self.expires_at.isoformat()
+        else:
+            expires_at = self.expires_at
+
+        scheduled_for: None | str | Unset
+        if isinstance(self.scheduled_for, Unset):
+            scheduled_for = UNSET
+        elif isinstance(self.scheduled_for, datetime.datetime):
+            scheduled_for = self.scheduled_for.isoformat()
+        else:
+            scheduled_for = self.scheduled_for
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -120,6 +143,10 @@ class DeliveryOut:
                 "summary": summary,
             }
         )
+        if expires_at is not UNSET:
+            field_dict["expires_at"] = expires_at
+        if scheduled_for is not UNSET:
+            field_dict["scheduled_for"] = scheduled_for
 
         return field_dict
 
@@ -210,6 +237,40 @@ class DeliveryOut:
 
         summary = d.pop("summary")
 
+        def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                expires_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return expires_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        expires_at = _parse_expires_at(d.pop("expires_at", UNSET))
+
+        def _parse_scheduled_for(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                scheduled_for_type_0 = datetime.datetime.fromisoformat(data)
+
+                return scheduled_for_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        scheduled_for = _parse_scheduled_for(d.pop("scheduled_for", UNSET))
+
         delivery_out = cls(
             attempt_count=attempt_count,
             attempts=attempts,
@@ -225,6 +286,8 @@ class DeliveryOut:
             status_reason=status_reason,
             subscription_id=subscription_id,
             summary=summary,
+            expires_at=expires_at,
+            scheduled_for=scheduled_for,
         )
 
         delivery_out.additional_properties = d

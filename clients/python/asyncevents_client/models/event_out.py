@@ -35,6 +35,9 @@ class EventOut:
         status (str): `accepted`, then `dispatched` once each matching subscription has its delivery, or `failed` when
             the payload could not be resolved (see `error`).
         store_id (int): The Magento store the event belongs to (0: all stores).
+        deliver_at (datetime.datetime | None | Unset): Its scheduled send, if it had one.
+        expires_at (datetime.datetime | None | Unset): Its deliveries' deadline (from `expires_at`, `ttl` or its type's
+            `ttl`).
         skipped (list[SkippedSubscription] | Unset): Subscriptions whose payload filter this event did not match.
     """
 
@@ -49,6 +52,8 @@ class EventOut:
     source: str
     status: str
     store_id: int
+    deliver_at: datetime.datetime | None | Unset = UNSET
+    expires_at: datetime.datetime | None | Unset = UNSET
     skipped: list[SkippedSubscription] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -83,6 +88,22 @@ class EventOut:
 
         store_id = self.store_id
 
+        deliver_at: None | str | Unset
+        if isinstance(self.deliver_at, Unset):
+            deliver_at = UNSET
+        elif isinstance(self.deliver_at, datetime.datetime):
+            deliver_at = self.deliver_at.isoformat()
+        else:
+            deliver_at = self.deliver_at
+
+        expires_at: None | str | Unset
+        if isinstance(self.expires_at, Unset):
+            expires_at = UNSET
+        elif isinstance(self.expires_at, datetime.datetime):
+            expires_at = self.expires_at.isoformat()
+        else:
+            expires_at = self.expires_at
+
         skipped: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.skipped, Unset):
             skipped = []
@@ -107,6 +128,10 @@ class EventOut:
                 "store_id": store_id,
             }
         )
+        if deliver_at is not UNSET:
+            field_dict["deliver_at"] = deliver_at
+        if expires_at is not UNSET:
+            field_dict["expires_at"] = expires_at
         if skipped is not UNSET:
             field_dict["skipped"] = skipped
 
@@ -163,6 +188,40 @@ class EventOut:
 
         store_id = d.pop("store_id")
 
+        def _parse_deliver_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                deliver_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return deliver_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        deliver_at = _parse_deliver_at(d.pop("deliver_at", UNSET))
+
+        def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                expires_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return expires_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        expires_at = _parse_expires_at(d.pop("expires_at", UNSET))
+
         _skipped = d.pop("skipped", UNSET)
         skipped: list[SkippedSubscription] | Unset = UNSET
         if _skipped is not UNSET:
@@ -184,6 +243,8 @@ class EventOut:
             source=source,
             status=status,
             store_id=store_id,
+            deliver_at=deliver_at,
+            expires_at=expires_at,
             skipped=skipped,
         )
 

@@ -7,6 +7,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="MinuteOut")
 
 
@@ -18,12 +20,14 @@ class MinuteOut:
         dead (int): Failed attempts that were their delivery's last.
         delivered (int): Successful attempts in the minute.
         failed (int): Failed attempts to be retried.
+        expired (int | Unset): Deliveries that expired in the minute. Default: 0.
     """
 
     at: datetime.datetime
     dead: int
     delivered: int
     failed: int
+    expired: int | Unset = 0
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -35,6 +39,8 @@ class MinuteOut:
 
         failed = self.failed
 
+        expired = self.expired
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -45,6 +51,8 @@ class MinuteOut:
                 "failed": failed,
             }
         )
+        if expired is not UNSET:
+            field_dict["expired"] = expired
 
         return field_dict
 
@@ -59,11 +67,14 @@ class MinuteOut:
 
         failed = d.pop("failed")
 
+        expired = d.pop("expired", UNSET)
+
         minute_out = cls(
             at=at,
             dead=dead,
             delivered=delivered,
             failed=failed,
+            expired=expired,
         )
 
         minute_out.additional_properties = d

@@ -5,6 +5,7 @@ class ReplayRequestStatusItem(StrEnum):
     CANCELLED = "cancelled"
     DEAD = "dead"
     DELIVERED = "delivered"
+    EXPIRED = "expired"
 
     def __str__(self) -> str:
         return str(self.value)

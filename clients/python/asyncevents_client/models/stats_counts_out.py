@@ -6,6 +6,8 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="StatsCountsOut")
 
 
@@ -19,6 +21,8 @@ class StatsCountsOut:
         failed (int): Failed attempts whose delivery will be retried.
         mean_ms (float | None): Mean attempt duration; null without attempts.
         success_rate (float | None): delivered / attempts; null without attempts.
+        expired (int | Unset): Deliveries that passed their deadline (`expires_at`) undelivered in the period: not
+            attempts (an expiring delivery's last failed attempt is in `failed`). Default: 0.
     """
 
     attempts: int
@@ -27,6 +31,7 @@ class StatsCountsOut:
     failed: int
     mean_ms: float | None
     success_rate: float | None
+    expired: int | Unset = 0
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -44,6 +49,8 @@ class StatsCountsOut:
         success_rate: float | None
         success_rate = self.success_rate
 
+        expired = self.expired
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -56,6 +63,8 @@ class StatsCountsOut:
                 "success_rate": success_rate,
             }
         )
+        if expired is not UNSET:
+            field_dict["expired"] = expired
 
         return field_dict
 
@@ -84,6 +93,8 @@ class StatsCountsOut:
 
         success_rate = _parse_success_rate(d.pop("success_rate"))
 
+        expired = d.pop("expired", UNSET)
+
         stats_counts_out = cls(
             attempts=attempts,
             dead=dead,
@@ -91,6 +102,7 @@ class StatsCountsOut:
             failed=failed,
             mean_ms=mean_ms,
             success_rate=success_rate,
+            expired=expired,
         )
 
         stats_counts_out.additional_properties = d

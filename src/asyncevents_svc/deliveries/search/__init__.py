@@ -44,14 +44,15 @@ Fields
     ``event_name``       the event's name (wildcards allowed), e.g. ``event_name:customer.*``.
     ``uuid``             the delivery's UUID (the ``webhook-id`` header); exact UUIDs only.
     ``event_id``         the event's UUID; exact UUIDs only.
-    ``status``           ``pending``, ``delivered``, ``retrying``, ``dead`` or ``cancelled``.
-    ``success``          ``true`` (delivered) or ``false`` (dead, retrying or cancelled;
+    ``status``           ``pending``, ``delivered``, ``retrying``, ``dead``, ``cancelled`` or
+                         ``expired`` (past its deadline undelivered).
+    ``success``          ``true`` (delivered) or ``false`` (dead, retrying, cancelled or expired;
                          pending deliveries are neither).
     ``subscription_id``, ``store_id``, ``status_code`` (last HTTP status)
                          integers; comparisons and ranges allowed.
     ``notifier``         the notifier's name (wildcards allowed).
-    ``created_at``, ``last_attempt_at``, ``first_attempt_at``, ``next_attempt_at``
-                         (the delivery's), ``received_at`` (the event's)
+    ``created_at``, ``last_attempt_at``, ``first_attempt_at``, ``next_attempt_at``,
+    ``expires_at``       (the delivery's; ``expires_at`` its deadline), ``received_at`` (the event's)
                          times; comparisons and ranges allowed.
     ``data.<path>``      a value in the event's payload (the ``data`` object receivers get):
                          ``data.customer.email``; a number in the path indexes an array,

@@ -64,6 +64,7 @@ COLUMNS: dict[str, _Column] = {
     "last_attempt_at": _Column(lambda: Delivery.last_attempt_at, nullable=True),
     "first_attempt_at": _Column(lambda: Delivery.first_attempt_at, nullable=True),
     "next_attempt_at": _Column(lambda: Delivery.next_attempt_at, nullable=True),
+    "expires_at": _Column(lambda: Delivery.expires_at, nullable=True),
     "received_at": _Column(lambda: Event.received_at),
 }
 

@@ -29,6 +29,7 @@ FIELDS: dict[str, Kind] = {
     "last_attempt_at": "time",
     "first_attempt_at": "time",
     "next_attempt_at": "time",
+    "expires_at": "time",
     "received_at": "time",
 }
 _KNOWN = ", ".join([*FIELDS, "data.<path>"])

@@ -107,7 +107,7 @@ class Equals:
 
 @dataclass(frozen=True)
 class OneOf:
-    """The column holds one of ``values`` (``success:false``: dead, retrying or cancelled)."""
+    """The column holds one of ``values`` (``success:false``: dead, retrying, cancelled or expired)."""
 
     field: str
     values: tuple[str, ...]

@@ -39,7 +39,7 @@ from asyncevents_svc.deliveries.search.syntax import (
 from asyncevents_svc.deliveries.status import DeliveryStatus
 
 STATUSES = tuple(DeliveryStatus)
-FAILED = (DeliveryStatus.DEAD, DeliveryStatus.RETRYING, DeliveryStatus.CANCELLED)
+FAILED = (DeliveryStatus.DEAD, DeliveryStatus.RETRYING, DeliveryStatus.CANCELLED, DeliveryStatus.EXPIRED)
 _INT32 = (-(2**31), 2**31 - 1)
 
 NUMBER = re.compile(r"[-+]?(?:\d{1,100}(?:\.\d{0,100})?|\.\d{1,100})(?:[eE][-+]?\d{1,3})?", re.ASCII)
