@@ -106,6 +106,11 @@ async def test_a_consumer_manages_its_endpoint_in_its_portal(
         await page.get_by_role("link", name="Event catalogue").click()
         await expect(page.get_by_text("A ping to check that an endpoint receives webhooks.")).to_be_visible()
         await expect(page.locator("section#example\\.ping pre.example")).to_contain_text('"order": 42')
+        stock = page.locator("section#stock\\.changed")
+        await expect(stock.locator("pre.example")).to_contain_text('"sku": "24-MB01"')
+        await stock.locator("summary", has_text="Payload schema").click()
+        await expect(stock.locator("pre.schema")).to_contain_text('"minimum": 1')
+        await expect(stock.locator("span.validated")).to_be_visible()
         await screens.take(page, "catalogue")
 
         # Create an endpoint: its secret is shown once.

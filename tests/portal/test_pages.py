@@ -46,6 +46,11 @@ async def test_the_catalogue_shows_descriptions_schemas_and_examples(portal: htt
     assert "A ping to check that an endpoint receives webhooks." in page.text
     assert "&#34;order&#34;: 42" in page.text  # the example payload, escaped
     assert "Increment Id" in page.text  # a payload schema from the service's return type
+    stock = page.text.split('id="stock.changed"')[1].split("</section>")[0]
+    assert "(enforced: a payload that does not match is not delivered)" in stock  # its <schema>
+    assert "&#34;minimum&#34;: 1" in stock
+    assert "&#34;sku&#34;: &#34;24-MB01&#34;" in stock  # the schema's examples[0]
+    assert "enforced" not in page.text.split('id="example.ping"')[1].split("</section>")[0]
 
 
 async def test_an_endpoint_is_created_edited_disabled_rotated_and_deleted(

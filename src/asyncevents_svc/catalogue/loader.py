@@ -8,6 +8,8 @@ missing attribute or a service that cannot be resolved stops start-up with
 the event type's deliveries a default deadline: a whole number of seconds or a duration
 (``90s``, ``15m``, ``2h``, ``1d``), at least 1 s and at most 30 days; anything else stops
 start-up like any other error, never ignored.
+A ``<schema>`` for its payload (inline JSON, or ``file="…"`` relative to the XML file):
+every resolved payload is validated against it before fan-out (:mod:`.payload_schema`).
 A directory in the path list contributes every ``*.xml`` in it, in name order.
 """
 
@@ -20,6 +22,7 @@ import orjson
 
 from asyncevents_svc.catalogue.model import Catalogue, EventType
 from asyncevents_svc.catalogue.patterns import NAME_RE
+from asyncevents_svc.catalogue.payload_schema import PayloadSchema, SchemaProblem
 from asyncevents_svc.catalogue.registry import HTTP_FETCH, PASSTHROUGH, load_method
 from asyncevents_svc.catalogue.services import (
     HttpFetchBinding,
@@ -108,6 +111,7 @@ def _event(path: Path, element: Element) -> EventType:
         raise CatalogueError(str(path), element.line, f"async_event {name!r} needs exactly one <service>")
     resources: list[str] = []
     description, example = "", None
+    schema: PayloadSchema | None = None
     for child in element.children:
         if child.tag == "description":
             _only(path, child, set())
@@ -115,6 +119,10 @@ def _event(path: Path, element: Element) -> EventType:
         elif child.tag == "example":
             _only(path, child, set())
             example = _example(path, child)
+        elif child.tag == "schema":
+            if schema is not None:
+                raise CatalogueError(str(path), child.line, f"async_event {name!r} has two <schema>")
+            schema = _schema(path, child, name)
         elif child.tag == "resources":
             _only(path, child, set())
             for res in child.children:
@@ -126,6 +134,8 @@ def _event(path: Path, element: Element) -> EventType:
             raise CatalogueError(str(path), child.line, f"unexpected element <{child.tag}> in async_event")
     service = services[0]
     binding = _binding(path, service)
+    if schema is not None:
+        _check_examples(path, element, name, schema, example)
     return EventType(
         name=name,
         service_class=service.attrs["class"].strip(),
@@ -136,6 +146,7 @@ def _event(path: Path, element: Element) -> EventType:
         description=description,
         example=example,
         ttl=_ttl(path, element),
+        schema=schema,
     )
 
 
@@ -145,6 +156,52 @@ def _example(path: Path, element: Element) -> Any:
         return orjson.loads(element.text.strip())
     except orjson.JSONDecodeError as exc:
         raise CatalogueError(str(path), element.line, f"<example> is not JSON: {exc}") from exc
+
+
+#: The largest schema file read (a schema is a few kilobytes; this only stops a wrong path).
+MAX_SCHEMA_BYTES = 1_000_000
+
+
+def _schema(path: Path, element: Element, name: str) -> PayloadSchema:
+    """``<schema>{…}</schema>`` or ``<schema file="order.json"/>`` (relative to ``path``)."""
+    _only(path, element, {"file"})
+    where = f"<schema> of {name!r}"
+    if "file" in element.attrs:
+        if element.text.strip():
+            raise CatalogueError(str(path), element.line, f"{where}: give a file or inline JSON, not both")
+        file = path.parent / element.attrs["file"].strip()
+        try:
+            with file.open("rb") as handle:
+                data = handle.read(MAX_SCHEMA_BYTES + 1)
+        except OSError as exc:
+            raise CatalogueError(
+                str(path), element.line, f"{where}: cannot read {str(file)!r}: {exc.strerror}"
+            ) from None
+        if len(data) > MAX_SCHEMA_BYTES:
+            raise CatalogueError(str(path), element.line, f"{where}: {str(file)!r} is over 1 MB")
+        source = f"{str(file)!r}"
+    else:
+        data, source = element.text.strip().encode(), "its text"
+    try:
+        document = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise CatalogueError(str(path), element.line, f"{where}: {source} is not JSON: {exc}") from None
+    try:
+        return PayloadSchema.compile(document)
+    except SchemaProblem as exc:
+        raise CatalogueError(str(path), element.line, f"{where}: {exc}") from None
+
+
+def _check_examples(path: Path, element: Element, name: str, schema: PayloadSchema, example: Any) -> None:
+    """The ``<example>`` and the schema's own ``examples`` must match the schema."""
+    shown = [("<example>", example)] if example is not None else []
+    examples = schema.schema.get("examples")
+    if isinstance(examples, list):
+        shown += [(f"the schema's examples[{n}]", value) for n, value in enumerate(examples)]
+    for label, value in shown:
+        problem = schema.problems(value)
+        if problem is not None:
+            raise CatalogueError(str(path), element.line, f"{label} of {name!r}: {problem}")
 
 
 def _binding(path: Path, service: Element) -> ServiceBinding:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from asyncevents_svc.catalogue.patterns import matches
+from asyncevents_svc.catalogue.payload_schema import PayloadSchema
 from asyncevents_svc.catalogue.samples import example_from_schema
 from asyncevents_svc.catalogue.services import ServiceBinding
 from asyncevents_svc.errors import NotFound
@@ -25,13 +26,23 @@ class EventType:
     description: str = ""  # <description>: what happens when the event is published
     example: Any = None  # <example>: a payload as the catalogue's author shows it (JSON)
     ttl: float | None = None  # ttl="…" (an extension): its deliveries' default deadline, seconds
+    schema: PayloadSchema | None = None  # <schema>: every resolved payload must match it
+
+    def payload_schema(self) -> dict[str, Any]:
+        """The declared ``<schema>``, else what the service's return type says (``{}``: any)."""
+        return self.schema.schema if self.schema is not None else self.binding.payload_schema()
 
     def example_payload(self) -> Any:
         """The payload a consumer sees in the catalogue and a test send delivers: the
-        catalogue's ``<example>``, else one made up from the payload's schema."""
+        catalogue's ``<example>``, else the schema's first ``examples`` entry, else one made
+        up from the payload's schema."""
         if self.example is not None:
             return self.example
-        return example_from_schema(self.binding.payload_schema())
+        return example_from_schema(self.payload_schema())
+
+    def payload_problems(self, payload: Any) -> str | None:
+        """Why ``payload`` does not match the declared schema (``None``: it does, or none)."""
+        return None if self.schema is None else self.schema.problems(payload)
 
 
 class Catalogue:

@@ -26,11 +26,18 @@ class EventTypeOut(BaseModel):
     description: str = Field(description="What the event means (the catalogue's `<description>`).")
     arguments_schema: dict[str, Any]
     payload_schema: dict[str, Any] = Field(
-        description="The payload's JSON schema as far as the service says (`{}`: any JSON)."
+        description="The payload's JSON schema: the catalogue's `<schema>` (draft 2020-12) when it "
+        "declares one, else as far as the service says (`{}`: any JSON)."
+    )
+    payload_validated: bool = Field(
+        False,
+        description="Whether every payload is validated against `payload_schema` before fan-out (the "
+        "catalogue declares a `<schema>`): a payload that does not match fails its event, no "
+        "delivery is made.",
     )
     example_payload: Any = Field(
-        description="The catalogue's `<example>`, else one made up from `payload_schema`; a test "
-        "send (`POST /v1/subscriptions/{id}/test`) delivers it."
+        description="The catalogue's `<example>`, else the schema's first `examples` entry, else one "
+        "made up from `payload_schema`; a test send (`POST /v1/subscriptions/{id}/test`) delivers it."
     )
 
 
@@ -57,7 +64,8 @@ async def list_event_types(runtime: RuntimeDep) -> EventTypeList:
                 resources=list(event.resources),
                 description=event.description,
                 arguments_schema=event.binding.arguments_schema(),
-                payload_schema=event.binding.payload_schema(),
+                payload_schema=event.payload_schema(),
+                payload_validated=event.schema is not None,
                 example_payload=event.example_payload(),
             )
         )

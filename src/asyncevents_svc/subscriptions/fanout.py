@@ -6,7 +6,9 @@ transactions rather than several round trips per event:
 1. read the events still ``accepted`` (another worker or an earlier try may already have
    dispatched some);
 2. resolve each payload through the catalogue's service binding, concurrently — a failure
-   marks that event ``failed`` with the error, visible in ``GET /v1/events/{id}``;
+   marks that event ``failed`` with the error, visible in ``GET /v1/events/{id}``; so does
+   a payload that does not match its event's ``<schema>`` (checked in a worker thread, one
+   call for the batch, so a large payload does not hold the event loop);
 3. in one transaction, with the event rows locked: choose the subscriptions (active, of the
    event's name or a matching pattern, of its store or all stores, of the application it
    was published to or of any for an event published to all, and whose payload filter, if
@@ -121,6 +123,26 @@ class FanOut:
                 failed(span, str(exc))
                 return None, str(exc)
 
+    async def _validated(
+        self, found: Sequence[Event], outcomes: Sequence[tuple[Any, str | None]]
+    ) -> list[tuple[Any, str | None]]:
+        """The outcomes with each resolved payload checked against its event's ``<schema>``."""
+        checked = [
+            (n, self.catalogue.get(event.name), payload)
+            for n, (event, (payload, error)) in enumerate(zip(found, outcomes, strict=True))
+            if error is None and event.name in self.catalogue and self.catalogue.get(event.name).schema
+        ]
+        result = list(outcomes)
+        if not checked:
+            return result
+        problems = await asyncio.to_thread(
+            lambda: [event_type.payload_problems(payload) for _, event_type, payload in checked]
+        )
+        for (n, _, _), problem in zip(checked, problems, strict=True):
+            if problem is not None:
+                result[n] = (None, problem)
+        return result
+
     async def _mark_failed(self, failures: list[tuple[Event, str]]) -> None:
         async with self.sessions() as session, session.begin():
             await events.mark_failed(session, [(event.id, error) for event, error in failures], utcnow())
@@ -161,6 +183,7 @@ class FanOut:
         if not found:
             return []
         outcomes = await asyncio.gather(*(self._resolve(event) for event in found))
+        outcomes = await self._validated(found, outcomes)
         failures = [(e, error) for e, (_, error) in zip(found, outcomes, strict=True) if error is not None]
         if failures:
             await self._mark_failed(failures)

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.event_type_out_arguments_schema import EventTypeOutArgumentsSchema
     from ..models.event_type_out_payload_schema import EventTypeOutPayloadSchema
@@ -20,14 +22,17 @@ class EventTypeOut:
     Attributes:
         arguments_schema (EventTypeOutArgumentsSchema): JSON Schema of the event's arguments.
         description (str): What the event means (the catalogue's `<description>`).
-        example_payload (Any): The catalogue's `<example>`, else one made up from `payload_schema`; a test send (`POST
-            /v1/subscriptions/{id}/test`) delivers it.
+        example_payload (Any): The catalogue's `<example>`, else the schema's first `examples` entry, else one made up
+            from `payload_schema`; a test send (`POST /v1/subscriptions/{id}/test`) delivers it.
         method (str): The service method called with the arguments.
         name (str): The event's name.
-        payload_schema (EventTypeOutPayloadSchema): The payload's JSON schema as far as the service says (`{}`: any
-            JSON).
+        payload_schema (EventTypeOutPayloadSchema): The payload's JSON schema: the catalogue's `<schema>` (draft
+            2020-12) when it declares one, else as far as the service says (`{}`: any JSON).
         resources (list[str]): The ACL resources a key needs to subscribe to this event.
         service_class (str): The service class that resolves the payload.
+        payload_validated (bool | Unset): Whether every payload is validated against `payload_schema` before fan-out
+            (the catalogue declares a `<schema>`): a payload that does not match fails its event, no delivery is made.
+            Default: False.
     """
 
     arguments_schema: EventTypeOutArgumentsSchema
@@ -38,6 +43,7 @@ class EventTypeOut:
     payload_schema: EventTypeOutPayloadSchema
     resources: list[str]
     service_class: str
+    payload_validated: bool | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -57,6 +63,8 @@ class EventTypeOut:
 
         service_class = self.service_class
 
+        payload_validated = self.payload_validated
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -71,6 +79,8 @@ class EventTypeOut:
                 "service_class": service_class,
             }
         )
+        if payload_validated is not UNSET:
+            field_dict["payload_validated"] = payload_validated
 
         return field_dict
 
@@ -96,6 +106,8 @@ class EventTypeOut:
 
         service_class = d.pop("service_class")
 
+        payload_validated = d.pop("payload_validated", UNSET)
+
         event_type_out = cls(
             arguments_schema=arguments_schema,
             description=description,
@@ -105,6 +117,7 @@ class EventTypeOut:
             payload_schema=payload_schema,
             resources=resources,
             service_class=service_class,
+            payload_validated=payload_validated,
         )
 
         event_type_out.additional_properties = d

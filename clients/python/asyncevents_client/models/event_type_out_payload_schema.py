@@ -11,7 +11,10 @@ T = TypeVar("T", bound="EventTypeOutPayloadSchema")
 
 @_attrs_define
 class EventTypeOutPayloadSchema:
-    """The payload's JSON schema as far as the service says (`{}`: any JSON)."""
+    """The payload's JSON schema: the catalogue's `<schema>` (draft 2020-12) when it declares one, else as far as the
+    service says (`{}`: any JSON).
+
+    """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
