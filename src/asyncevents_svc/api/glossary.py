@@ -86,6 +86,16 @@ FIELDS: dict[str, tuple[str, Any]] = {
     "timeout": ("Seconds to wait for the receiver's answer.", 10.0),
     "retry_schedule": ("Seconds before each retry.", [5, 60, 600, 3600]),
     "max_retries": ("Retries after the first attempt before the delivery is dead.", 4),
+    "ordering": (
+        "`fifo`: deliveries one at a time per key, in the order the events were accepted (a failing "
+        "one holds those behind it); `none` (the default): concurrent.",
+        "fifo",
+    ),
+    "ordering_key": (
+        "With `fifo`: a payload path (e.g. `entity_id`) whose value splits the order into lines, sent "
+        "in parallel; none or a missing value: one line.",
+        "entity_id",
+    ),
     "max_in_flight": ("At most this many deliveries to this subscription at once.", 8),
     "rate_limit": ("At most this many deliveries per second to this subscription.", 50.0),
     "disabled_at": ("When the subscription was disabled.", None),

@@ -38,7 +38,8 @@ class SubscriptionCreate:
         ordering (SubscriptionCreateOrdering | Unset): `fifo`: deliveries one at a time, in the order the events were
             accepted, per `ordering_key` (README, "Ordering"); a failing delivery holds the ones behind it until it is
             delivered, dead or cancelled. `none`: concurrent, in no set order. Default: SubscriptionCreateOrdering.NONE.
-        ordering_key (None | str | Unset):
+        ordering_key (None | str | Unset): With `fifo`: a payload path (e.g. `entity_id`) whose value splits the order
+            into lines, sent in parallel; none or a missing value: one line.
         payload_format (SubscriptionCreatePayloadFormat | Unset): `data`: the module's `{"data": payload}`;
             `cloudevents`: a CloudEvents 1.0 structured-mode JSON event (`application/cloudevents+json`). Default:
             SubscriptionCreatePayloadFormat.DATA.

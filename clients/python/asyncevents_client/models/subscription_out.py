@@ -37,8 +37,10 @@ class SubscriptionOut:
         max_retries (int | None): Retries after the first attempt before the delivery is dead.
         metadata (str): The notifier that sends the deliveries (`GET /v1/notifiers`).
         modified (datetime.datetime): When the subscription last changed.
-        ordering (SubscriptionOutOrdering):
-        ordering_key (None | str):
+        ordering (SubscriptionOutOrdering): `fifo`: deliveries one at a time per key, in the order the events were
+            accepted (a failing one holds those behind it); `none` (the default): concurrent.
+        ordering_key (None | str): With `fifo`: a payload path (e.g. `entity_id`) whose value splits the order into
+            lines, sent in parallel; none or a missing value: one line.
         payload_format (SubscriptionOutPayloadFormat): `data` sends `{"data": payload}` (the module's shape); `raw` the
             payload alone.
         rate_limit (float | None): At most this many deliveries per second to this subscription.

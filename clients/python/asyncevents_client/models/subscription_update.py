@@ -36,8 +36,10 @@ class SubscriptionUpdate:
             max_in_flight (int | None | Unset): At most this many deliveries to this subscription at once.
             max_retries (int | None | Unset): Retries after the first attempt before the delivery is dead.
             metadata (None | str | Unset): The notifier that sends the deliveries (`GET /v1/notifiers`).
-            ordering (None | SubscriptionUpdateOrderingType0 | Unset):
-            ordering_key (None | str | Unset):
+            ordering (None | SubscriptionUpdateOrderingType0 | Unset): `fifo`: deliveries one at a time per key, in the
+                order the events were accepted (a failing one holds those behind it); `none` (the default): concurrent.
+            ordering_key (None | str | Unset): With `fifo`: a payload path (e.g. `entity_id`) whose value splits the order
+                into lines, sent in parallel; none or a missing value: one line.
             payload_format (None | SubscriptionUpdatePayloadFormatType0 | Unset): `data` sends `{"data": payload}` (the
                 module's shape); `raw` the payload alone.
             rate_limit (float | None | Unset): At most this many deliveries per second to this subscription.
