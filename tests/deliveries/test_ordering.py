@@ -13,6 +13,7 @@ import json
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -39,6 +40,7 @@ class OrderedReceiver:
     seen: list[tuple[str, int, int]] = field(default_factory=list)
     attempts: dict[tuple[str, int], int] = field(default_factory=lambda: defaultdict(int))
     in_flight: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    arrived: dict[tuple[str, int], datetime] = field(default_factory=dict)
     most_at_once: int = 0
     refuse: bool = True
 
@@ -46,6 +48,7 @@ class OrderedReceiver:
         body = json.loads(await request.read())
         payload = body["data"]
         key, n = str(payload["key"]), int(payload["n"])
+        self.arrived.setdefault((key, n), datetime.now(UTC))
         self.in_flight[key] += 1
         self.most_at_once = max(self.most_at_once, self.in_flight[key])
         try:
@@ -237,3 +240,23 @@ async def _at_least(receiver: OrderedReceiver, key: str, count: int) -> bool:
 
 async def _sent_at_least(receiver: OrderedReceiver, key: str, count: int) -> bool:
     return len(receiver.sent(key)) >= count
+
+
+async def test_a_scheduled_event_behind_others_waits_for_its_time_and_keeps_its_line(
+    api: httpx.AsyncClient, ordered_receiver: OrderedReceiver, start_worker: Callable[..., Awaitable[Worker]]
+) -> None:
+    ordered_receiver.refuse = False
+    await subscribe(api, f"{ordered_receiver.url}/hook", "example.ping", ordering="fifo", ordering_key="key")
+    await start_worker(worker={"poll_interval": 0.2})
+    deliver_at = datetime.now(UTC) + timedelta(seconds=2)
+    later = {"deliver_at": deliver_at.isoformat()}
+    events = [
+        {"event_name": "example.ping", "arguments": {"key": "a", "n": n}, **(later if n == 1 else {})}
+        for n in range(3)
+    ]
+    for event in events:  # one at a time: accepted in this order
+        assert (await api.post("/v1/events", json=event)).status_code == 202
+
+    await eventually(lambda: _at_least(ordered_receiver, "a", 3), timeout=30)
+    assert ordered_receiver.delivered("a") == [0, 1, 2]
+    assert ordered_receiver.arrived[("a", 1)] >= deliver_at  # released when its turn came, sent at its time

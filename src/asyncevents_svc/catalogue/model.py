@@ -67,6 +67,10 @@ class Catalogue:
         except KeyError:
             raise NotFound(f"event {name!r} is not defined in the catalogue") from None
 
+    def find(self, name: str) -> EventType | None:
+        """The event type called ``name``, or ``None``."""
+        return self._events.get(name)
+
     def resources(self) -> frozenset[str]:
         """Every ``<resource>`` named in the catalogue (usable as API key scopes)."""
         return frozenset(res for event in self._events.values() for res in event.resources)

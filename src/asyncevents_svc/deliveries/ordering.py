@@ -200,12 +200,14 @@ async def release_next(
     limit = await horizon(session)
     leased: list[uuid.UUID] = []
     released: list[uuid.UUID] = []
+    scheduled: dict[datetime, list[uuid.UUID]] = {}
     for sub_id, key in wanted:
         if (sub_id, key) in busy:
             continue
         row = (
             await session.execute(
-                select(Delivery.id, Delivery.ordered_at)
+                select(Delivery.id, Delivery.ordered_at, Event.deliver_at)
+                .join(Event, Event.id == Delivery.event_id)
                 .where(ordered_open(sub_id, key))
                 .order_by(Delivery.ordered_at, Delivery.id)
                 .limit(1)
@@ -213,9 +215,15 @@ async def release_next(
         ).first()
         if row is None:
             continue
-        (leased if before(row.ordered_at, limit) else released).append(row.id)
+        if row.deliver_at is not None and row.deliver_at > now:
+            # The next one's event is scheduled: it heads the line and waits for its time.
+            scheduled.setdefault(row.deliver_at, []).append(row.id)
+        else:
+            (leased if before(row.ordered_at, limit) else released).append(row.id)
     if released:
         await _release(session, released, now, None)
+    for due_at, ids in scheduled.items():
+        await _release(session, ids, due_at, None)
     if leased:
         await _release(session, leased, now, locked_until)
     return leased

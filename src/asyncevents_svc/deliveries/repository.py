@@ -239,23 +239,35 @@ async def _due(
 
 
 async def cancel(session: AsyncSession, cancelled: Sequence[tuple[uuid.UUID, str]]) -> None:
-    """End these deliveries ``cancelled``, each with its reason (never silently)."""
-    for delivery_id, reason in cancelled:
-        await session.execute(
-            update(Delivery)
-            .where(Delivery.id == delivery_id)
-            .values(
-                status=DeliveryStatus.CANCELLED,
-                status_reason=reason,
-                locked_until=None,
-                next_attempt_at=None,
-            )
-            .execution_options(synchronize_session=False)
-        )
+    """End these deliveries ``cancelled``, each with its reason (never silently): one
+    executemany by primary key, not a statement a row."""
+    if not cancelled:
+        return
+    await session.execute(
+        update(Delivery),
+        [
+            {
+                "id": delivery_id,
+                "status": DeliveryStatus.CANCELLED,
+                "status_reason": reason,
+                "locked_until": None,
+                "next_attempt_at": None,
+            }
+            for delivery_id, reason in cancelled
+        ],
+    )
 
 
 def expiry_reason(expires_at: datetime) -> str:
     return f"deadline {expires_at.isoformat(timespec='seconds')} passed"
+
+
+def _expired_because(delivery: Delivery) -> str:
+    assert delivery.expires_at is not None
+    reason = expiry_reason(delivery.expires_at)
+    if delivery.attempts > delivery.chain_offset:
+        reason += f" after {delivery.attempts - delivery.chain_offset} failed attempt(s)"
+    return reason
 
 
 async def expire(session: AsyncSession, expired: Sequence[Delivery], now: datetime) -> None:
@@ -263,23 +275,20 @@ async def expire(session: AsyncSession, expired: Sequence[Delivery], now: dateti
     due), and count them in their subscriptions' minute rows."""
     if not expired:
         return
-    for delivery in expired:
-        assert delivery.expires_at is not None
-        reason = expiry_reason(delivery.expires_at)
-        if delivery.attempts > delivery.chain_offset:
-            reason += f" after {delivery.attempts - delivery.chain_offset} failed attempt(s)"
-        await session.execute(
-            update(Delivery)
-            .where(Delivery.id == delivery.id)
-            .values(
-                status=DeliveryStatus.EXPIRED,
-                status_reason=reason,
-                locked_until=None,
-                next_attempt_at=None,
-                updated_at=now,
-            )
-            .execution_options(synchronize_session=False)
-        )
+    await session.execute(
+        update(Delivery),
+        [
+            {
+                "id": delivery.id,
+                "status": DeliveryStatus.EXPIRED,
+                "status_reason": _expired_because(delivery),
+                "locked_until": None,
+                "next_attempt_at": None,
+                "updated_at": now,
+            }
+            for delivery in expired
+        ],
+    )
     await add_expired(session, [(d.subscription_id, d.application_id) for d in expired], now)
 
 

@@ -127,10 +127,11 @@ class FanOut:
         self, found: Sequence[Event], outcomes: Sequence[tuple[Any, str | None]]
     ) -> list[tuple[Any, str | None]]:
         """The outcomes with each resolved payload checked against its event's ``<schema>``."""
+        types = [self.catalogue.find(event.name) for event in found]
         checked = [
-            (n, self.catalogue.get(event.name), payload)
-            for n, (event, (payload, error)) in enumerate(zip(found, outcomes, strict=True))
-            if error is None and event.name in self.catalogue and self.catalogue.get(event.name).schema
+            (n, event_type, payload)
+            for n, (event_type, (payload, error)) in enumerate(zip(types, outcomes, strict=True))
+            if error is None and event_type is not None and event_type.schema
         ]
         result = list(outcomes)
         if not checked:
