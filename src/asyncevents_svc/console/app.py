@@ -2,11 +2,12 @@
 
 Pages: sign-in (an API key), subscriptions (filters, an application among them, mass
 enable/disable), a subscription's create/edit form (event from the catalogue, notifier from
-the registry, store, token rotation, a test send), applications (create, open a link into
-one's consumer portal), the delivery log (the search language of ``GET /v1/deliveries``), a delivery's
-trace (attempt timeline, status codes, durations, the payload) with Replay, and dead
-letters with bulk replay after a dry-run count. Every action is a call to the API with the
-signed-in key (:mod:`.api`); the JavaScript only selects rows and asks for confirmation.
+the registry, store, signature scheme, token rotation, a test send), applications (create,
+open a link into one's consumer portal), the delivery log (the search language of ``GET
+/v1/deliveries``), a delivery's trace (attempt timeline, status codes, durations, the
+payload) with Replay, and dead letters with bulk replay after a dry-run count. Every action
+is a call to the API with the signed-in key (:mod:`.api`); the JavaScript only selects rows
+and asks for confirmation.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ SUBSCRIPTION_FIELDS = (
     "payload_format",
     "ordering",
     "ordering_key",
+    "signature",
 )
 
 
@@ -225,6 +227,7 @@ class Console:
             "store_id": "0",
             "payload_format": "data",
             "ordering": "none",
+            "signature": "v1",
         }
         values |= policy_form.blank()
         return self.render(
