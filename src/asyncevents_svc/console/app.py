@@ -7,7 +7,8 @@ open a link into one's consumer portal), the delivery log (the search language o
 /v1/deliveries``), a delivery's trace (attempt timeline, status codes, durations, the
 payload) with Replay, and dead letters with bulk replay after a dry-run count. Every action
 is a call to the API with the signed-in key (:mod:`.api`); the JavaScript only selects rows
-and asks for confirmation.
+and asks for confirmation. One page reads no API route: the service's signing keys
+(:mod:`.signing`, read-only).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from starlette.types import ASGIApp
 from asyncevents_svc.api.deps import client_address
 from asyncevents_svc.auth import web_sessions
 from asyncevents_svc.auth.web_sessions import SessionKind
-from asyncevents_svc.console import events, flash, keys, paging, policy_form, times
+from asyncevents_svc.console import events, flash, keys, paging, policy_form, signing, times
 from asyncevents_svc.console.flash import Flash
 from asyncevents_svc.console.overview import overview, subscription_health
 from asyncevents_svc.console.session import COOKIE, MAX_AGE, seal, unseal
@@ -528,6 +529,7 @@ def create_console(api_app: ASGIApp, runtime: Runtime) -> Starlette:
         Route("/replays/{job_id:uuid}", s(c.replay_job)),
         *events.routes(c),
         *keys.routes(c),
+        *signing.routes(c),
         Mount("/static", static, name="static"),
     ]
     return Starlette(routes=routes)
