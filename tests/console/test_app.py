@@ -49,6 +49,7 @@ async def test_pages_need_a_sign_in(browser: httpx.AsyncClient) -> None:
         "/admin/subscriptions/new",
         "/admin/events",
         "/admin/keys",
+        "/admin/signing-keys",
     ):
         response = await browser.get(path)
         assert response.status_code == 303

@@ -2,11 +2,13 @@
 
 Pages: sign-in (an API key), subscriptions (filters, an application among them, mass
 enable/disable), a subscription's create/edit form (event from the catalogue, notifier from
-the registry, store, token rotation, a test send), applications (create, open a link into
-one's consumer portal), the delivery log (the search language of ``GET /v1/deliveries``), a delivery's
-trace (attempt timeline, status codes, durations, the payload) with Replay, and dead
-letters with bulk replay after a dry-run count. Every action is a call to the API with the
-signed-in key (:mod:`.api`); the JavaScript only selects rows and asks for confirmation.
+the registry, store, signature scheme, token rotation, a test send), applications (create,
+open a link into one's consumer portal), the delivery log (the search language of ``GET
+/v1/deliveries``), a delivery's trace (attempt timeline, status codes, durations, the
+payload) with Replay, and dead letters with bulk replay after a dry-run count. Every action
+is a call to the API with the signed-in key (:mod:`.api`); the JavaScript only selects rows
+and asks for confirmation. One page reads no API route: the service's signing keys
+(:mod:`.signing`, read-only).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from starlette.types import ASGIApp
 from asyncevents_svc.api.deps import client_address
 from asyncevents_svc.auth import web_sessions
 from asyncevents_svc.auth.web_sessions import SessionKind
-from asyncevents_svc.console import events, flash, keys, paging, policy_form, times
+from asyncevents_svc.console import events, flash, keys, paging, policy_form, signing, times
 from asyncevents_svc.console.flash import Flash
 from asyncevents_svc.console.overview import overview, subscription_health
 from asyncevents_svc.console.session import COOKIE, MAX_AGE, seal, unseal
@@ -52,6 +54,7 @@ SUBSCRIPTION_FIELDS = (
     "payload_format",
     "ordering",
     "ordering_key",
+    "signature",
 )
 
 
@@ -225,6 +228,7 @@ class Console:
             "store_id": "0",
             "payload_format": "data",
             "ordering": "none",
+            "signature": "v1",
         }
         values |= policy_form.blank()
         return self.render(
@@ -525,6 +529,7 @@ def create_console(api_app: ASGIApp, runtime: Runtime) -> Starlette:
         Route("/replays/{job_id:uuid}", s(c.replay_job)),
         *events.routes(c),
         *keys.routes(c),
+        *signing.routes(c),
         Mount("/static", static, name="static"),
     ]
     return Starlette(routes=routes)

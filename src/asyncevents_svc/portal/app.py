@@ -202,6 +202,7 @@ class Portal:
             "payload_format": "data",
             "ordering": "none",
             "ordering_key": "",
+            "signature": "v1",
         }
         return self.render(
             request,
@@ -231,6 +232,7 @@ class Portal:
             "payload_format": sub["payload_format"],
             "ordering": sub["ordering"],
             "ordering_key": sub["ordering_key"] or "",
+            "signature": sub["signature"],
         }
         health = await api.get(f"/v1/subscriptions/{sub_id}/health")
         return self.render(
@@ -257,6 +259,7 @@ class Portal:
             "payload_format",
             "ordering",
             "ordering_key",
+            "signature",
         )
         values = {name: first(fields, name) for name in names}
         values["headers"] = fields.get("headers", [""])[0]
@@ -269,6 +272,8 @@ class Portal:
             "ordering": values["ordering"] or "none",
             "ordering_key": values["ordering_key"] or None,
         }
+        if values["signature"]:  # absent: a new endpoint's default (v1), an edit's unchanged
+            body["signature"] = values["signature"]
         errors: dict[str, str] = {}
         if values["filter"]:
             try:

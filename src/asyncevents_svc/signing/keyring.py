@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, or_, select
@@ -46,6 +47,14 @@ class SigningKeyError(Exception):
     """The configured signing keys are unusable, or a rotation is not possible."""
 
 
+class KeyState(StrEnum):
+    """Where a key is in its life (the console's Signing keys page)."""
+
+    SIGNING = "signing"  # signs and is published, until a rotation replaces it
+    RETIRING = "retiring"  # replaced: still signs and is published until its retirement time
+    RETIRED = "retired"  # neither signs nor is published; its row stays for the record
+
+
 @dataclass(frozen=True)
 class ActiveKey:
     """A key that signs (and is published) until ``retires_at`` (``None``: until replaced)."""
@@ -58,6 +67,11 @@ class ActiveKey:
 
     def active(self, now: datetime) -> bool:
         return self.retires_at is None or self.retires_at > now
+
+    def state(self, now: datetime) -> KeyState:
+        if self.retires_at is None:
+            return KeyState.SIGNING
+        return KeyState.RETIRING if self.retires_at > now else KeyState.RETIRED
 
     def jwk(self) -> dict[str, str]:
         return public_jwk(self.private.public_key())
