@@ -60,7 +60,7 @@ class Report:
                     "ingest, single `POST /v1/events` (32 concurrent), API alone, against the ingest floor",
                     f"{rate:,.0f} events/s (p95 {ours['request_p95_ms']:.0f} ms; rounds {rounds})",
                     f"×{rate / base:.2f} of the ingest floor ({base:,.0f}/s; rounds {floor_rounds}: "
-                    "same body, same row, asyncpg group commit)",
+                    "same body, same row, asyncpg group commit)" + _cpu_a_request(ours, lean),
                     f"≥ 70 % of the floor: {_check(rate >= 0.7 * base)}",
                 )
             )
@@ -197,3 +197,13 @@ class Report:
                     f" {'yes' if s['sustained'] else 'no'} |"
                 )
         return lines
+
+
+def _cpu_a_request(ours: dict[str, Any], floor: dict[str, Any]) -> str:
+    """The servers' CPU a request (ratio floor/ours: the rate the same cores would give)."""
+    if "cpu_ms" not in ours or "cpu_ms" not in floor:
+        return ""
+    return (
+        f"; CPU a request {ours['cpu_ms']:.3f} ms against the floor's {floor['cpu_ms']:.3f} ms"
+        f" (×{floor['cpu_ms'] / ours['cpu_ms']:.2f})"
+    )

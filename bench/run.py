@@ -160,9 +160,14 @@ class Bench:
             await until_http(f"{url}/openapi.json")
             n = self.sizes.single
             rounds: dict[str, list[dict[str, Any]]] = {"floor": [], "ours": []}
+            assert cluster.api is not None
             for side in ("floor", "ours", "ours", "floor"):
-                target = url if side == "floor" else cluster.base_url
-                rounds[side].append(await self.loadgen(target, "bench.ingest", n, concurrency=32))
+                target, pid = (url, floor.pid) if side == "floor" else (cluster.base_url, cluster.api.pid)
+                spent = cpu.process_seconds(pid)
+                result = await self.loadgen(target, "bench.ingest", n, concurrency=32)
+                # The server's CPU a request: what a neighbour on the machine moves least.
+                result["cpu_ms"] = 1000 * (cpu.process_seconds(pid) - spent) / n
+                rounds[side].append(result)
             stored = await scratch.count("SELECT count(*) FROM events")
             assert stored == 2 * n, f"the ingest floor stored {stored} rows, not {2 * n}"
         finally:
@@ -411,11 +416,14 @@ class Bench:
 
 def _mean_rounds(results: list[dict[str, Any]]) -> dict[str, Any]:
     """One load generator result for several rounds: the mean rate and p95, and each round's rate."""
-    return {
+    mean: dict[str, Any] = {
         "events_per_s": round(statistics.fmean(r["events_per_s"] for r in results), 1),
         "request_p95_ms": round(statistics.fmean(r["request_p95_ms"] for r in results), 2),
         "rounds": [r["events_per_s"] for r in results],
     }
+    if all("cpu_ms" in r for r in results):
+        mean["cpu_ms"] = round(statistics.fmean(r["cpu_ms"] for r in results), 3)
+    return mean
 
 
 async def until(check: Any, timeout: float = 30.0) -> None:

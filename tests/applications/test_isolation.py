@@ -65,6 +65,7 @@ HTML_ROUTES: dict[str, set[tuple[str, str]]] = {
         ("GET", "/keys"),
         ("POST", "/keys"),
         ("POST", "/keys/{key_id:uuid}/revoke"),
+        ("GET", "/signing-keys"),  # the service's public key ids only; admin keys alone (else 403)
         ("MOUNT", "/static"),
     },
     "/portal": {

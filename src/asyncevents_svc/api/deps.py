@@ -72,7 +72,7 @@ async def authenticate(request: Request, keys: KeyVerifier) -> Caller | None:
     return caller
 
 
-async def authorize(request: Request, runtime: RuntimeDep) -> Caller:
+async def authorize(request: Request) -> Caller:
     """The single gate every non-public route passes through.
 
     ``Authorization: Bearer <key>``: a missing, unknown, revoked or expired key is a 401; a
@@ -85,6 +85,9 @@ async def authorize(request: Request, runtime: RuntimeDep) -> Caller:
     scheme, _, key = header.partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
         raise Unauthorized("send an API key: Authorization: Bearer <key>")
+    # The runtime straight from the app, not through ``RuntimeDep``: a sub-dependency costs
+    # FastAPI's solver a round on every request of every route behind this gate.
+    runtime: Runtime = request.app.state.runtime
     caller = await authenticate(request, runtime.keys)
     if caller is None:
         raise Unauthorized("the API key is unknown, revoked or expired")

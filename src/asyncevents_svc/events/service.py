@@ -252,9 +252,13 @@ async def _insert(session: AsyncSession, events: dict[int, NewEvent], now: datet
     if not rows:
         return set()
     # Parameters apart from the statement, so its compiled form is cached; SQLAlchemy still
-    # sends one multi-row INSERT ("insertmanyvalues").
-    statement = insert_ignoring_conflicts(session, Event).returning(Event.id)
-    return set((await session.scalars(statement, rows)).all())
+    # sends one multi-row INSERT ("insertmanyvalues"). On the table, through the session's
+    # connection: the same transaction without the ORM's bulk-insert bookkeeping (a third of
+    # the commit path's CPU at 32 concurrent single POSTs; docs/performance.md).
+    table = Event.__table__
+    statement = insert_ignoring_conflicts(session, table).returning(table.c.id)
+    connection = await session.connection()
+    return set((await connection.execute(statement, rows)).scalars().all())
 
 
 async def _holders(session: AsyncSession, claims: list[Claim]) -> dict[tuple[str, str], _Holder]:
