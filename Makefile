@@ -88,7 +88,7 @@ format:
 docs:  ## regenerate the settings table of docs/configuration.md
 	$(UV) run python -m asyncevents_svc.settings_doc --write docs/configuration.md
 
-bench: install  ## the benchmark (8 to 14 minutes here, with the load curve): prints the report, writes bench/RESULTS.md
+bench: install  ## the benchmark (16 to 23 minutes here, with the load curve and the pacing phase): prints the report, writes bench/RESULTS.md
 	$(UV) run python -m bench.run
 
 soak: install  ## ten minutes at 200 events/s, sampling the memory of the API and the worker

@@ -6,6 +6,12 @@ delivery's latency: receipt time minus ``data.sent`` (the wall-clock time the lo
 generator put in the event just before publishing it). ``GET /_stats?prefix=/fan/``
 returns the tally of the paths under a prefix as JSON, ``GET /_reset`` clears it.
 
+A path under ``/pace/`` is an endpoint that takes :data:`PACE_LIMIT` requests at once: each
+taken one is answered ``200`` after :data:`PACE_SECONDS`; one that arrives while
+:data:`PACE_LIMIT` are being served is answered ``429`` at once, and under ``/pace-ra/``
+every :data:`RETRY_AFTER_EVERY`\\ th of those also carries ``Retry-After: 1``. Refusals
+are counted (``refused``, ``retry_after``), not tallied as deliveries.
+
     python -m bench.receiver PORT_FILE
 """
 
@@ -22,6 +28,14 @@ import orjson
 
 OK = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
 SLOW_SECONDS = 2.0
+PACE_LIMIT = 8  # requests a /pace/ endpoint serves at once
+PACE_SECONDS = 0.02  # how long it takes to serve one
+RETRY_AFTER_EVERY = 20  # under /pace-ra/: one 429 in this many asks for a pause
+TOO_MANY = b"HTTP/1.1 429 Too Many Requests\r\nContent-Type: text/plain\r\nContent-Length: 8\r\n\r\ntoo many"
+TOO_MANY_PAUSE = (
+    b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nContent-Type: text/plain\r\n"
+    b"Content-Length: 8\r\n\r\ntoo many"
+)
 
 
 @dataclass
@@ -30,9 +44,12 @@ class PathStats:
     ids: set[str] = field(default_factory=set)
     latencies: list[float] = field(default_factory=list)
     last: float = 0.0
+    refused: int = 0  # 429s answered (a /pace/ path)
+    retry_after: int = 0  # of which with Retry-After
 
 
 STATS: dict[str, PathStats] = {}
+IN_FLIGHT: dict[str, int] = {}  # per /pace/ path: requests being served now
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -54,6 +71,8 @@ def snapshot(prefix: str) -> dict[str, Any]:
         "p95_ms": percentile(latencies, 0.95) * 1000,
         "p99_ms": percentile(latencies, 0.99) * 1000,
         "max_ms": max(latencies, default=0.0) * 1000,
+        "refused": sum(s.refused for s in chosen),
+        "retry_after": sum(s.retry_after for s in chosen),
     }
 
 
@@ -120,6 +139,8 @@ class Handler(HttpFraming):
             return
         now = time.time()
         stats = STATS.setdefault(path, PathStats())
+        if path.startswith(("/pace/", "/pace-ra/")) and not self.take(path, stats):
+            return
         stats.count += 1
         stats.last = now
         stats.ids.add(headers.get(b"webhook-id", b"").decode())
@@ -128,7 +149,29 @@ class Handler(HttpFraming):
             stats.latencies.append(now - sent)
         if path.startswith("/slow"):
             asyncio.get_running_loop().call_later(SLOW_SECONDS, self.transport.write, OK)
+        elif path.startswith(("/pace/", "/pace-ra/")):
+            asyncio.get_running_loop().call_later(PACE_SECONDS, self.served, path)
         else:
+            self.transport.write(OK)
+
+    def take(self, path: str, stats: PathStats) -> bool:
+        """A /pace/ request: taken (True), or refused with a 429 (False) when
+        :data:`PACE_LIMIT` are being served."""
+        assert self.transport is not None
+        if IN_FLIGHT.get(path, 0) < PACE_LIMIT:
+            IN_FLIGHT[path] = IN_FLIGHT.get(path, 0) + 1
+            return True
+        stats.refused += 1
+        if path.startswith("/pace-ra/") and stats.refused % RETRY_AFTER_EVERY == 0:
+            stats.retry_after += 1
+            self.transport.write(TOO_MANY_PAUSE)
+        else:
+            self.transport.write(TOO_MANY)
+        return False
+
+    def served(self, path: str) -> None:
+        IN_FLIGHT[path] -= 1
+        if self.transport is not None and not self.transport.is_closing():
             self.transport.write(OK)
 
 

@@ -14,6 +14,11 @@ def _check(ok: bool) -> str:
     return "met" if ok else "**missed**"
 
 
+def _times(ratio: float) -> str:
+    """A ratio with the digits a small one needs: 0.004, not 0.00."""
+    return f"×{ratio:.2f}" if ratio >= 0.1 else f"×{ratio:.1g}"
+
+
 @dataclass
 class Report:
     baseline_ingest: tuple[dict[str, Any], dict[str, Any]] | None = None
@@ -24,6 +29,7 @@ class Report:
     latency: dict[str, dict[str, Any]] = field(default_factory=dict)
     fanout: dict[str, dict[str, Any]] = field(default_factory=dict)
     ordered: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # (transport, case)
+    pacing: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # (transport, case)
     isolation: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     rss: dict[str, dict[str, float]] = field(default_factory=dict)
     curve: dict[str, dict[str, Any]] = field(default_factory=dict)  # per transport: steps, sustained
@@ -112,12 +118,16 @@ class Report:
             )
         for (transport, label), case in self.ordered.items():
             unordered = self.ordered.get((transport, "unordered"))
-            ratio = f" ({case['per_s'] / unordered['per_s']:.0%} of unordered)" if unordered else ""
+            versus = ""
+            if unordered and label != "unordered":
+                versus = (
+                    f"×{case['per_s'] / unordered['per_s']:.2f} of unordered ({unordered['per_s']:,.0f}/s)"
+                )
             rows.append(
                 (
-                    f"ordered delivery, {label} ({case['deliveries']} deliveries, 2 workers), {transport}",
-                    f"{case['per_s']:.0f} deliveries/s{ratio if label != 'unordered' else ' (this run)'}",
-                    "",
+                    f"ordered delivery, {label} ({case['deliveries']:,} deliveries, 2 workers), {transport}",
+                    f"{case['per_s']:,.0f} deliveries/s ({case['seconds']:.1f} s)",
+                    versus or ("the baseline of these rows" if label == "unordered" else ""),
                     "",
                 )
             )
@@ -148,6 +158,7 @@ class Report:
                     "",
                 )
             )
+        rows += self.pacing_rows()
         for transport, peaks in self.rss.items():
             worst = max(peaks.values())
             rows.append(
@@ -156,6 +167,32 @@ class Report:
                     ", ".join(f"{name} {mb:.0f} MB" for name, mb in peaks.items()),
                     "",
                     f"< 250 MB each: {_check(worst < 250)}",
+                )
+            )
+        return rows
+
+    def pacing_rows(self) -> list[Row]:
+        """Each pacing case; an adaptive one against the fixed limit of the same receiver."""
+        rows: list[Row] = []
+        for (transport, label), case in self.pacing.items():
+            fixed = self.pacing.get((transport, label.replace("adaptive", "fixed limit")))
+            versus = "the baseline of the adaptive row" if fixed is case else ""
+            if fixed and fixed is not case:
+                versus = (
+                    f"{_times(case['goodput'] / fixed['goodput'])} the goodput, "
+                    f"{_times(case['refused'] / max(1, fixed['refused']))} the 429s, "
+                    f"{_times(case['seconds'] / fixed['seconds'])} the time of the fixed limit"
+                )
+            dead = f", {case['dead']:,} dead" if case["dead"] else ""
+            asked = f", {case['retry_after']:,} with Retry-After" if case["retry_after"] else ""
+            rows.append(
+                (
+                    f"pacing, {label}: {case['deliveries']:,} deliveries to an endpoint taking 8 at once"
+                    f" (max_in_flight 32, 1 worker), {transport}",
+                    f"drained in {case['seconds']:.1f} s; goodput {case['goodput']:,.0f} 2xx/s; "
+                    f"{case['refused']:,} 429s{asked}{dead}",
+                    versus,
+                    "",
                 )
             )
         return rows

@@ -10,7 +10,9 @@ fresh PostgreSQL database (RabbitMQ, then the database queue). Baselines: a bare
 app served the same way (ingest), the ingest floor (``bench/ingest_floor.py``: the same
 validation and the same committed row with asyncpg and group commit, nothing else) and a
 bare RabbitMQ → aiohttp loop (delivery floor). The load curve (``bench/curve.py``) ends
-each transport's run, drawn as ``bench/curve.svg``.
+each transport's run, drawn as ``bench/curve.svg``. After it, the pacing phase runs its
+cases each on a database and one worker of its own (``worker.adaptive_pacing`` on or off)
+against an endpoint that takes 8 requests at once.
 
     python -m bench.run --phases ingest,curve   # some phases only (no RESULTS.md)
 """
@@ -42,13 +44,25 @@ from bench.report import Report
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS = Path(__file__).with_name("events.xml")
 CURVE_SVG = Path(__file__).with_name("curve.svg")
-PHASES = ("ingest", "floor", "e2e", "latency", "fanout", "ordered", "isolation", "curve")
+PHASES = ("ingest", "floor", "e2e", "latency", "fanout", "ordered", "isolation", "curve", "pacing")
 #: The ordered phase's cases: label, the subscription's ordering fields, arguments.key's range.
 ORDERED_CASES: tuple[tuple[str, dict[str, str], int], ...] = (
     ("unordered", {}, 0),
     ("fifo, 1 key", {"ordering": "fifo"}, 0),
     ("fifo, 100 keys", {"ordering": "fifo", "ordering_key": "key"}, 100),
 )
+#: The pacing phase's cases: label, ``worker.adaptive_pacing``, the receiver's path (under
+#: ``/pace-ra/`` one 429 in 20 carries ``Retry-After: 1``: see bench/receiver.py).
+PACING_CASES: tuple[tuple[str, bool, str], ...] = (
+    ("fixed limit", False, "/pace/fixed"),
+    ("adaptive", True, "/pace/adaptive"),
+    ("fixed limit, some Retry-After", False, "/pace-ra/fixed"),
+    ("adaptive, some Retry-After", True, "/pace-ra/adaptive"),
+)
+#: The pacing subscription: 32 sends at once against an endpoint that takes 8; a refused
+#: delivery is retried 1 s later, up to 50 times (the API's most), so the fixed limit's
+#: run ends in seconds, not on the service's day-long schedule, and loses nothing.
+PACING_POLICY: dict[str, object] = {"max_in_flight": 32, "retry_schedule": [1.0], "max_retries": 50}
 
 
 @dataclass(frozen=True)
@@ -64,6 +78,7 @@ class Sizes:
     curve_rates: tuple[float, ...] = (50, 200, 500, 1000, 2000)
     curve_seconds: float = 8.0
     curve_search: int = 3  # extra steps to find the highest sustained rate
+    pacing: int = 5000
 
     @classmethod
     def quick(cls) -> Sizes:
@@ -79,6 +94,7 @@ class Sizes:
             curve_rates=(50, 200),
             curve_seconds=1.0,
             curve_search=1,
+            pacing=400,
         )
 
 
@@ -372,6 +388,46 @@ class Bench:
             await consumer.wait()
             await declared.delete(if_unused=False, if_empty=False)
 
+    async def pacing(self, transport: str) -> None:
+        """:data:`PACING_CASES`, each on a cluster of its own (1 api + 1 worker, whose
+        ``worker.adaptive_pacing`` is the case's): publish the deliveries at once, done when
+        every one has ended (delivered, or dead after its 50 retries). Goodput counts the
+        receiver's 200s, the 429s its refusals."""
+        n = self.sizes.pacing
+        for index, (label, adaptive, endpoint) in enumerate(PACING_CASES):
+            path = f"{endpoint}/{transport}"  # the receiver's tally is per path, and kept
+            work = self.work / f"pacing-{transport}-{index}"
+            work.mkdir()
+            groups: dict[str, dict[str, Any]] = {"worker": {"adaptive_pacing": adaptive}}
+            cluster = Cluster(transport, work, groups=groups, events_file=EVENTS)
+            await cluster.create()
+            try:
+                cluster.start_api()
+                await cluster.until_ready()
+                cluster.start_worker()
+                await asyncio.sleep(3.0)  # the worker is up
+                await subscribe(cluster, "bench.pacing", self.receiver_url + path, **PACING_POLICY)
+                load = await self.loadgen(cluster.base_url, "bench.pacing", n, batch=500, concurrency=4)
+                await until(lambda cluster=cluster: _ended(cluster, n), timeout=900)
+                seconds = time.time() - load["started_at"]
+                stats = await self.stats(path)
+                statuses = await cluster.delivery_statuses()
+            except BaseException:
+                print(cluster.logs(), file=sys.stderr)
+                raise
+            finally:
+                await cluster.stop()
+                await cluster.drop()
+            self.report.pacing[(transport, label)] = {
+                "deliveries": n,
+                "seconds": round(seconds, 2),
+                "goodput": round(stats["count"] / seconds, 1),
+                "ok": stats["count"],
+                "refused": stats["refused"],
+                "retry_after": stats["retry_after"],
+                "dead": statuses.get("dead", 0),
+            }
+
     async def transport(self, transport: str) -> None:
         (self.work / transport).mkdir()
         cluster = Cluster(transport, self.work / transport, events_file=EVENTS)
@@ -452,7 +508,7 @@ async def until_http(url: str) -> None:
     raise TimeoutError(url)
 
 
-async def subscribe(cluster: Cluster, event: str, url: str, **extra: str) -> int:
+async def subscribe(cluster: Cluster, event: str, url: str, **extra: object) -> int:
     async with httpx.AsyncClient(base_url=cluster.base_url, headers=_auth(), timeout=10) as client:
         body = {"event_name": event, "recipient_url": url, **extra}
         response = await client.post("/v1/subscriptions", json=body)
@@ -480,6 +536,12 @@ async def _drained(cluster: Cluster) -> bool:
 
 async def _at_least(cluster: Cluster, n: int) -> bool:
     return await delivered_count(cluster) >= n
+
+
+async def _ended(cluster: Cluster, n: int) -> bool:
+    """``n`` deliveries have ended: delivered, or dead."""
+    query = "SELECT count(*) FROM deliveries WHERE status IN ('delivered', 'dead')"
+    return await cluster.count(query) >= n
 
 
 def peak_rss(cluster: Cluster) -> dict[str, float]:
@@ -513,7 +575,10 @@ async def main() -> None:
             if "rabbitmq" in args.transports and "floor" in phases:
                 await bench.floor()
             for transport in args.transports.split(","):
-                await bench.transport(transport)
+                if phases - {"pacing"}:
+                    await bench.transport(transport)
+                if "pacing" in phases:
+                    await bench.pacing(transport)
         finally:
             receiver.terminate()
             await receiver.wait()

@@ -8,6 +8,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 import httpx
+import pytest
 
 from asyncevents_svc.worker.runner import Worker
 from tests.support.helpers import subscribe
@@ -89,3 +90,35 @@ async def test_a_429_with_retry_after_pauses_the_subscriptions_other_sends(
     assert len(delivered) == 6
     assert set(delivered.values()) == {1}
     assert receiver.refused == 1, "a held delivery was sent during the pause"
+
+
+async def attempt_texts(api: httpx.AsyncClient, delivery_id: str) -> list[str | None]:
+    """The response text of each attempt in the delivery's trace."""
+    response = await api.get(f"/v1/deliveries/{delivery_id}")
+    assert response.status_code == 200, response.text
+    return [attempt["response"] for attempt in response.json()["attempts"]]
+
+
+@pytest.mark.parametrize("adaptive", [True, False], ids=["adaptive", "fixed"])
+async def test_the_trace_says_when_a_retry_after_paused_the_subscription(
+    api: httpx.AsyncClient, start_worker: StartWorker, adaptive: bool
+) -> None:
+    await start_worker(worker={"adaptive_pacing": adaptive})
+    async with serve_throttling(100, retry_after=1) as receiver:
+        await subscribe(
+            api, f"{receiver.url}/once", max_in_flight=4, retry_schedule=FAST_RETRY, max_retries=50
+        )
+        await publish_many(api, 0, 1)
+        await receiver.until_delivered(1, timeout=30)
+    refused_id = receiver.answered[0].webhook_id
+
+    async with asyncio.timeout(10):  # the recorder writes in batches, just after the send
+        while len(texts := await attempt_texts(api, refused_id)) < 2:
+            await asyncio.sleep(0.05)
+
+    paused, delivered = texts
+    if adaptive:
+        assert paused == "subscription paused 1 s by Retry-After; slow down"
+    else:
+        assert paused == "slow down", "no pause without adaptive pacing, so no note"
+    assert delivered == "ok"

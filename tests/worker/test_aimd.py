@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from asyncevents_svc.notifiers.base import NotifierResult
-from asyncevents_svc.worker.pacing import Pacing
+from asyncevents_svc.worker.pacing import Pacing, noted
 
 SUB = 7
 CEILING = 32
@@ -97,6 +97,15 @@ def test_retry_after_on_other_statuses_does_not_pause() -> None:
     p = pacing()
     p.observe(SUB, CEILING, NotifierResult.retry_later(5.0, status_code=500, retry_after=5.0), 0.0, 1.0)
     assert p.paused_until(SUB, 1.0) is None
+
+
+def test_the_note_of_a_pause_comes_first_and_keeps_the_answer() -> None:
+    refused = NotifierResult.retry_later(5.0, status_code=429, retry_after=2.0, detail="slow down")
+    assert noted(refused, 1.96).detail == "subscription paused 2 s by Retry-After; slow down"
+    assert noted(refused, 0.5).detail == "subscription paused 0.5 s by Retry-After; slow down"
+    assert noted(TOO_MANY, 3600.0).detail == "subscription paused 3600 s by Retry-After"
+    kept = noted(refused, 2.0)
+    assert (kept.status_code, kept.retry_after, kept.retryable) == (429, 2.0, True)
 
 
 def test_turned_off_it_changes_nothing() -> None:

@@ -33,7 +33,11 @@ class AttemptOut(BaseModel):
     success: bool
     retryable: bool
     status_code: int | None
-    response: str | None = Field(description="The response body (capped) or the error.")
+    response: str | None = Field(
+        description="The response body (capped) or the error; first, when this answer's "
+        "`Retry-After` paused the subscription's sends (adaptive pacing), "
+        '"subscription paused N s by Retry-After; ".'
+    )
 
 
 class DeliveryOut(BaseModel):

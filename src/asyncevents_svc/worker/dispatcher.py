@@ -23,7 +23,8 @@ With ``worker.adaptive_pacing`` the subscription's limit is :mod:`.pacing`'s, wh
 its endpoint's answers (1 up to the configured limit), and a ``Retry-After`` pause gives back
 every job the subscription has waiting here, due again when the pause ends (not an attempt);
 jobs for it that arrive during the pause, or whose turn comes, are given back the same way,
-and the scheduler leaves the subscription alone meanwhile.
+and the scheduler leaves the subscription alone meanwhile. The attempt whose answer started
+the pause is recorded with it noted first in its response text (:func:`.pacing.noted`).
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ from asyncevents_svc.notifiers.registry import NotifierRegistry
 from asyncevents_svc.observability.tracing import Tracing, failed
 from asyncevents_svc.settings import WorkerSettings
 from asyncevents_svc.signing.keyring import Keyring
-from asyncevents_svc.worker.pacing import Pacing
+from asyncevents_svc.worker.pacing import Pacing, noted
 from asyncevents_svc.worker.ratelimit import RateLimiter
 from asyncevents_svc.worker.recorder import AttemptRecorder, Finished
 
@@ -283,18 +284,22 @@ class Dispatcher:
         started_at = utcnow()
         result = await (self._traced_send(job) if self.tracing.enabled else self._send(job))
         self.sent += 1
-        self._paced(sub, result, started)
+        paused = self._paced(sub, result, started)
         seconds = result.duration_ms / 1000
         self._seconds[sub] = 0.8 * self._seconds.get(sub, seconds) + 0.2 * seconds
         if len(self._seconds) > 100_000:
             self._seconds.clear()
+        if paused is not None:  # the attempt's record says why the next sends wait
+            result = noted(result, paused)
         self.recorder.record(Finished(job, result, started_at))
 
-    def _paced(self, sub: int, result: NotifierResult, started: float) -> None:
-        """Adaptive pacing takes the answer; a pause gives back the jobs waiting here."""
-        seen = self.pacing.observe(sub, self._ceiling(sub), result, started, time.monotonic())
+    def _paced(self, sub: int, result: NotifierResult, started: float) -> float | None:
+        """Adaptive pacing takes the answer; a pause gives back the jobs waiting here. The
+        pause's length, if this answer started (or lengthened) one."""
+        now = time.monotonic()
+        seen = self.pacing.observe(sub, self._ceiling(sub), result, started, now)
         if seen is None:
-            return
+            return None
         if seen.cut:
             log.info("in_flight_limit_cut", subscription_id=sub, limit=seen.limit, status=result.status_code)
         if seen.paused_until is not None:
@@ -309,9 +314,11 @@ class Dispatcher:
             log.info(
                 "subscription_paused",
                 subscription_id=sub,
-                seconds=round(seen.paused_until - time.monotonic(), 3),
+                seconds=round(seen.paused_until - now, 3),
                 given_back=len(held),
             )
+            return seen.paused_until - now
+        return None
 
     async def _traced_send(self, job: SendJob) -> NotifierResult:
         """:meth:`_send` in an ``attempt`` span of the event's trace."""

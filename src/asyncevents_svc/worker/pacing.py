@@ -10,7 +10,10 @@ Per subscription and per worker process, an AIMD controller (as TCP's congestion
   ``worker.max_in_flight_per_subscription``), where the controller forgets the subscription;
 * a ``429`` or ``503`` with ``Retry-After`` also pauses the subscription's sends in this
   process until then (capped at ``retry.max_retry_after``, the cap of that delivery's own
-  retry): the dispatcher gives back the jobs it holds, due again when the pause ends.
+  retry): the dispatcher gives back the jobs it holds, due again when the pause ends, and
+  the attempt whose answer started the pause says so first in its response text
+  (:func:`noted`: "subscription paused 2 s by Retry-After; ..."), so the delivery's trace
+  shows why the subscription's next sends waited.
 
 A subscription starts at its configured limit: a healthy endpoint never pays for the
 controller. Pure and synchronous (times are passed in), so it is tested without a clock.
@@ -19,7 +22,7 @@ controller. Pure and synchronous (times are passed in), so it is tested without 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from asyncevents_svc.notifiers.base import NotifierResult
 
@@ -47,6 +50,14 @@ class Seen:
 
 def overloaded(result: NotifierResult) -> bool:
     return result.status_code in OVERLOAD_STATUSES or result.timed_out
+
+
+def noted(result: NotifierResult, seconds: float) -> NotifierResult:
+    """``result`` with the pause it started (``seconds``, as applied: capped) said first in
+    its detail, which becomes the attempt's response text. Only the length of the pause is
+    written, never a header."""
+    note = f"subscription paused {round(seconds, 1):g} s by Retry-After"
+    return replace(result, detail=f"{note}; {result.detail}" if result.detail else note)
 
 
 class Pacing:

@@ -16,7 +16,8 @@ class AttemptOut:
     Attributes:
         duration_ms (float): How long the attempt took, in milliseconds.
         number (int): The attempt's number, from 1.
-        response (None | str): The response body (capped) or the error.
+        response (None | str): The response body (capped) or the error; first, when this answer's `Retry-After` paused
+            the subscription's sends (adaptive pacing), "subscription paused N s by Retry-After; ".
         retryable (bool): Whether a failure is retried.
         started_at (datetime.datetime): When the attempt started.
         status_code (int | None): The HTTP status the receiver answered.
