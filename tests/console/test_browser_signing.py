@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
+import httpx
 import pytest
-from playwright.async_api import Browser, expect
+from playwright.async_api import Browser, Page, expect
 
 from tests.signing.test_delivery import published_keys, v1a_signers
 from tests.support.browser import watch
@@ -59,25 +60,9 @@ async def test_a_v1a_subscription_its_signing_key_and_a_challenge_sent_again(
         assert sub["signature"] == "v1a"
         await expect(page.get_by_label("Signature")).to_have_value("v1a")
 
-        # The receiver (which does not echo) gets the challenges, signed v1a with the
-        # published key alone; the round expires after three.
-        first_round = await receiver.wait_for(3, path="/ok")
-        keys = await published_keys(api)
-        assert [v1a_signers(challenge, keys) for challenge in first_round] == [list(keys)] * 3
-
-        async def expired() -> bool:
-            found = (await api.get(f"/v1/subscriptions/{sub_id}")).json()
-            return (found["verification"] or {}).get("state") == "expired"
-
-        await eventually(expired)
-        await page.reload()
-        await expect(page.get_by_test_id("verification-state")).to_have_text("expired")
-
-        # Send it again: a new round, whose first challenge reaches the receiver.
-        await page.get_by_role("button", name="Send the challenge again").click()
-        await expect(page.get_by_text("Challenge queued")).to_be_visible()
-        again = await receiver.wait_for(4, path="/ok")
-        assert v1a_signers(again[3], keys) == list(keys)
+        # The receiver (which does not echo) gets three challenges signed v1a with the
+        # published key alone; the round expires; "Send the challenge again" sends a fourth.
+        await three_challenges_then_one_more(page, api, receiver, sub_id)
 
         # The Signing keys page: the published kid, signing, and no key material.
         await page.get_by_role("navigation").get_by_role("link", name="Signing keys").click()
@@ -98,3 +83,26 @@ async def test_a_v1a_subscription_its_signing_key_and_a_challenge_sent_again(
         await context.close()
         await api.aclose()
     assert problems == []
+
+
+async def three_challenges_then_one_more(
+    page: Page, api: httpx.AsyncClient, receiver: Receiver, sub_id: int
+) -> None:
+    """A round of three challenges, each signed v1a with the published key alone, expires
+    (the page says so); "Send the challenge again" sends a new one to the receiver."""
+    first_round = await receiver.wait_for(3, path="/ok")
+    keys = await published_keys(api)
+    assert [v1a_signers(challenge, keys) for challenge in first_round] == [list(keys)] * 3
+
+    async def expired() -> bool:
+        found = (await api.get(f"/v1/subscriptions/{sub_id}")).json()
+        return (found["verification"] or {}).get("state") == "expired"
+
+    await eventually(expired)
+    await page.reload()
+    await expect(page.get_by_test_id("verification-state")).to_have_text("expired")
+
+    await page.get_by_role("button", name="Send the challenge again").click()
+    await expect(page.get_by_text("Challenge queued")).to_be_visible()
+    again = await receiver.wait_for(4, path="/ok")
+    assert v1a_signers(again[3], keys) == list(keys)

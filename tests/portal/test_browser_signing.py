@@ -13,10 +13,8 @@ import re
 import pytest
 from playwright.async_api import Browser, expect
 
-from tests.console.test_browser_signing import VERIFYING
+from tests.console.test_browser_signing import VERIFYING, three_challenges_then_one_more
 from tests.portal.test_browser import Watched, link, open_link
-from tests.signing.test_delivery import published_keys, v1a_signers
-from tests.support.helpers import eventually
 from tests.support.receiver import Receiver
 from tests.support.serving import Start, until_up
 
@@ -55,24 +53,9 @@ async def test_a_v1a_endpoint_of_its_application_and_a_challenge_sent_again(
         assert (sub["signature"], sub["application"]) == ("v1a", "erp")
         await expect(page.get_by_label("Signature")).to_have_value("v1a")
 
-        # The receiver (which does not echo) gets three challenges signed v1a; the round expires.
-        first_round = await receiver.wait_for(3, path="/ok")
-        keys = await published_keys(api)
-        assert [v1a_signers(challenge, keys) for challenge in first_round] == [list(keys)] * 3
-
-        async def expired() -> bool:
-            found = (await api.get(f"/v1/subscriptions/{sub_id}")).json()
-            return (found["verification"] or {}).get("state") == "expired"
-
-        await eventually(expired)
-        await page.reload()
-        await expect(page.get_by_test_id("verification-state")).to_have_text("expired")
-
-        # Send it again: a new round, whose first challenge reaches the receiver.
-        await page.get_by_role("button", name="Send the challenge again").click()
-        await expect(page.get_by_text("Challenge queued")).to_be_visible()
-        again = await receiver.wait_for(4, path="/ok")
-        assert v1a_signers(again[3], keys) == list(keys)
+        # The receiver (which does not echo) gets three challenges signed v1a with the
+        # published key alone; the round expires; "Send the challenge again" sends a fourth.
+        await three_challenges_then_one_more(page, api, receiver, sub_id)
 
         # Another application's portal has no such endpoint.
         other = await watched.page(await chromium.new_context())
