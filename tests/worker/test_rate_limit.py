@@ -9,6 +9,7 @@ import pytest
 
 from asyncevents_svc.worker.ratelimit import Window
 from asyncevents_svc.worker.runner import Worker
+from tests.support.backend import SQLITE
 from tests.support.helpers import subscribe
 from tests.support.receiver import Receiver
 
@@ -26,7 +27,9 @@ async def test_a_rate_limit_is_held_within_ten_percent_by_two_workers(
     for first in range(0, EVENTS, 40):
         events = [{"event_name": "example.ping", "arguments": {"n": n}} for n in range(first, first + 40)]
         assert (await api.post("/v1/events/batch", json={"events": events})).json()["accepted"] == 40
-    workers = [await start_worker(), await start_worker()]
+    # SQLite supports one worker process (docs/architecture.md: a worker starting there frees
+    # the leases it finds, taking them for a killed process's), so there the limit is one's.
+    workers = [await start_worker() for _ in range(1 if SQLITE else 2)]
 
     received = await receiver.wait_for(EVENTS, path="/limited", timeout=30)
 
