@@ -20,12 +20,12 @@ from pathlib import Path
 from tests.support.cluster import PG_BASE, Cluster
 from tests.support.serving import free_port
 
-from bench.run import EVENTS, ROOT, Bench, Sizes, until_http
+from bench.run import AS_DEPLOYED, EVENTS, ROOT, Bench, Sizes, until_http
 
 
 async def main(py_spy: str, out: str, events: int, floor: bool) -> None:
     with tempfile.TemporaryDirectory() as work:
-        cluster = Cluster("rabbitmq", Path(work), events_file=EVENTS)
+        cluster = Cluster("rabbitmq", Path(work), groups=AS_DEPLOYED, events_file=EVENTS)
         await cluster.create()
         try:
             cluster.start_api()

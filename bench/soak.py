@@ -19,7 +19,7 @@ from pathlib import Path
 
 from tests.support.cluster import Cluster
 
-from bench.run import EVENTS, Bench, Sizes, subscribe
+from bench.run import AS_DEPLOYED, EVENTS, Bench, Sizes, subscribe
 
 SAMPLE_EVERY = 30.0
 
@@ -34,7 +34,7 @@ async def soak(minutes: float, rate: float) -> str:
     with tempfile.TemporaryDirectory() as work:
         bench = Bench(Sizes(), Path(work))
         receiver = await bench.start_receiver()
-        cluster = Cluster("rabbitmq", Path(work), events_file=EVENTS)
+        cluster = Cluster("rabbitmq", Path(work), groups=AS_DEPLOYED, events_file=EVENTS)
         await cluster.create()
         try:
             cluster.start_api()

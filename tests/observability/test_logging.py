@@ -6,7 +6,9 @@ from __future__ import annotations
 import io
 import json
 import logging
+import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 import structlog
@@ -46,3 +48,29 @@ def test_keys_naming_a_secret_are_redacted_and_the_rest_kept(json_log: io.String
     assert (line["subscription_id"], line["recipient_url"]) == (7, "http://127.0.0.1/hook")
     assert "t0k3n" not in json_log.getvalue()
     assert "s3cr3t" not in json_log.getvalue()
+
+
+def test_a_json_line_holds_any_value_a_log_call_passes(json_log: io.StringIO) -> None:
+    event_id = uuid.UUID("0b6a6c2e-8b1f-4f6e-9a57-1f2d1c1f0a11")
+    structlog.get_logger("asyncevents_svc.test").info(
+        "varied",
+        event_id=event_id,
+        at=datetime(2026, 12, 4, 3, 0, tzinfo=UTC),
+        codes={404: "missing"},
+        odd=object,
+        text="é",
+    )
+
+    [line] = [json.loads(text) for text in json_log.getvalue().splitlines()]
+    assert line["event_id"] == str(event_id)
+    assert line["at"] == "2026-12-04T03:00:00+00:00"
+    assert line["codes"] == {"404": "missing"}
+    assert line["odd"] == str(object)
+    assert line["text"] == "é"
+
+
+def test_an_integer_past_64_bits_is_written_too(json_log: io.StringIO) -> None:
+    structlog.get_logger("asyncevents_svc.test").info("big", huge=2**70, event_id=uuid.UUID(int=1))
+
+    [line] = [json.loads(text) for text in json_log.getvalue().splitlines()]
+    assert (line["huge"], line["event_id"]) == (2**70, str(uuid.UUID(int=1)))

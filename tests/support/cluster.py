@@ -31,7 +31,7 @@ PG_BASE = PG_ADMIN.rsplit("/", 1)[0]
 
 
 def cluster_settings(
-    name: str, transport: str, data_dir: Path, events_file: Path, groups: dict[str, dict[str, Any]]
+    name: str, transport: str, data_dir: Path, events_file: Path, groups: dict[str, Any]
 ) -> Settings:
     base = PG_BASE.replace("postgresql://", "postgresql+asyncpg://")
     names = BrokerSettings(
@@ -63,7 +63,8 @@ def cluster_settings(
 class Cluster:
     transport: str  # "rabbitmq" or "dbqueue"
     data_dir: Path
-    groups: dict[str, dict[str, Any]] = field(default_factory=dict)  # e.g. {"worker": {...}}
+    # settings over these defaults: {"worker": {...}}, {"log_format": "json"}
+    groups: dict[str, Any] = field(default_factory=dict)
     events_file: Path = TEST_EVENTS
     name: str = field(default_factory=lambda: f"asyncevents_cluster_{uuid.uuid4().hex[:10]}")
     api: subprocess.Popen[bytes] | None = None

@@ -25,37 +25,38 @@ what the fallback runs, and ``scope["route"]`` while this path runs, so the scop
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import orjson
-
 from fastapi import Request
 from fastapi.routing import APIRoute
-from pydantic import Field, TypeAdapter, ValidationError
-from starlette.routing import BaseRoute, Match, get_route_path
+from pydantic import TypeAdapter, ValidationError
+from starlette.routing import BaseRoute, Match
 from starlette.types import Message, Receive, Scope, Send
 
 from asyncevents_svc.api.deps import authorize
-from asyncevents_svc.events.router import publish_event
+from asyncevents_svc.events.router import IdempotencyKey, publish_event
 from asyncevents_svc.events.schemas import EventIn
-from asyncevents_svc.textchecks import Line
 
 PATH = "/v1/events"
 _KEY = b"idempotency-key"
 _CONTENT_TYPE = b"content-type"
 
-#: The header's type, as the route declares it (``IdempotencyKey`` in events/router.py).
-_key_type: TypeAdapter[str] = TypeAdapter(Annotated[Line, Field(min_length=1, max_length=255)])
+#: The header's type, the route's own declaration.
+_key_type: TypeAdapter[str | None] = TypeAdapter(IdempotencyKey)
 
 
 def _plain_json(scope: Scope) -> bool:
-    """Whether the body is JSON as FastAPI reads it: no content type, or one
-    ``application/json`` (parameters such as ``charset`` aside). Anything rarer is the
-    standard route's."""
+    """Whether the body is sent as ``application/json`` (parameters such as ``charset``
+    aside), once. FastAPI parses nothing else as JSON for this route (not even a body with
+    no content type); anything else is the standard route's to refuse."""
     types = [value for name, value in scope["headers"] if name == _CONTENT_TYPE]
-    if not types:
-        return True
     return len(types) == 1 and types[0].split(b";", 1)[0].strip().lower() == b"application/json"
+
+
+def _route_path(scope: Scope) -> str:
+    """The path below the root path (``--root-path``), as Starlette's router matches it."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    return path[len(root) :] if root and path.startswith(root) else path
 
 
 #: Set on a request this route hands back to the router: it is not matched a second time.
@@ -76,7 +77,7 @@ class PublishRoute(BaseRoute):
             scope["type"] == "http"
             and scope["method"] == "POST"
             and _HANDED_BACK not in scope
-            and get_route_path(scope) == PATH
+            and _route_path(scope) == PATH
             and _plain_json(scope)
         ):
             return Match.FULL, {"endpoint": self.standard.endpoint, "path_params": {}}
@@ -87,12 +88,12 @@ class PublishRoute(BaseRoute):
         request = Request(scope, receive, send)
         caller = await authorize(request)  # its 401/403 is raised to the exception handlers
         body = await request.body()
-        keys = [value for name, value in scope["headers"] if name == _KEY]
+        keys = [value.decode("latin-1") for name, value in scope["headers"] if name == _KEY]
         try:
             # Python's mode on the parsed body, as FastAPI validates it (orjson parses
             # every body InputLimits let through but one with a byte-order mark).
             event = EventIn.model_validate(orjson.loads(body))
-            key = _key_type.validate_python(keys[0].decode("latin-1")) if keys else None
+            key = _key_type.validate_python(keys[0] if keys else None)
         except (orjson.JSONDecodeError, ValidationError):
             event = None
         if event is None or len(keys) > 1:
