@@ -207,6 +207,13 @@ async def test_a_replay_goes_after_the_open_ones_and_disabling_cancels_the_line(
     await api.patch(f"/v1/subscriptions/{sub_id}", json={"retry_schedule": [30]})
     await publish_batches(api, ("z",), 4)
     await eventually(lambda: _sent_at_least(ordered_receiver, "z", 3), timeout=30)  # 0, 1, 2 (failed)
+
+    async def head_retrying() -> bool:
+        return (await statuses(api, sub_id)).get("retrying") == 1
+
+    # The receiver has seen the head's failed attempt; wait until the worker has recorded it
+    # too (retrying, due in 30 s), or the hurry-up below would find nothing to bring forward.
+    await eventually(head_retrying, timeout=30)
     await api.patch(f"/v1/subscriptions/{sub_id}", json={"status": "disabled", "retry_schedule": [0.2]})
 
     async def cancelled() -> bool:
