@@ -4,15 +4,17 @@ does across applications: the behaviour behind the isolation matrix."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy.dialects import postgresql
 
-from asyncevents_svc.db.models import ApiKey, Application, Delivery, Event, ReplayJob
+from asyncevents_svc.db.models import ApiKey, Application, Delivery, Event, ReplayJob, Subscription
 from asyncevents_svc.db.types import utcnow
 from asyncevents_svc.deliveries import queries, replays
-from asyncevents_svc.deliveries.service import DeliveryFilter
+from asyncevents_svc.deliveries.service import DeliveryFilter, count_statement
 from asyncevents_svc.runtime import Runtime
 from tests.support.backend import SQLITE
 from tests.support.keys import bearer, key_with
@@ -288,6 +290,62 @@ async def test_a_bound_keys_first_page_reads_about_a_page_of_its_own_deliveries(
     )
 
     assert read < 200, f"a page of 51 read {read} rows (the application owns 600 of 6000)"
+
+
+def scans(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every scan node of an EXPLAIN plan."""
+    here = [plan] if "Scan" in plan["Node Type"] else []
+    return here + [node for child in plan.get("Plans", []) for node in scans(child)]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(SQLITE, reason="EXPLAIN of PostgreSQL's planner")
+async def test_a_bound_keys_dry_run_count_reads_its_index_and_no_table_page(
+    api: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    erp, pim = await two_applications(api)
+    async with runtime.sessions() as session, session.begin():
+        sub = Subscription(
+            event_name="example.ping", recipient_url="http://x", token_encrypted="t", application_id=erp
+        )
+        session.add(sub)
+    event = await stored_event(runtime, status="dispatched", payload={"n": 1})
+    now = utcnow()
+    rows = [
+        {
+            "id": uuid.uuid4(),
+            "event_id": event,
+            "subscription_id": sub.id,
+            # The count checks each dead letter's subscription: in the heap, that is a table
+            # page a row (at 10 M rows, mostly not in memory); in the index, none.
+            "application_id": erp if n % 10 == 0 else pim,
+            "notifier": "http",
+            "status": "dead" if n % 10 == 0 else "delivered",
+            "attempts": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for n in range(6000)
+    ]
+    async with runtime.sessions() as session, session.begin():
+        await session.execute(insert(Delivery), rows)
+    async with runtime.engine.connect() as connection:
+        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await autocommit.execute(
+            text("VACUUM ANALYZE deliveries")
+        )  # the visibility map, as autovacuum keeps it
+
+    statement = count_statement(DeliveryFilter(status=("dead",), application_id=erp), cap=10_000)
+    sql = statement.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})  # type: ignore[no-untyped-call]
+    async with runtime.engine.connect() as connection:
+        plan = (await connection.exec_driver_sql(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")).scalar_one()[0]
+
+    read = [node for node in scans(plan["Plan"]) if node.get("Relation Name") == "deliveries"]
+    assert [(node["Node Type"], node["Index Name"]) for node in read] == [
+        ("Index Only Scan", "ix_deliveries_application_status")
+    ]
+    assert read[0]["Actual Rows"] == 600
+    assert read[0]["Heap Fetches"] == 0
 
 
 async def test_a_cached_key_of_an_application_deleted_elsewhere_gets_a_404_not_a_500(

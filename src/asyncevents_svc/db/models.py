@@ -252,8 +252,16 @@ class Delivery(Base):
         Index("ix_deliveries_created", "created_at", "id"),
         Index("ix_deliveries_status_created", "status", "created_at", "id"),
         # A tenant's log by status (its dead letters, its dry-run counts): bounded by its
-        # own rows, not by the other applications' of that status.
-        Index("ix_deliveries_application_status", "application_id", "status", "created_at", "id"),
+        # own rows, not by the other applications' of that status; with the subscription in
+        # it, a replay's count (which checks each one's subscription) reads the index only.
+        Index(
+            "ix_deliveries_application_status",
+            "application_id",
+            "status",
+            "created_at",
+            "id",
+            postgresql_include=["subscription_id"],
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)

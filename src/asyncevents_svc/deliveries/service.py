@@ -167,15 +167,20 @@ class Count:
     more: bool = False
 
 
+def count_statement(criteria: DeliveryFilter, cap: int | None) -> Select[int]:
+    """The count of :func:`count_replayable`: of the matches, at most ``cap`` + 1."""
+    matches = _with_events(select(Delivery.id), criteria).where(*_replayable(criteria))
+    if cap is not None:
+        matches = matches.limit(cap + 1)
+    return select(func.count()).select_from(matches.subquery())
+
+
 async def count_replayable(
     session: AsyncSession, criteria: DeliveryFilter, *, budget: float, cap: int | None = COUNT_CAP
 ) -> Count:
     """How many deliveries a replay of ``criteria`` would send, counting at most ``cap``
     (``None``: all, for the operator's command line)."""
-    matches = _with_events(select(Delivery.id), criteria).where(*_replayable(criteria))
-    if cap is not None:
-        matches = matches.limit(cap + 1)
-    statement = select(func.count()).select_from(matches.subquery())
+    statement = count_statement(criteria, cap)
     async with searching(session, criteria, budget):
         found = int(await session.scalar(statement) or 0)
     if cap is not None and found > cap:
