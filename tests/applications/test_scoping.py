@@ -4,12 +4,11 @@ does across applications: the behaviour behind the isolation matrix."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Callable
 
 import httpx
 import pytest
 from sqlalchemy import delete, insert, select, text, update
-from sqlalchemy.dialects import postgresql
 
 from asyncevents_svc.db.models import ApiKey, Application, Delivery, Event, ReplayJob, Subscription
 from asyncevents_svc.db.types import utcnow
@@ -18,7 +17,7 @@ from asyncevents_svc.deliveries.service import DeliveryFilter, count_statement
 from asyncevents_svc.runtime import Runtime
 from tests.support.backend import SQLITE
 from tests.support.keys import bearer, key_with
-from tests.support.plans import rows_read_by
+from tests.support.plans import plan_of, rows_read_by, scans
 from tests.support.rows import stored_delivery, stored_event
 
 SUB = {"event_name": "example.ping", "recipient_url": "https://example.com/hook"}
@@ -254,33 +253,42 @@ async def test_a_bound_key_sees_an_event_for_all_through_its_delivery_and_only_i
     assert len((await api.get(f"/v1/events/{event}")).json()["deliveries"]) == 2
 
 
+async def store_deliveries(
+    runtime: Runtime, subscription_id: int, owner_and_status: Callable[[int], tuple[int, str]]
+) -> None:
+    """6,000 deliveries of one event to ``subscription_id``; the ``n``-th one's application
+    and status are ``owner_and_status(n)``."""
+    event = await stored_event(runtime, status="dispatched", payload={"n": 1})
+    now = utcnow()
+    rows = []
+    for n in range(6000):
+        application_id, status = owner_and_status(n)
+        rows.append(
+            {
+                "id": uuid.uuid4(),
+                "event_id": event,
+                "subscription_id": subscription_id,
+                "application_id": application_id,
+                "notifier": "http",
+                "status": status,
+                "attempts": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    async with runtime.sessions() as session, session.begin():
+        await session.execute(insert(Delivery), rows)
+
+
 @pytest.mark.postgres
 @pytest.mark.skipif(SQLITE, reason="EXPLAIN of PostgreSQL's planner")
 async def test_a_bound_keys_first_page_reads_about_a_page_of_its_own_deliveries(
     api: httpx.AsyncClient, runtime: Runtime
 ) -> None:
     erp, pim = await two_applications(api)
-    event = await stored_event(runtime, status="dispatched", payload={"n": 1})
-    now = utcnow()
-    rows = [
-        {
-            "id": uuid.uuid4(),
-            "event_id": event,
-            "subscription_id": 1,
-            # The bound application owns one delivery in ten: walking the whole log's index
-            # and filtering would read ten rows for each one shown, sorting its own would
-            # read all 600 of them.
-            "application_id": erp if n % 10 == 0 else (pim, 1)[n % 2],
-            "notifier": "http",
-            "status": "delivered",
-            "attempts": 1,
-            "created_at": now,
-            "updated_at": now,
-        }
-        for n in range(6000)
-    ]
-    async with runtime.sessions() as session, session.begin():
-        await session.execute(insert(Delivery), rows)
+    # The bound application owns one delivery in ten: walking the whole log's index and
+    # filtering would read ten rows for each one shown, sorting its own would read all 600.
+    await store_deliveries(runtime, 1, lambda n: (erp if n % 10 == 0 else (pim, 1)[n % 2], "delivered"))
     async with runtime.engine.begin() as connection:
         await connection.execute(text("ANALYZE deliveries"))
         await connection.execute(text("ANALYZE events"))
@@ -290,12 +298,6 @@ async def test_a_bound_keys_first_page_reads_about_a_page_of_its_own_deliveries(
     )
 
     assert read < 200, f"a page of 51 read {read} rows (the application owns 600 of 6000)"
-
-
-def scans(plan: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every scan node of an EXPLAIN plan."""
-    here = [plan] if "Scan" in plan["Node Type"] else []
-    return here + [node for child in plan.get("Plans", []) for node in scans(child)]
 
 
 @pytest.mark.postgres
@@ -309,37 +311,19 @@ async def test_a_bound_keys_dry_run_count_reads_its_index_and_no_table_page(
             event_name="example.ping", recipient_url="http://x", token_encrypted="t", application_id=erp
         )
         session.add(sub)
-    event = await stored_event(runtime, status="dispatched", payload={"n": 1})
-    now = utcnow()
-    rows = [
-        {
-            "id": uuid.uuid4(),
-            "event_id": event,
-            "subscription_id": sub.id,
-            # The count checks each dead letter's subscription: in the heap, that is a table
-            # page a row (at 10 M rows, mostly not in memory); in the index, none.
-            "application_id": erp if n % 10 == 0 else pim,
-            "notifier": "http",
-            "status": "dead" if n % 10 == 0 else "delivered",
-            "attempts": 1,
-            "created_at": now,
-            "updated_at": now,
-        }
-        for n in range(6000)
-    ]
-    async with runtime.sessions() as session, session.begin():
-        await session.execute(insert(Delivery), rows)
+    # The count checks each dead letter's subscription: in the heap, that is a table page a
+    # row (at 10 M rows, mostly not in memory); in the index, none.
+    await store_deliveries(runtime, sub.id, lambda n: (erp, "dead") if n % 10 == 0 else (pim, "delivered"))
     async with runtime.engine.connect() as connection:
         # Statistics and the visibility map, as autovacuum keeps them.
         autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
         await autocommit.execute(text("VACUUM ANALYZE deliveries"))
 
-    statement = count_statement(DeliveryFilter(status=("dead",), application_id=erp), cap=10_000)
-    sql = statement.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})  # type: ignore[no-untyped-call]
-    async with runtime.engine.connect() as connection:
-        plan = (await connection.exec_driver_sql(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")).scalar_one()[0]
+    plan = await plan_of(
+        runtime.engine, count_statement(DeliveryFilter(status=("dead",), application_id=erp), cap=10_000)
+    )
 
-    read = [node for node in scans(plan["Plan"]) if node.get("Relation Name") == "deliveries"]
+    read = [node for node in scans(plan) if node.get("Relation Name") == "deliveries"]
     assert [(node["Node Type"], node["Index Name"]) for node in read] == [
         ("Index Only Scan", "ix_deliveries_application_status")
     ]

@@ -10,19 +10,42 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql import ClauseElement
 
 
+def scans(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every scan node of an EXPLAIN plan, the plan's own included."""
+    here = [plan] if "Scan" in plan["Node Type"] else []
+    return here + [node for child in plan.get("Plans", []) for node in scans(child)]
+
+
 def rows_read(plan: dict[str, Any]) -> int:
     """Rows an EXPLAIN ANALYZE plan's scans read: those returned and those filtered out."""
-    here = 0
-    if "Scan" in plan["Node Type"]:
-        here = (plan["Actual Rows"] + plan.get("Rows Removed by Filter", 0)) * plan["Actual Loops"]
-    return here + sum(rows_read(child) for child in plan.get("Plans", []))
+    return sum(
+        (node["Actual Rows"] + node.get("Rows Removed by Filter", 0)) * node["Actual Loops"]
+        for node in scans(plan)
+    )
+
+
+def literal_sql(statement: ClauseElement) -> str:
+    """``statement`` as PostgreSQL SQL with its parameters written in."""
+    sql = statement.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})  # type: ignore[no-untyped-call]
+    return str(sql)
+
+
+async def plan_of(engine: AsyncEngine, statement: ClauseElement) -> dict[str, Any]:
+    """The EXPLAIN ANALYZE plan of ``statement``, run in a transaction rolled back."""
+    async with engine.connect() as connection:
+        transaction = await connection.begin()
+        explained = await connection.exec_driver_sql(
+            f"EXPLAIN (ANALYZE, FORMAT JSON) {literal_sql(statement)}"
+        )
+        plan: dict[str, Any] = explained.scalar_one()[0]["Plan"]
+        await transaction.rollback()
+    return plan
 
 
 async def rows_read_by(engine: AsyncEngine, statement: ClauseElement) -> int:
     """Run ``statement`` under EXPLAIN ANALYZE (in a transaction rolled back) and count what
     its scans read."""
-    sql = statement.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})  # type: ignore[no-untyped-call]
-    return await rows_read_by_sql(engine, [(str(sql), ())])
+    return await rows_read_by_sql(engine, [(literal_sql(statement), ())])
 
 
 async def rows_read_by_sql(engine: AsyncEngine, statements: list[tuple[str, Any]]) -> int:
